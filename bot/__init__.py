@@ -1,0 +1,1 @@
+"""Trainbot: a Slack-native training library."""

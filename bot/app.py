@@ -1,0 +1,68 @@
+"""Building the Bolt app: one middleware for dependencies, one error handler."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.services import Services
+from handlers.support import report_error
+
+log = logging.getLogger("trainbot.requests")
+
+
+def build_app(services: Services, *, token_verification: bool = True) -> App:
+    """The Bolt app shared by `serve` (HTTP and Socket Mode), the sandbox and the tests.
+
+    `process_before_response=True` makes Bolt answer Slack as soon as the ack
+    function returns instead of polling a worker thread every 10 ms; anything slow
+    runs in lazy listeners after the response.
+    """
+    settings = services.settings
+    client = WebClient(token=settings.bot_token, base_url=settings.api_url)
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret,
+        process_before_response=True,
+        token_verification_enabled=token_verification,
+        # Bolt's default URL-verification and SSL check listeners are fine as they are.
+    )
+
+    @app.middleware
+    def provide_services(body: dict[str, Any], context: Any, next: Any) -> BoltResponse | None:
+        started = time.perf_counter()
+        context["services"] = services
+        event_id = body.get("event_id")
+        is_event = body.get("type") == "event_callback" and bool(event_id)
+        if is_event and not services.events.first_delivery(event_id=str(event_id)):
+            log.info("duplicate event %s ignored", event_id)
+            return BoltResponse(status=200, body="")
+        response: BoltResponse | None = next()
+        log.debug(
+            "request %s handled in %.1f ms", _kind(body), (time.perf_counter() - started) * 1000
+        )
+        return response
+
+    @app.error
+    def handle_error(
+        error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None
+    ) -> None:
+        report_error(error, body=body, client=client, respond=respond)
+
+    from handlers import register
+
+    register(app)
+    return app
+
+
+def _kind(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return str(body["command"])
+    if body.get("type") == "event_callback":
+        return f"event:{(body.get('event') or {}).get('type')}"
+    return str(body.get("type", "unknown"))

@@ -1,0 +1,133 @@
+"""`trainbot`: serve, migrate, import the catalog."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import db
+from bot.errors import BotError
+from bot.settings import Settings, SettingsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trainbot", description="Slack-native training library")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the bot (HTTP on /slack/events by default)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT, else 3000)")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--socket-mode", action="store_true", help="connect with SLACK_APP_TOKEN instead of HTTP"
+    )
+    serve.add_argument(
+        "--no-scheduler", action="store_true", help="do not run reminders and digests here"
+    )
+
+    database = commands.add_parser("db", help="database schema")
+    db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations")
+    db_commands.add_parser("current", help="show the schema revision")
+
+    catalog = commands.add_parser("catalog", help="the training library")
+    catalog_commands = catalog.add_subparsers(
+        dest="catalog_command", required=True, metavar="ACTION"
+    )
+    importer = catalog_commands.add_parser(
+        "import", help="import resources from a CSV or JSON file"
+    )
+    source = importer.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="CSV (with a header row) or JSON array")
+    source.add_argument("--starter", action="store_true", help="import the shipped starter catalog")
+    importer.add_argument(
+        "--workspace",
+        metavar="TEAM_ID",
+        help="import as this workspace's own content (default: the shared library)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as error:
+        print(f"trainbot: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level_number,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    # Alembic narrates every connection at INFO; only say something when it matters.
+    logging.getLogger("alembic").setLevel(max(settings.log_level_number, logging.WARNING))
+    try:
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "db":
+            return _db(settings, args.db_command)
+        return _catalog_import(settings, args)
+    except SettingsError as error:
+        print(f"trainbot: {error}", file=sys.stderr)
+        return 2
+    except BotError as error:
+        print(f"trainbot: {error.user_message}", file=sys.stderr)
+        return 1
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.server import ServeOptions, serve_http, serve_socket_mode
+
+    if args.socket_mode:
+        settings.require_socket_mode()
+    else:
+        settings.require_http()
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    engine.dispose()
+    if args.socket_mode:
+        serve_socket_mode(settings, scheduler=not args.no_scheduler)
+    else:
+        options = ServeOptions(
+            host=args.host,
+            port=args.port or settings.port,
+            workers=max(1, args.workers),
+            threads=max(1, args.threads),
+            scheduler=not args.no_scheduler,
+        )
+        serve_http(settings, options)
+    return 0
+
+
+def _db(settings: Settings, action: str) -> int:
+    engine = db.make_engine(settings.database_url)
+    if action == "upgrade":
+        db.upgrade(engine)
+    revision = db.current_revision(engine)
+    head = db.head_revision()
+    state = "up to date" if revision == head else f"behind (head is {head})"
+    print(f"schema revision: {revision or 'none'} ({state})")
+    return 0
+
+
+def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import build_services
+    from bot.services.catalog_files import parse_catalog, read_catalog_file, starter_catalog
+
+    name, text = starter_catalog() if args.starter else read_catalog_file(args.file)
+    services = build_services(settings)
+    db.upgrade(services.engine)
+    workspace_id = (
+        services.members.ensure_workspace(team_id=args.workspace) if args.workspace else None
+    )
+    result = services.catalog.import_rows(rows=parse_catalog(name, text), workspace_id=workspace_id)
+    for line, reason in result.rejected:
+        print(f"{name}:{line}: rejected: {reason}")
+    print(f"{result.created} created, {result.updated} updated, {len(result.rejected)} rejected")
+    return 1 if result.rejected else 0

@@ -1,0 +1,63 @@
+"""Every command, action_id, block_id and callback_id, defined once.
+
+Templates receive these enums as `ids`; handlers register listeners with them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    LIBRARY = "/library"
+    TRAINING = "/training"
+
+
+class Callback(StrEnum):
+    LIBRARY = "library"
+    CONTENT = "content"
+    NOTICE = "notice"
+
+
+class Action(StrEnum):
+    LIBRARY_SEARCH = "library.search"
+    LIBRARY_FILTER_TYPE = "library.filter.type"
+    LIBRARY_FILTER_DOMAIN = "library.filter.domain"
+    LIBRARY_FILTER_ACCESS = "library.filter.access"
+    LIBRARY_FILTER_LEVEL = "library.filter.level"
+    LIBRARY_FILTER_STATUS = "library.filter.status"
+    LIBRARY_CLEAR = "library.clear"
+    LIBRARY_PAGE = "library.page"
+    LIBRARY_OPEN = "library.open"
+    LIBRARY_REMOVE = "library.remove"
+    LIBRARY_RESTORE = "library.restore"
+    LIBRARY_ASSIGN = "library.assign"
+    CONTENT_ADD = "content.add"
+    CONTENT_EDIT = "content.edit"
+    HOME_BROWSE = "home.browse"
+    HOME_HELP = "home.help"
+
+
+class Block(StrEnum):
+    """block_ids of modal inputs: validation errors are keyed by these."""
+
+    SEARCH = "search"
+    FILTERS = "filters"
+    PAGER = "pager"
+    TITLE = "title"
+    DESCRIPTION = "description"
+    TYPE = "type"
+    ACCESS = "access"
+    URL = "url"
+    FILE = "file"
+    THUMBNAIL = "thumbnail"
+    PARTNER = "partner"
+    STATUS = "status"
+    DOMAINS = "domains"
+    DIFFICULTY = "difficulty"
+    SKILLS = "skills"
+    DURATION = "duration"
+
+
+# Inside an input block the element's action_id only has to be unique per block.
+INPUT = "value"

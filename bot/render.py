@@ -1,0 +1,57 @@
+"""The single entry into Jinja: templates render Block Kit JSON, returned as dicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from bot import ids
+from bot.vocab import VOCAB, duration
+
+MRKDWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def mrkdwn(text: object) -> str:
+    """Escape user text for mrkdwn: Slack treats &, < and > as control characters."""
+    return "".join(MRKDWN_ESCAPES.get(ch, ch) for ch in str(text))
+
+
+def truncate(text: object, limit: int) -> str:
+    """Cut text to at most `limit` characters, ending with an ellipsis when cut."""
+    value = str(text)
+    return value if len(value) <= limit else value[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def link(url: str | None, label: str) -> str:
+    """A mrkdwn link; the label is escaped, and so is the URL's `|` and `>`."""
+    if not url:
+        return mrkdwn(label)
+    safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    return f"<{safe_url}|{mrkdwn(label)}>"
+
+
+_env = Environment(
+    loader=PackageLoader("templates", "."),
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+_env.filters["mrkdwn"] = mrkdwn
+_env.filters["truncate_to"] = truncate
+_env.globals["link"] = link
+_env.globals["ids"] = ids
+_env.globals["vocab"] = VOCAB
+_env.filters["duration"] = duration
+
+
+def render(template: str, **data: Any) -> dict[str, Any]:
+    """Render a `.json.j2` template with plain data and parse the JSON it produces."""
+    text = _env.get_template(template).render(**data)
+    result = json.loads(text)
+    if not isinstance(result, dict):
+        raise TypeError(f"{template} must render a JSON object")
+    return result

@@ -1,0 +1,99 @@
+"""Running the bot: gunicorn (HTTP) or Socket Mode, with the scheduler beside it."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.app import build_app
+from bot.scheduler import build_scheduler
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.web import WSGIApp, make_wsgi_app
+
+log = logging.getLogger("trainbot.server")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    threads: int
+    scheduler: bool
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code; each worker builds its own app after the fork."""
+
+    def __init__(self, settings: Settings, options: ServeOptions) -> None:
+        self._settings = settings
+        self._options = options
+        self._scheduler: Any = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        opts = self._options
+        config = {
+            "bind": f"{opts.host}:{opts.port}",
+            "workers": opts.workers,
+            "threads": opts.threads,
+            "worker_class": "gthread",
+            "timeout": 30,
+            "graceful_timeout": 20,
+            "keepalive": 5,
+            "loglevel": self._settings.log_level.lower(),
+            "proc_name": "trainbot",
+            "when_ready": self._when_ready,
+            "on_exit": self._on_exit,
+        }
+        for key, value in config.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        services = build_services(self._settings)
+        return make_wsgi_app(build_app(services), services)
+
+    def _when_ready(self, _server: Any) -> None:
+        # The scheduler runs once, in the master, not in every worker.
+        if self._options.scheduler:
+            self._scheduler = build_scheduler(build_services(self._settings))
+            self._scheduler.start()
+            log.info("scheduler started")
+
+    def _on_exit(self, _server: Any) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            log.info("scheduler stopped")
+
+
+def serve_http(settings: Settings, options: ServeOptions) -> None:
+    _Gunicorn(settings, options).run()
+
+
+def serve_socket_mode(settings: Settings, *, scheduler: bool) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    services: Services = build_services(settings)
+    handler = SocketModeHandler(build_app(services), settings.app_token)
+    ticker = build_scheduler(services) if scheduler else None
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, stop)
+    if ticker is not None:
+        ticker.start()
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        log.info("shutting down")
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+        if ticker is not None:
+            ticker.shutdown(wait=True)

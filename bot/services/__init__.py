@@ -1,0 +1,50 @@
+"""Business rules shared by Slack handlers, the scheduler and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.db import make_engine, make_sessions
+from bot.services.catalog import CatalogService
+from bot.services.events import EventLog
+from bot.services.members import MemberService
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a listener, job or command needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    members: MemberService
+    catalog: CatalogService
+    events: EventLog
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
+        # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
+        return self
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
+) -> Services:
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_sessions(engine)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        members=MemberService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
+        catalog=CatalogService(sessions=sessions, clock=clock),
+        events=EventLog(sessions=sessions, clock=clock),
+    )

@@ -1,0 +1,102 @@
+"""Reading catalog files (CSV or JSON) into validated rows with their line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.errors import BotError
+from bot.services.catalog import ImportRow
+from models.rules import validate_content
+
+COLUMNS = (
+    "external_id", "title", "description", "type", "access", "url", "thumbnail",
+    "partner", "status", "domains", "difficulty", "skills", "duration_minutes",
+)  # fmt: skip
+
+
+def starter_catalog() -> tuple[str, str]:
+    """The shipped starter catalog: (name, text)."""
+    text = resources.files("bot.data").joinpath("starter_catalog.json").read_text("utf-8")
+    return "starter_catalog.json", text
+
+
+def read_catalog_file(path: Path) -> tuple[str, str]:
+    try:
+        return path.name, path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BotError(f"Cannot read {path}: {exc}") from None
+
+
+def parse_catalog(name: str, text: str) -> list[ImportRow]:
+    """Rows of a CSV (header row) or a JSON array of objects, validated one by one."""
+    if name.lower().endswith(".json") or text.lstrip().startswith("["):
+        raw_rows = _json_rows(text)
+    else:
+        raw_rows = _csv_rows(text)
+    return [_validated(line, raw) for line, raw in raw_rows]
+
+
+def _validated(line: int, raw: Mapping[str, Any]) -> ImportRow:
+    if "_" in raw:  # the row could not even be read as columns
+        return ImportRow(line=line, fields=None, errors=(str(raw["_"]),))
+    unknown = sorted(set(raw) - set(COLUMNS))
+    if unknown:
+        return ImportRow(
+            line=line, fields=None, errors=(f"unknown column(s) {', '.join(unknown)}",)
+        )
+    values = {key: None if raw.get(key) is None else str(raw[key]) for key in COLUMNS}
+    fields, errors = validate_content(values)
+    return ImportRow(line=line, fields=fields, errors=tuple(f"{k}: {v}" for k, v in errors.items()))
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"title", "type"} - set(reader.fieldnames or ())
+    if missing:
+        raise BotError(
+            f"The CSV header must name the columns {', '.join(COLUMNS)} "
+            f"(missing: {', '.join(sorted(missing))})"
+        )
+    start = 2
+    for row in reader:
+        extra = row.pop(None, None)  # type: ignore[call-overload,unused-ignore]
+        if extra:
+            yield start, {"_": "more values than the header has columns"}
+        elif any((v or "").strip() for v in row.values()):
+            yield start, {k: v for k, v in row.items() if k}
+        start = reader.line_num + 1
+
+
+def _json_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Objects of a JSON array, each with the line it starts on."""
+    decoder = json.JSONDecoder()
+    pos = _skip(text, 0)
+    if not text.startswith("[", pos):
+        raise BotError("A JSON catalog must be an array of objects.")
+    pos = _skip(text, pos + 1)
+    while not text.startswith("]", pos):
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise BotError(f"Invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        line = text.count("\n", 0, pos) + 1
+        yield line, item if isinstance(item, dict) else {"_": "each item must be an object"}
+        pos = _skip(text, end)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+        elif not text.startswith("]", pos):
+            raise BotError(f"Invalid JSON at line {text.count(chr(10), 0, pos) + 1}: expected ','")
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    if pos >= len(text):
+        raise BotError("The JSON catalog ends too early (missing ']').")
+    return pos

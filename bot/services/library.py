@@ -1,0 +1,174 @@
+"""Reading the library: search with filters and paging, and resource cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from models import Domain, ResourceDomain, TrainingResource
+from models.enums import ResourceStatus
+
+PAGE_SIZE = 10
+MAX_WORDS = 8
+FACET_LIMIT = 99  # a static_select holds 100 options; one is "Any"
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    words: str = ""
+    type: str | None = None
+    domain: str | None = None  # a domain slug
+    access: str | None = None
+    difficulty: str | None = None
+    status: ResourceStatus = ResourceStatus.PUBLISHED
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ResourceCard:
+    id: int
+    title: str
+    description: str
+    type: str
+    access: str
+    url: str | None
+    partner: str | None
+    status: str
+    difficulty: str | None
+    domains: tuple[str, ...]
+    skills: tuple[str, ...]
+    duration_minutes: int | None
+    external_id: str | None
+    file_id: str | None
+    thumbnail: str | None
+    is_own: bool  # the workspace's own content (editable), not the shared library
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    query: LibraryQuery
+    items: tuple[ResourceCard, ...]
+    total: int
+    page: int
+    pages: int
+    domains: tuple[Facet, ...] = field(default_factory=tuple)
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+
+def visible_to(workspace_id: int) -> ColumnElement[bool]:
+    """Shared library plus the workspace's own content; never another workspace's."""
+    return or_(
+        TrainingResource.workspace_id.is_(None), TrainingResource.workspace_id == workspace_id
+    )
+
+
+def search_words(text: str) -> list[str]:
+    return [w for w in text.lower().split() if w][:MAX_WORDS]
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]:
+    r = TrainingResource
+    conds = [visible_to(workspace_id), r.status == q.status.value]
+    if q.status is not ResourceStatus.PUBLISHED:
+        # Drafts and archived items are a workspace's own business.
+        conds.append(r.workspace_id == workspace_id)
+    conds += [r.search_text.like(_like(w), escape="\\") for w in search_words(q.words)]
+    if q.type:
+        conds.append(r.type == q.type)
+    if q.access:
+        conds.append(r.access == q.access)
+    if q.difficulty:
+        conds.append(r.difficulty == q.difficulty)
+    if q.domain:
+        conds.append(
+            r.id.in_(
+                select(ResourceDomain.resource_id)
+                .join(Domain, Domain.id == ResourceDomain.domain_id)
+                .where(Domain.slug == q.domain)
+            )
+        )
+    return conds
+
+
+def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage:
+    conds = _conditions(workspace_id, query)
+    total = s.scalar(select(func.count()).select_from(TrainingResource).where(*conds)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, query.page), pages)
+    r = TrainingResource
+    relevance: ColumnElement[int] = literal(0)
+    for word in search_words(query.words):
+        relevance = relevance + case(
+            (func.lower(r.title).like(_like(word), escape="\\"), 10), else_=0
+        )
+    rows = s.scalars(
+        select(r)
+        .where(*conds)
+        .order_by(relevance.desc(), func.lower(r.title), r.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return LibraryPage(
+        query=query,
+        items=tuple(card(row, workspace_id) for row in rows),
+        total=total,
+        page=page,
+        pages=pages,
+        domains=domain_facets(s, workspace_id=workspace_id),
+    )
+
+
+def domain_facets(s: Session, *, workspace_id: int) -> tuple[Facet, ...]:
+    """Domains in use by published resources this workspace can see, most used first."""
+    rows = s.execute(
+        select(Domain.slug, Domain.name, func.count())
+        .join(ResourceDomain, ResourceDomain.domain_id == Domain.id)
+        .join(TrainingResource, TrainingResource.id == ResourceDomain.resource_id)
+        .where(visible_to(workspace_id), TrainingResource.status == ResourceStatus.PUBLISHED.value)
+        .group_by(Domain.slug, Domain.name)
+        .order_by(func.count().desc(), Domain.name)
+        .limit(FACET_LIMIT)
+    ).all()
+    return tuple(Facet(value=slug, label=name, count=n) for slug, name, n in rows)
+
+
+def card(row: TrainingResource, workspace_id: int) -> ResourceCard:
+    return ResourceCard(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        type=row.type,
+        access=row.access,
+        url=row.url,
+        partner=row.partner,
+        status=row.status,
+        difficulty=row.difficulty,
+        domains=tuple(d.name for d in row.domains),
+        skills=tuple(row.skills or ()),
+        duration_minutes=row.duration_minutes,
+        external_id=row.external_id,
+        file_id=row.file_id,
+        thumbnail=row.thumbnail,
+        is_own=row.workspace_id == workspace_id,
+    )

@@ -1,0 +1,205 @@
+"""Workspaces and the people in them: first contact, profile refresh, roles."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.db import insert_for
+from bot.errors import BotError, NotAllowed
+from models import Member, Workspace
+from models.enums import Role
+
+log = logging.getLogger(__name__)
+
+# Profiles (name, tz, admin flag) change rarely; user_change events refresh them sooner.
+PROFILE_TTL = timedelta(hours=12)
+
+
+class ProfileSource(Protocol):
+    """Where profiles come from: Slack's users.info (a WebClient fits)."""
+
+    def users_info(self, *, user: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind a request, as handlers and templates see them."""
+
+    member_id: int
+    workspace_id: int
+    team_id: str
+    user_id: str
+    name: str
+    tz: str
+    role: Role
+    is_deactivated: bool
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)
+
+
+class MemberService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._default_tz = default_tz
+
+    def resolve(
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        profiles: ProfileSource,
+        enterprise_id: str | None = None,
+    ) -> Caller:
+        """The caller's Member, created on first contact; the profile is refreshed when stale."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            workspace_id = self._ensure_workspace(s, team_id, enterprise_id, now)
+            member = self._find(s, workspace_id, user_id)
+            if member is not None and not _stale(member, now):
+                return self._caller(member, team_id)
+        profile = _fetch_profile(profiles, user_id)
+        with self._sessions.begin() as s:
+            member = self._upsert(s, workspace_id, user_id, profile, now)
+            return self._caller(member, team_id)
+
+    def set_role(
+        self, *, caller: Caller, user_id: str, role: Role, profiles: ProfileSource
+    ) -> Caller:
+        """An admin makes someone a manager (or a member again)."""
+        if caller.role is not Role.ADMIN:
+            raise NotAllowed("Only Trainbot admins can change roles.")
+        if role is Role.ADMIN:
+            raise BotError(
+                "Trainbot admins are your Slack workspace's owners and admins; "
+                "make someone a `manager` here instead."
+            )
+        target = self.resolve(team_id=caller.team_id, user_id=user_id, profiles=profiles)
+        if target.role is Role.ADMIN:
+            raise BotError(f"<@{user_id}> is a Slack workspace admin, so always a Trainbot admin.")
+        with self._sessions.begin() as s:
+            member = s.get_one(Member, target.member_id)
+            member.role = role.value
+            member.updated_at = self._clock.now()
+            return self._caller(member, caller.team_id)
+
+    def ensure_workspace(self, *, team_id: str) -> int:
+        """The workspace's row id, created when Trainbot first hears of it."""
+        with self._sessions.begin() as s:
+            return self._ensure_workspace(s, team_id, None, self._clock.now())
+
+    def apply_profile(self, *, team_id: str, user: dict[str, Any]) -> None:
+        """Store a profile Slack pushed to us (user_change): name, tz, deactivation."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            workspace_id = self._ensure_workspace(s, team_id, None, now)
+            self._upsert(s, workspace_id, str(user["id"]), user, now)
+
+    def _ensure_workspace(
+        self, s: Session, team_id: str, enterprise_id: str | None, now: datetime
+    ) -> int:
+        s.execute(
+            insert_for(s, Workspace)
+            .values(
+                team_id=team_id,
+                enterprise_id=enterprise_id,
+                name="",
+                settings={},
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["team_id"])
+        )
+        return s.scalars(select(Workspace.id).where(Workspace.team_id == team_id)).one()
+
+    def _find(self, s: Session, workspace_id: int, user_id: str) -> Member | None:
+        return s.scalars(
+            select(Member).where(
+                Member.workspace_id == workspace_id, Member.slack_user_id == user_id
+            )
+        ).one_or_none()
+
+    def _upsert(
+        self,
+        s: Session,
+        workspace_id: int,
+        user_id: str,
+        profile: dict[str, Any] | None,
+        now: datetime,
+    ) -> Member:
+        s.execute(
+            insert_for(s, Member)
+            .values(
+                workspace_id=workspace_id,
+                slack_user_id=user_id,
+                display_name=user_id,
+                real_name="",
+                role=Role.MEMBER.value,
+                is_slack_admin=False,
+                is_bot=False,
+                is_deactivated=False,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
+        )
+        member = self._find(s, workspace_id, user_id)
+        assert member is not None
+        if profile is not None:
+            _apply(member, profile, now)
+        return member
+
+    def _caller(self, member: Member, team_id: str) -> Caller:
+        return Caller(
+            member_id=member.id,
+            workspace_id=member.workspace_id,
+            team_id=team_id,
+            user_id=member.slack_user_id,
+            name=member.display_name or member.slack_user_id,
+            tz=member.tz or self._default_tz,
+            role=member.effective_role,
+            is_deactivated=member.is_deactivated,
+        )
+
+
+def _stale(member: Member, now: datetime) -> bool:
+    return member.profile_fetched_at is None or now - member.profile_fetched_at > PROFILE_TTL
+
+
+def _fetch_profile(profiles: ProfileSource, user_id: str) -> dict[str, Any] | None:
+    """users.info, or None when Slack cannot say right now (the old profile stays)."""
+    try:
+        response = profiles.users_info(user=user_id)
+    except Exception:  # SlackApiError or a network error: serve the request anyway
+        log.warning("users.info failed for %s; keeping the stored profile", user_id, exc_info=True)
+        return None
+    user = response.get("user")
+    return user if isinstance(user, dict) else None
+
+
+def _apply(member: Member, user: dict[str, Any], now: datetime) -> None:
+    profile = user.get("profile") or {}
+    member.display_name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("name")
+        or member.display_name
+    )[:255]
+    member.real_name = (profile.get("real_name") or user.get("real_name") or "")[:255]
+    member.tz = user.get("tz") or member.tz
+    member.is_slack_admin = bool(
+        user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+    )
+    member.is_bot = bool(user.get("is_bot"))
+    member.is_deactivated = bool(user.get("deleted"))
+    member.profile_fetched_at = now
+    member.updated_at = now

@@ -1,0 +1,138 @@
+"""The one place configuration is read: environment variables, then a `.env` file."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_API_URL = "https://slack.com/api/"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    api_url: str
+    database_url: str
+    port: int
+    default_tz: str
+    log_level: str
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = None
+    ) -> Settings:
+        """Read settings; real environment variables win over the `.env` file."""
+        values = _merged(os.environ if environ is None else environ, env_file)
+        return cls(
+            bot_token=_token(values, "SLACK_BOT_TOKEN", "xoxb-"),
+            signing_secret=values.get("SLACK_SIGNING_SECRET") or None,
+            app_token=_token(values, "SLACK_APP_TOKEN", "xapp-"),
+            api_url=_api_url(values.get("SLACK_API_URL") or DEFAULT_API_URL),
+            database_url=_database_url(values.get("DATABASE_URL")),
+            port=_port(values.get("PORT") or "3000"),
+            default_tz=_timezone(values.get("TRAINBOT_DEFAULT_TZ") or "UTC"),
+            log_level=_log_level(values.get("LOG_LEVEL") or "INFO"),
+        )
+
+    def require_http(self) -> None:
+        """What `serve` needs in HTTP mode."""
+        _require(
+            self.bot_token, "SLACK_BOT_TOKEN", "the bot token (xoxb-...) from OAuth & Permissions"
+        )
+        _require(
+            self.signing_secret, "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information"
+        )
+
+    def require_socket_mode(self) -> None:
+        _require(
+            self.bot_token, "SLACK_BOT_TOKEN", "the bot token (xoxb-...) from OAuth & Permissions"
+        )
+        _require(
+            self.app_token,
+            "SLACK_APP_TOKEN",
+            "an app-level token (xapp-...) with connections:write, from Basic Information",
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def _merged(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    path = env_file if env_file is not None else Path.cwd() / ".env"
+    from_file = (
+        {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
+    )
+    return {**from_file, **{k: v for k, v in environ.items() if v != ""}}
+
+
+def _require(value: str | None, name: str, what: str) -> None:
+    if not value:
+        raise SettingsError(f"{name} is not set: put {what} in the environment or in .env")
+
+
+def _token(values: Mapping[str, str], name: str, prefix: str) -> str | None:
+    token = values.get(name) or None
+    if token is not None and not token.startswith(prefix):
+        raise SettingsError(f"{name} looks wrong: it should start with '{prefix}'")
+    return token
+
+
+def _api_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            f"SLACK_API_URL is not an http(s) URL: use e.g. {DEFAULT_API_URL} (got {url!r})"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def _database_url(url: str | None) -> str:
+    if not url:
+        return f"sqlite:///{Path.cwd() / 'trainbot.sqlite3'}"
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme == "sqlite":
+        return url
+    raise SettingsError(
+        "DATABASE_URL must be sqlite:///path/to/file.db or postgresql://user@host/dbname "
+        f"(got scheme {scheme or 'none'!r})"
+    )
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"PORT must be a TCP port number between 1 and 65535 (got {raw!r})")
+    return int(raw)
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"TRAINBOT_DEFAULT_TZ must be an IANA timezone such as Europe/Berlin (got {name!r})"
+        ) from None
+    return name
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {raw!r})")
+    return level

@@ -1,0 +1,68 @@
+"""How closed vocabularies read to people (labels and emoji for templates)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TypeVar
+
+from models.enums import Access, Difficulty, ResourceStatus, ResourceType
+
+E = TypeVar("E", bound=StrEnum)
+
+TYPE_LABELS = {
+    ResourceType.ARTICLE: "Article",
+    ResourceType.VIDEO: "Video",
+    ResourceType.PDF: "PDF",
+    ResourceType.COURSE: "Course",
+    ResourceType.PODCAST: "Podcast",
+    ResourceType.BOOK: "Book",
+    ResourceType.DOCUMENT: "Document",
+}
+TYPE_EMOJI = {
+    ResourceType.ARTICLE: ":newspaper:",
+    ResourceType.VIDEO: ":movie_camera:",
+    ResourceType.PDF: ":page_facing_up:",
+    ResourceType.COURSE: ":mortar_board:",
+    ResourceType.PODCAST: ":headphones:",
+    ResourceType.BOOK: ":books:",
+    ResourceType.DOCUMENT: ":memo:",
+}
+ACCESS_LABELS = {Access.FREE: "Free", Access.PREMIUM: "Premium", Access.AFFILIATE: "Affiliate"}
+LEVEL_LABELS = {
+    Difficulty.BEGINNER: "Beginner",
+    Difficulty.INTERMEDIATE: "Intermediate",
+    Difficulty.ADVANCED: "Advanced",
+}
+STATUS_LABELS = {
+    ResourceStatus.PUBLISHED: "Published",
+    ResourceStatus.DRAFT: "Draft",
+    ResourceStatus.COMING_SOON: "Coming soon",
+    ResourceStatus.ARCHIVED: "Archived",
+}
+
+
+def options(labels: Mapping[E, str]) -> list[dict[str, str]]:
+    return [{"value": str(value), "label": label} for value, label in labels.items()]
+
+
+def duration(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return f"{mins} min"
+    return f"{hours} h {mins} min" if mins else f"{hours} h"
+
+
+VOCAB = {
+    "types": options(TYPE_LABELS),
+    "type_emoji": {str(k): v for k, v in TYPE_EMOJI.items()},
+    "type_labels": {str(k): v for k, v in TYPE_LABELS.items()},
+    "access": options(ACCESS_LABELS),
+    "access_labels": {str(k): v for k, v in ACCESS_LABELS.items()},
+    "levels": options(LEVEL_LABELS),
+    "level_labels": {str(k): v for k, v in LEVEL_LABELS.items()},
+    "statuses": options(STATUS_LABELS),
+    "status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
+}

@@ -1,0 +1,12 @@
+"""Thin Slack adapters: ack, parse, one service call, render, respond."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import content, home, library, training
+
+
+def register(app: App) -> None:
+    for feature in (library, content, training, home):
+        feature.register(app)

@@ -1,0 +1,145 @@
+"""Turning Slack payloads (command text, view state, metadata) into plain values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from typing import Any
+
+from bot.errors import BotError
+from bot.ids import INPUT, Action, Block
+from bot.services.library import LibraryQuery
+from models.enums import Access, Difficulty, ResourceStatus, ResourceType
+from models.rules import slugify
+
+LIBRARY_USAGE = (
+    "Usage: `/library [words] [type:video] [domain:sales] [access:free] [level:beginner]`\n"
+    f"Types: {', '.join(t.value for t in ResourceType)}. "
+    f"Access: {', '.join(a.value for a in Access)}. "
+    f"Levels: {', '.join(d.value for d in Difficulty)}.\n"
+    "Example: `/library negotiation type:video level:beginner`"
+)
+_FILTER_KEYS = {"type": "type", "domain": "domain", "access": "access", "level": "difficulty"}
+_CHOICES: dict[str, set[str]] = {
+    "type": {t.value for t in ResourceType},
+    "access": {a.value for a in Access},
+    "difficulty": {d.value for d in Difficulty},
+}
+FILTER_ACTIONS = {
+    Action.LIBRARY_FILTER_TYPE: "type",
+    Action.LIBRARY_FILTER_DOMAIN: "domain",
+    Action.LIBRARY_FILTER_ACCESS: "access",
+    Action.LIBRARY_FILTER_LEVEL: "difficulty",
+}
+# Where each content field's error shows in the modal.
+CONTENT_BLOCKS = {
+    "title": Block.TITLE,
+    "description": Block.DESCRIPTION,
+    "type": Block.TYPE,
+    "access": Block.ACCESS,
+    "url": Block.URL,
+    "thumbnail": Block.THUMBNAIL,
+    "partner": Block.PARTNER,
+    "status": Block.STATUS,
+    "domains": Block.DOMAINS,
+    "difficulty": Block.DIFFICULTY,
+    "skills": Block.SKILLS,
+    "duration_minutes": Block.DURATION,
+}
+
+
+def parse_library_text(text: str) -> LibraryQuery:
+    """`/library negotiation type:video` -> a query; unknown filters explain the usage."""
+    words: list[str] = []
+    filters: dict[str, str] = {}
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if not sep or key.lower() not in _FILTER_KEYS:
+            if sep and key.isalpha() and value:
+                raise BotError(f"I don't know the filter `{key}:`.\n{LIBRARY_USAGE}")
+            words.append(token)
+            continue
+        field = _FILTER_KEYS[key.lower()]
+        value = value.lower()
+        if field == "domain":
+            value = slugify(value)
+        elif value not in _CHOICES[field]:
+            raise BotError(f"`{token}` is not a filter I know.\n{LIBRARY_USAGE}")
+        filters[field] = value
+    if words and words[0].lower() in ("help", "?"):
+        raise BotError(LIBRARY_USAGE)
+    return LibraryQuery(
+        words=" ".join(words),
+        type=filters.get("type"),
+        domain=filters.get("domain"),
+        access=filters.get("access"),
+        difficulty=filters.get("difficulty"),
+    )
+
+
+def query_to_metadata(query: LibraryQuery) -> str:
+    data = {k: v for k, v in asdict(query).items() if v not in (None, "")}
+    data["status"] = query.status.value
+    return json.dumps(data, separators=(",", ":"))
+
+
+def query_from_metadata(metadata: str) -> LibraryQuery:
+    try:
+        data = json.loads(metadata or "{}")
+        data["status"] = ResourceStatus(data.get("status", "published"))
+        return LibraryQuery(**data)
+    except (ValueError, TypeError):
+        return LibraryQuery()  # an old or foreign view: start from the top
+
+
+def query_after_action(view: dict[str, Any], action: dict[str, Any]) -> LibraryQuery:
+    """The library query a click in the modal asks for (filters reset paging)."""
+    query = replace(query_from_metadata(view.get("private_metadata", "")), words=search_text(view))
+    action_id = action.get("action_id")
+    if action_id == Action.LIBRARY_CLEAR:
+        return LibraryQuery(status=query.status)
+    if action_id == Action.LIBRARY_PAGE:
+        return replace(query, page=int(action.get("value") or 1))
+    if action_id == Action.LIBRARY_SEARCH:
+        return replace(query, words=action.get("value") or "", page=1)
+    if action_id == Action.LIBRARY_FILTER_STATUS:
+        return replace(query, status=ResourceStatus(_selected(action) or "published"), page=1)
+    field = FILTER_ACTIONS.get(Action(action_id)) if action_id in FILTER_ACTIONS else None
+    if field is None:
+        return query
+    value = _selected(action)
+    changes: dict[str, Any] = {field: None if value in (None, "any") else value, "page": 1}
+    return replace(query, **changes)
+
+
+def search_text(view: dict[str, Any]) -> str:
+    state = ((view.get("state") or {}).get("values") or {}).get(Block.SEARCH) or {}
+    return str((state.get(Action.LIBRARY_SEARCH) or {}).get("value") or "")
+
+
+def _selected(action: dict[str, Any]) -> str | None:
+    option = action.get("selected_option") or {}
+    value = option.get("value")
+    return str(value) if value is not None else None
+
+
+def content_values(view: dict[str, Any]) -> tuple[dict[str, str | None], list[dict[str, Any]]]:
+    """The content modal's inputs as import-style raw values, plus uploaded files."""
+    values = (view.get("state") or {}).get("values") or {}
+
+    def element(block: str) -> dict[str, Any]:
+        return dict((values.get(block) or {}).get(INPUT) or {})
+
+    raw: dict[str, str | None] = {}
+    for field, block in CONTENT_BLOCKS.items():
+        state = element(block)
+        option = state.get("selected_option")
+        raw[field] = option.get("value") if option else state.get("value")
+    files = list(element(Block.FILE).get("files") or [])
+    return raw, files
+
+
+def content_errors_for_modal(errors: dict[str, str]) -> dict[str, str]:
+    return {
+        str(CONTENT_BLOCKS.get(field, Block.TITLE)): message for field, message in errors.items()
+    }

@@ -1,0 +1,48 @@
+"""App Home and the events that keep what we know about people current."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.ids import Action
+from bot.render import render
+from bot.services import Services
+from bot.services.library import LibraryQuery
+from handlers.library import library_view
+from handlers.support import ack_only, caller_of, lazy
+
+
+def handle_home_opened_event(
+    event: dict[str, Any], body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    if event.get("tab") != "home":
+        return
+    caller = caller_of(body, services, client)
+    total = services.catalog.search(caller=caller, query=LibraryQuery()).total
+    home = render(
+        "home.json.j2", name=caller.name, can_manage=caller.can_manage, library_total=total
+    )
+    client.views_publish(user_id=caller.user_id, view=home)
+
+
+def handle_user_change_event(
+    event: dict[str, Any], body: dict[str, Any], services: Services
+) -> None:
+    """Slack tells us about renames, timezone moves and deactivations."""
+    services.members.apply_profile(team_id=str(body["team_id"]), user=event["user"])
+
+
+def handle_home_browse_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    caller = caller_of(body, services, client)
+    client.views_open(
+        trigger_id=body["trigger_id"], view=library_view(services, caller, LibraryQuery())
+    )
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(ack=ack_only, lazy=[lazy(handle_home_opened_event)])
+    app.event("user_change")(ack=ack_only, lazy=[lazy(handle_user_change_event)])
+    app.action(Action.HOME_BROWSE)(ack=ack_only, lazy=[lazy(handle_home_browse_action)])

@@ -1,0 +1,129 @@
+"""/library: browse, search and filter the training library in a modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.errors import BotError
+from bot.ids import Action, Callback, Command
+from bot.render import render
+from bot.services import Services
+from bot.services.library import LibraryQuery
+from bot.services.members import Caller
+from handlers.forms import parse_library_text, query_after_action, query_to_metadata, search_text
+from handlers.support import ack_only, caller_of, lazy
+from models.enums import ResourceStatus
+
+REFRESHING_ACTIONS = (
+    Action.LIBRARY_SEARCH,
+    Action.LIBRARY_FILTER_TYPE,
+    Action.LIBRARY_FILTER_DOMAIN,
+    Action.LIBRARY_FILTER_ACCESS,
+    Action.LIBRARY_FILTER_LEVEL,
+    Action.LIBRARY_FILTER_STATUS,
+    Action.LIBRARY_CLEAR,
+    Action.LIBRARY_PAGE,
+)
+
+
+def library_view(services: Services, caller: Caller, query: LibraryQuery) -> dict[str, Any]:
+    page = services.catalog.search(caller=caller, query=query)
+    metadata = query_to_metadata(page.query)
+    return render(
+        "library_modal.json.j2", page=page, can_manage=caller.can_manage, metadata=metadata
+    )
+
+
+def ack_library_command(ack: Ack, command: dict[str, Any]) -> None:
+    """Bad filters get the usage at once; good ones open the modal after the ack."""
+    try:
+        parse_library_text(command.get("text", ""))
+    except BotError as error:
+        ack(text=error.user_message)
+        return
+    ack()
+
+
+def handle_library_command(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    query = parse_library_text(body.get("text", ""))
+    caller = caller_of(body, services, client)
+    client.views_open(trigger_id=body["trigger_id"], view=library_view(services, caller, query))
+
+
+def handle_library_refresh_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """A filter, page or search change re-renders the modal in place."""
+    view = body["view"]
+    query = query_after_action(view, body["actions"][0])
+    caller = caller_of(body, services, client)
+    client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=library_view(services, caller, query)
+    )
+
+
+def handle_library_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, client: WebClient
+) -> None:
+    """The modal's "Search" button: answer with the new results in the same modal."""
+    action = {"action_id": Action.LIBRARY_SEARCH, "value": search_text(view)}
+    caller = caller_of(body, services, client)
+    ack(
+        response_action="update",
+        view=library_view(services, caller, query_after_action(view, action)),
+    )
+
+
+def handle_library_remove_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """Remove one of the workspace's own resources (archived if anyone was assigned it)."""
+    caller = caller_of(body, services, client)
+    services.catalog.remove(caller=caller, resource_id=int(body["actions"][0]["value"]))
+    refresh_library(client, services, caller, body["view"])
+
+
+def handle_library_restore_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    caller = caller_of(body, services, client)
+    services.catalog.set_status(
+        caller=caller,
+        resource_id=int(body["actions"][0]["value"]),
+        status=ResourceStatus.PUBLISHED,
+    )
+    refresh_library(client, services, caller, body["view"])
+
+
+def refresh_library(
+    client: WebClient, services: Services, caller: Caller, view: dict[str, Any]
+) -> None:
+    """Re-render a library modal with its current query (after a change to its content)."""
+    query = query_after_action(view, {"action_id": None})
+    client.views_update(view_id=view["id"], view=library_view(services, caller, query))
+
+
+def handle_library_assign_action(body: dict[str, Any], client: WebClient) -> None:
+    notice = render(
+        "notice_modal.json.j2",
+        title="Assign training",
+        text=(
+            "Assigning from the library is coming with the `/assign` command. "
+            "Until then, share the resource's link with your team."
+        ),
+    )
+    client.views_push(trigger_id=body["trigger_id"], view=notice)
+
+
+def register(app: App) -> None:
+    app.command(Command.LIBRARY)(ack=ack_library_command, lazy=[lazy(handle_library_command)])
+    for action_id in REFRESHING_ACTIONS:
+        app.action(action_id)(ack=ack_only, lazy=[lazy(handle_library_refresh_action)])
+    app.view_submission(Callback.LIBRARY)(handle_library_submission)
+    app.action(Action.LIBRARY_REMOVE)(ack=ack_only, lazy=[lazy(handle_library_remove_action)])
+    app.action(Action.LIBRARY_RESTORE)(ack=ack_only, lazy=[lazy(handle_library_restore_action)])
+    app.action(Action.LIBRARY_ASSIGN)(ack=ack_only, lazy=[lazy(handle_library_assign_action)])
+    app.action(Action.LIBRARY_OPEN)(ack_only)

@@ -1,0 +1,91 @@
+"""Glue every handler shares: running work after the ack, and telling people what failed."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import BotError
+from bot.services import Services
+from bot.services.members import Caller
+
+log = logging.getLogger("trainbot.errors")
+
+
+def lazy(func: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a lazy listener so its failures reach the user and the log.
+
+    Bolt logs a lazy listener's exception in one line without its traceback and
+    tells the user nothing; here a BotError becomes an ephemeral reply and
+    anything else is logged with its traceback and a reference the user is given.
+    """
+    wanted = list(inspect.signature(func).parameters)
+
+    def run_after_ack(
+        body: dict[str, Any], client: WebClient, context: Any, respond: Respond | None
+    ) -> None:
+        available = {
+            **context,
+            "body": body,
+            "client": client,
+            "respond": respond,
+            "event": body.get("event"),
+            "view": body.get("view"),
+        }
+        try:
+            func(**{name: available[name] for name in wanted})
+        except Exception as error:  # every failure is reported, none is swallowed
+            report_error(error, body=body, client=client, respond=respond)
+
+    run_after_ack.__name__ = func.__name__
+    run_after_ack.__qualname__ = func.__qualname__
+    return run_after_ack
+
+
+def ack_only(ack: Ack) -> None:
+    """For requests whose whole effect comes after the ack (or that need none: link buttons)."""
+    ack()
+
+
+def caller_of(body: dict[str, Any], services: Services, client: WebClient) -> Caller:
+    """The Member behind this request (created and profiled on first contact)."""
+    user = body.get("user") or {}
+    user_id = body.get("user_id") or user.get("id") or (body.get("event") or {}).get("user")
+    team_id = body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id")
+    return services.members.resolve(team_id=str(team_id), user_id=str(user_id), profiles=client)
+
+
+def report_error(
+    error: Exception, *, body: dict[str, Any], client: WebClient, respond: Respond | None
+) -> None:
+    if isinstance(error, BotError):
+        log.info("refused: %s", error.user_message)
+        text = error.user_message
+    else:
+        reference = uuid.uuid4().hex[:8]
+        log.error("unexpected error (ref %s)", reference, exc_info=error)
+        text = (
+            "Sorry, something went wrong on our side. "
+            f"Please try again; if it keeps happening, quote reference `{reference}`."
+        )
+    tell(text, body=body, client=client, respond=respond)
+
+
+def tell(text: str, *, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+    """An ephemeral note to whoever acted: in place when Slack gave a response_url, else a DM."""
+    user_id = body.get("user_id") or (body.get("user") or {}).get("id")
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif user_id:
+            client.chat_postMessage(channel=str(user_id), text=text)
+    except SlackApiError:
+        log.warning("could not deliver a note to %s", user_id, exc_info=True)

@@ -1,0 +1,72 @@
+"""/training: help tuned to the caller's role, and `/training add`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.errors import BotError
+from bot.ids import Action, Command
+from bot.render import render
+from bot.services import Services
+from handlers.content import open_content_modal
+from handlers.support import ack_only, caller_of, lazy
+from models.enums import Role
+
+SUBCOMMANDS = ("help", "add", "role")
+ROLE_USAGE = "Usage: `/training role @person manager` (or `member`)."
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def subcommand(text: str) -> str:
+    words = text.split()
+    return words[0].lower() if words else "help"
+
+
+def handle_training_command(
+    body: dict[str, Any], client: WebClient, services: Services, respond: Respond
+) -> None:
+    caller = caller_of(body, services, client)
+    verb = subcommand(body.get("text", ""))
+    if verb == "add":
+        open_content_modal(client, services, caller, trigger_id=body["trigger_id"])
+        return
+    if verb == "role":
+        user_id, role = parse_role_args(body.get("text", ""))
+        changed = services.members.set_role(
+            caller=caller, user_id=user_id, role=role, profiles=client
+        )
+        respond(text=f"<@{changed.user_id}> is now a Trainbot {changed.role.value}.")
+        return
+    note = "" if verb in SUBCOMMANDS else f"I don't know `/training {verb}`. Here is what I can do:"
+    respond(**help_message(caller.can_manage, caller.role is Role.ADMIN, note))
+
+
+def parse_role_args(text: str) -> tuple[str, Role]:
+    """`role <@U123|amy> manager` -> ("U123", Role.MANAGER)."""
+    words = text.split()
+    match = MENTION.match(words[1]) if len(words) == 3 else None
+    if match is None or words[2].lower() not in (Role.MANAGER, Role.MEMBER):
+        raise BotError(ROLE_USAGE)
+    return match.group(1), Role(words[2].lower())
+
+
+def help_message(can_manage: bool, is_admin: bool, note: str = "") -> dict[str, Any]:
+    message = render("help.json.j2", can_manage=can_manage, is_admin=is_admin, note=note)
+    return {**message, "response_type": "ephemeral"}
+
+
+def handle_help_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """The Help button on App Home: the same help, as a DM."""
+    caller = caller_of(body, services, client)
+    message = help_message(caller.can_manage, caller.role is Role.ADMIN)
+    client.chat_postMessage(channel=caller.user_id, text=message["text"], blocks=message["blocks"])
+
+
+def register(app: App) -> None:
+    app.command(Command.TRAINING)(ack=ack_only, lazy=[lazy(handle_training_command)])
+    app.action(Action.HOME_HELP)(ack=ack_only, lazy=[lazy(handle_help_action)])

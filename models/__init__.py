@@ -1,0 +1,27 @@
+"""Typed ORM models and pure rules. Nothing here imports Slack."""
+
+from models.assignment import AssignmentEvent, ResourceAssignment
+from models.base import Base
+from models.delivery import ProcessedEvent
+from models.resource import (
+    CourseSection,
+    CourseSectionItem,
+    Domain,
+    ResourceDomain,
+    TrainingResource,
+)
+from models.workspace import Member, Workspace
+
+__all__ = [
+    "AssignmentEvent",
+    "Base",
+    "CourseSection",
+    "CourseSectionItem",
+    "Domain",
+    "Member",
+    "ProcessedEvent",
+    "ResourceAssignment",
+    "ResourceDomain",
+    "TrainingResource",
+    "Workspace",
+]

@@ -1,0 +1,165 @@
+"""Pure rules for training content: what a valid resource looks like.
+
+Shared by the "Add content"/"Edit" modals and `trainbot catalog import`, so a row
+and a form are held to the same standard and explained in the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from models.enums import Access, Difficulty, ResourceStatus, ResourceType
+from models.resource import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
+
+PARTNER_MAX = 255
+TAG_MAX = 64
+MAX_DOMAINS = 5
+MAX_SKILLS = 10
+MAX_DURATION = 100_000
+EXTERNAL_ID_MAX = 128
+
+
+@dataclass(frozen=True)
+class ContentFields:
+    """A validated resource, as the catalog service stores it."""
+
+    title: str
+    description: str
+    type: ResourceType
+    access: Access
+    url: str | None
+    thumbnail: str | None
+    partner: str | None
+    status: ResourceStatus
+    domains: tuple[str, ...]
+    difficulty: Difficulty | None
+    skills: tuple[str, ...]
+    duration_minutes: int | None
+    external_id: str | None = None
+    file_id: str | None = None
+
+
+def split_tags(raw: str | None) -> tuple[str, ...]:
+    """`a; b;;a` -> ("a", "b"): trimmed, de-duplicated case-insensitively, order kept."""
+    seen: dict[str, str] = {}
+    for part in re.split(r"[;\n]", raw or ""):
+        tag = " ".join(part.split())
+        if tag and tag.lower() not in seen:
+            seen[tag.lower()] = tag
+    return tuple(seen.values())
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def _choice(
+    raw: str | None,
+    enum: type[ResourceType] | type[Access] | type[ResourceStatus] | type[Difficulty],
+) -> str | None:
+    value = (raw or "").strip().lower().replace(" ", "_").replace("-", "_")
+    return value if value in {m.value for m in enum} else None
+
+
+def validate_content(
+    raw: Mapping[str, str | None], *, has_file: bool = False
+) -> tuple[ContentFields | None, dict[str, str]]:
+    """Check raw field values; return the fields or a message per bad field.
+
+    Keys of `raw` are the import column names (title, description, type, ...).
+    """
+    errors: dict[str, str] = {}
+    title = " ".join((raw.get("title") or "").split())
+    if not title:
+        errors["title"] = "Give the resource a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title under {TITLE_MAX} characters (it has {len(title)})."
+    description = (raw.get("description") or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep the description under {DESCRIPTION_MAX} characters."
+
+    type_ = _choice(raw.get("type"), ResourceType)
+    if type_ is None:
+        allowed = ", ".join(m.value for m in ResourceType)
+        errors["type"] = f"Type must be one of: {allowed}."
+    access = _choice(raw.get("access") or "free", Access)
+    if access is None:
+        errors["access"] = "Access must be free, premium or affiliate."
+    status = _choice(raw.get("status") or "published", ResourceStatus)
+    if status is None:
+        errors["status"] = "Status must be published, draft, coming soon or archived."
+    difficulty = _choice(raw.get("difficulty"), Difficulty) if raw.get("difficulty") else None
+    if raw.get("difficulty") and difficulty is None:
+        errors["difficulty"] = "Difficulty must be beginner, intermediate or advanced."
+
+    url = _url(raw.get("url"), "url", errors)
+    thumbnail = _url(raw.get("thumbnail"), "thumbnail", errors)
+    if url is None and not has_file and "url" not in errors:
+        errors["url"] = "Add a link (http or https) or upload a file."
+
+    partner = (raw.get("partner") or "").strip() or None
+    if partner and len(partner) > PARTNER_MAX:
+        errors["partner"] = f"Keep the partner name under {PARTNER_MAX} characters."
+    domains = split_tags(raw.get("domains"))
+    skills = split_tags(raw.get("skills"))
+    _check_tags(domains, "domains", MAX_DOMAINS, errors)
+    _check_tags(skills, "skills", MAX_SKILLS, errors)
+    duration = _duration(raw.get("duration_minutes"), errors)
+    external_id = (raw.get("external_id") or "").strip() or None
+    if external_id and len(external_id) > EXTERNAL_ID_MAX:
+        errors["external_id"] = f"external_id must be at most {EXTERNAL_ID_MAX} characters."
+
+    if errors:
+        return None, errors
+    assert type_ is not None and access is not None and status is not None
+    return ContentFields(
+        title=title,
+        description=description,
+        type=ResourceType(type_),
+        access=Access(access),
+        url=url,
+        thumbnail=thumbnail,
+        partner=partner,
+        status=ResourceStatus(status),
+        domains=domains,
+        difficulty=Difficulty(difficulty) if difficulty else None,
+        skills=skills,
+        duration_minutes=duration,
+        external_id=external_id,
+    ), {}
+
+
+def _url(raw: str | None, field: str, errors: dict[str, str]) -> str | None:
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if not is_http_url(value):
+        errors[field] = "Use a full web address starting with http:// or https://."
+    elif len(value) > URL_MAX:
+        errors[field] = f"Keep the address under {URL_MAX} characters."
+    return value
+
+
+def _check_tags(tags: tuple[str, ...], field: str, most: int, errors: dict[str, str]) -> None:
+    if len(tags) > most:
+        errors[field] = f"At most {most} {field}, separated by ';'."
+    elif any(len(tag) > TAG_MAX for tag in tags):
+        errors[field] = f"Each of the {field} must be under {TAG_MAX} characters."
+
+
+def _duration(raw: str | None, errors: dict[str, str]) -> int | None:
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > MAX_DURATION:
+        errors["duration_minutes"] = "Duration is a whole number of minutes, like 45."
+        return None
+    return int(value)

@@ -1,0 +1,136 @@
+"""Fixtures: every database test runs on SQLite and PostgreSQL; Slack is played over HTTP."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot import db
+from bot.app import build_app
+from bot.clock import FixedClock
+from bot.fakeslack import FakeSlack, SlackClient
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.web import make_wsgi_app
+from tests.support.database import empty_all_tables
+from tests.support.postgres import PostgresUnavailable, provide_postgres
+from tests.support.wsgi import serve_wsgi
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-token"
+TEAM_ID = "T0TRAIN001"
+ADMIN, MANAGER, AMY, BOB = "U0ADMIN001", "U0MGR00001", "U0AMY00001", "U0BOB00001"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """A PostgreSQL database for the session; in CI its absence fails the run."""
+    with ExitStack() as stack:
+        try:
+            url: str | None = stack.enter_context(
+                provide_postgres(os.environ, tmp_path_factory.mktemp("pg"))
+            )
+        except PostgresUnavailable as error:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(f"PostgreSQL is required in CI and none could be had: {error}")
+            logging.getLogger("tests").warning("no PostgreSQL: %s", error)
+            url = None
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_url: str | None,
+) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'trainbot.db'}"
+    if postgres_url is None:
+        pytest.skip("PostgreSQL unavailable (set TEST_DATABASE_URL or install PostgreSQL)")
+    return postgres_url
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """The session's migrated database, emptied after the test."""
+    yield migrated_engine
+    empty_all_tables(migrated_engine)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(team_id=TEAM_ID, bot_token=BOT_TOKEN) as fake:
+        fake.add_user(ADMIN, "ada", real_name="Ada Admin", tz="Europe/London", is_admin=True)
+        fake.add_user(MANAGER, "maria", real_name="Maria Manager", tz="America/New_York")
+        fake.add_user(AMY, "amy", real_name="Amy Learner", tz="Europe/Berlin")
+        fake.add_user(BOB, "bob", real_name="Bob Learner", tz="Asia/Tokyo")
+        fake.add_channel("C0GENERAL1", "general", members=[ADMIN, MANAGER, AMY, BOB])
+        yield fake
+        # Every payload the app sent during the test passed Slack's limits.
+        assert fake.limit_violations == []
+
+
+def make_settings(database_url: str, fake: FakeSlack) -> Settings:
+    return Settings.load(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "DATABASE_URL": database_url,
+        },
+        env_file=Path(os.devnull),
+    )
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    services: Services
+
+
+@pytest.fixture
+def app_server(
+    database_url: str, engine: Engine, fake_slack: FakeSlack, clock: FixedClock
+) -> Iterator[RunningApp]:
+    """The same WSGI app `trainbot serve` runs, on a real loopback HTTP server."""
+    services = build_services(make_settings(database_url, fake_slack), clock=clock, engine=engine)
+    wsgi = make_wsgi_app(build_app(services), services)
+    with serve_wsgi(wsgi) as url:
+        yield RunningApp(url=url, services=services)
+
+
+@pytest.fixture
+def slack(app_server: RunningApp, fake_slack: FakeSlack) -> SlackClient:
+    """Plays Slack towards the app: signed requests, with the stand-in's trigger ids."""
+    return SlackClient(f"{app_server.url}/slack/events", SIGNING_SECRET, fake_slack)
+
+
+@pytest.fixture
+def manager(slack: SlackClient) -> str:
+    """Maria, made a manager by the workspace admin through /training role."""
+    slack.command("/training", f"role <@{MANAGER}|maria> manager", user=ADMIN)
+    slack.fake.wait_for_response_text(f"<@{MANAGER}> is now a Trainbot manager")
+    return MANAGER
