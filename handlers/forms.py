@@ -98,7 +98,7 @@ def query_after_action(view: dict[str, Any], action: dict[str, Any]) -> LibraryQ
     action_id = action.get("action_id")
     if action_id == Action.LIBRARY_CLEAR:
         return LibraryQuery(status=query.status)
-    if action_id == Action.LIBRARY_PAGE:
+    if action_id in (Action.LIBRARY_PREVIOUS, Action.LIBRARY_NEXT):
         return replace(query, page=int(action.get("value") or 1))
     if action_id == Action.LIBRARY_SEARCH:
         return replace(query, words=action.get("value") or "", page=1)

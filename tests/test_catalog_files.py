@@ -15,8 +15,13 @@ DATA = Path(__file__).parent / "data"
 def test_csv_rows_carry_their_line_numbers_and_reasons() -> None:
     rows = parse_catalog(*read_catalog_file(DATA / "catalog_mixed.csv"))
     assert [(r.line, r.fields is not None) for r in rows] == [
-        (2, True), (3, True), (4, True), (5, False), (6, False), (7, False),
-    ]  # fmt: skip
+        (2, True),
+        (3, True),
+        (4, True),
+        (5, False),
+        (6, False),
+        (7, False),
+    ]
     assert rows[3].errors == ("title: Give the resource a title.",)
     assert rows[4].errors[0].startswith("type: Type must be one of")
     assert rows[5].errors[0].startswith("url: Use a full web address")

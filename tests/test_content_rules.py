@@ -33,8 +33,15 @@ def test_each_bad_field_is_explained() -> None:
     )
     assert fields is None
     assert set(errors) == {
-        "title", "type", "url", "thumbnail", "duration_minutes", "difficulty", "status", "domains",
-    }  # fmt: skip
+        "title",
+        "type",
+        "url",
+        "thumbnail",
+        "duration_minutes",
+        "difficulty",
+        "status",
+        "domains",
+    }
     assert "150" in errors["title"]
     assert "article, video" in errors["type"]
     assert "http" in errors["url"]

@@ -682,10 +682,22 @@ def test_slash_command_form(
     assert answer.status == 200
     form = receiver.requests[0].form
     expected_keys = {
-        "token", "team_id", "team_domain", "enterprise_id", "enterprise_name", "channel_id",
-        "channel_name", "user_id", "user_name", "command", "text", "api_app_id",
-        "is_enterprise_install", "response_url", "trigger_id",
-    }  # fmt: skip
+        "token",
+        "team_id",
+        "team_domain",
+        "enterprise_id",
+        "enterprise_name",
+        "channel_id",
+        "channel_name",
+        "user_id",
+        "user_name",
+        "command",
+        "text",
+        "api_app_id",
+        "is_enterprise_install",
+        "response_url",
+        "trigger_id",
+    }
     assert set(form) == expected_keys
     assert (form["user_name"], form["channel_name"], form["text"]) == ("maria", "general", text)
     assert web.views_open(trigger_id=form["trigger_id"], view=modal([section("a")]))["ok"]
@@ -834,9 +846,13 @@ def test_block_actions_from_a_message_and_from_a_view(
     assert payload["channel"]["name"] == "directmessage"
     assert payload["message"]["text"] == "New training"
     assert payload["actions"][0] | {"action_ts": ""} == {
-        "type": "button", "action_id": "done", "block_id": "assignment:42",
-        "text": plain("Done"), "value": "42", "action_ts": "",
-    }  # fmt: skip
+        "type": "button",
+        "action_id": "done",
+        "block_id": "assignment:42",
+        "text": plain("Done"),
+        "value": "42",
+        "action_ts": "",
+    }
     replaced = WebhookClient(payload["response_url"]).send(text="ok", replace_original=True)
     assert replaced.status_code == 200
     assert fake.messages(fake.dm_channel(AMY))[0]["text"] == "ok"
@@ -1011,34 +1027,61 @@ def context(count: int) -> dict[str, Any]:
     [
         ([section("x")] * 50, [section("x")] * 51, "51 blocks"),
         ([{"type": "divider"}], [{"type": "carousel_of_dreams"}], "unknown block type"),
-        ([{"type": "header", "text": plain("x" * 150)}],
-         [{"type": "header", "text": plain("x" * 151)}], "header text"),
+        (
+            [{"type": "header", "text": plain("x" * 150)}],
+            [{"type": "header", "text": plain("x" * 151)}],
+            "header text",
+        ),
         ([section("x" * 3000)], [section("x" * 3001)], "section text"),
         ([fields(10)], [fields(11)], "11 section fields"),
         ([fields(1, 2000)], [fields(1, 2001)], "field 0 text"),
-        ([actions_block(button("b", "x" * 75))], [actions_block(button("b", "x" * 76))],
-         "button text"),
-        ([actions_block(button("b", value="x" * 2000))],
-         [actions_block(button("b", value="x" * 2001))], "button value"),
-        ([actions_block(button("b") | {"url": "https://x/" + "y" * 2990})],
-         [actions_block(button("b") | {"url": "https://x/" + "y" * 2991})], "button url"),
+        (
+            [actions_block(button("b", "x" * 75))],
+            [actions_block(button("b", "x" * 76))],
+            "button text",
+        ),
+        (
+            [actions_block(button("b", value="x" * 2000))],
+            [actions_block(button("b", value="x" * 2001))],
+            "button value",
+        ),
+        (
+            [actions_block(button("b") | {"url": "https://x/" + "y" * 2990})],
+            [actions_block(button("b") | {"url": "https://x/" + "y" * 2991})],
+            "button url",
+        ),
         ([actions_block(select(100))], [actions_block(select(101))], "101 options"),
-        ([actions_block(select(1, text="x" * 75))], [actions_block(select(1, text="x" * 76))],
-         "option 0 text"),
-        ([actions_block(select(1, value="v" * 150))], [actions_block(select(1, value="v" * 151))],
-         "option 0 value"),
-        ([actions_block(*[button(f"b{i}") for i in range(25)])],
-         [actions_block(*[button(f"b{i}") for i in range(26)])], "26 elements in actions"),
+        (
+            [actions_block(select(1, text="x" * 75))],
+            [actions_block(select(1, text="x" * 76))],
+            "option 0 text",
+        ),
+        (
+            [actions_block(select(1, value="v" * 150))],
+            [actions_block(select(1, value="v" * 151))],
+            "option 0 value",
+        ),
+        (
+            [actions_block(*[button(f"b{i}") for i in range(25)])],
+            [actions_block(*[button(f"b{i}") for i in range(26)])],
+            "26 elements in actions",
+        ),
         ([context(10)], [context(11)], "11 elements in context"),
         ([actions_block(overflow(5))], [actions_block(overflow(6))], "overflow has 6"),
         ([actions_block(button("a" * 255))], [actions_block(button("a" * 256))], "action_id"),
         ([section("x", block_id="b" * 255)], [section("x", block_id="b" * 256)], "block_id"),
-        ([section("x", block_id="one"), section("y", block_id="two")],
-         [section("x", block_id="one"), section("y", block_id="one")], "duplicate block_id"),
-        ([actions_block(button("a"), block_id="1"), actions_block(button("a"), block_id="2")],
-         [actions_block(button("a"), button("a"))], "duplicate action_id"),
+        (
+            [section("x", block_id="one"), section("y", block_id="two")],
+            [section("x", block_id="one"), section("y", block_id="one")],
+            "duplicate block_id",
+        ),
+        (
+            [actions_block(button("a"), block_id="1"), actions_block(button("a"), block_id="2")],
+            [actions_block(button("a"), button("a"))],
+            "duplicate action_id",
+        ),
     ],
-)  # fmt: skip
+)
 def test_message_limits(ok: list[Any], bad: list[Any], needle: str) -> None:
     assert check_message(message_with(*ok)) == []
     problems = check_message(message_with(*bad))
@@ -1074,9 +1117,14 @@ def test_errors_name_the_block() -> None:
     ],
 )
 def test_view_limits(change: dict[str, Any], needle: str) -> None:
-    base = {"type": "modal", "title": plain("x" * 24), "close": plain("x" * 24),
-            "private_metadata": "x" * 3000, "callback_id": "c" * 255,
-            "blocks": [section("x")] * 100}  # fmt: skip
+    base = {
+        "type": "modal",
+        "title": plain("x" * 24),
+        "close": plain("x" * 24),
+        "private_metadata": "x" * 3000,
+        "callback_id": "c" * 255,
+        "blocks": [section("x")] * 100,
+    }
     assert check_view(base) == []
     problems = check_view({**base, **change})
     assert any(needle in p for p in problems), problems

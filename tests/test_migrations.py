@@ -45,15 +45,32 @@ def _seed(engine: Engine) -> tuple[int, int, int]:
             )
         ).inserted_primary_key[0]
         member = conn.execute(
-            insert(Member).values(workspace_id=ws, slack_user_id="U1", display_name="amy",
-                                  real_name="", role="member", is_slack_admin=False, is_bot=False,
-                                  is_deactivated=False, created_at=T0, updated_at=T0)
-        ).inserted_primary_key[0]  # fmt: skip
+            insert(Member).values(
+                workspace_id=ws,
+                slack_user_id="U1",
+                display_name="amy",
+                real_name="",
+                role="member",
+                is_slack_admin=False,
+                is_bot=False,
+                is_deactivated=False,
+                created_at=T0,
+                updated_at=T0,
+            )
+        ).inserted_primary_key[0]
         resource = conn.execute(
-            insert(TrainingResource).values(title="Git", description="", type="book", access="free",
-                                            status="published", skills=[], search_text="git",
-                                            created_at=T0, updated_at=T0)
-        ).inserted_primary_key[0]  # fmt: skip
+            insert(TrainingResource).values(
+                title="Git",
+                description="",
+                type="book",
+                access="free",
+                status="published",
+                skills=[],
+                search_text="git",
+                created_at=T0,
+                updated_at=T0,
+            )
+        ).inserted_primary_key[0]
     return ws, member, resource
 
 
@@ -61,12 +78,21 @@ def _assign(engine: Engine, ws: int, member: int, resource: int, **extra: object
     with engine.begin() as conn:
         conn.execute(
             insert(ResourceAssignment).values(
-                **{"workspace_id": ws, "resource_id": resource, "member_id": member,
-                   "status": "assigned", "progress": 0, "priority": "normal",
-                   "due_on": date(2026, 12, 1), "note": "", "assigned_at": T0, "updated_at": T0,
-                   **extra}
+                **{
+                    "workspace_id": ws,
+                    "resource_id": resource,
+                    "member_id": member,
+                    "status": "assigned",
+                    "progress": 0,
+                    "priority": "normal",
+                    "due_on": date(2026, 12, 1),
+                    "note": "",
+                    "assigned_at": T0,
+                    "updated_at": T0,
+                    **extra,
+                }
             )
-        )  # fmt: skip
+        )
 
 
 def test_the_database_allows_one_open_assignment_per_person_and_resource(engine: Engine) -> None:

@@ -46,7 +46,14 @@ def assignment_for(engine: Engine, *, team_id: str, user_id: str, resource_id: i
         )
         conn.execute(
             insert(ResourceAssignment).values(
-                workspace_id=ws, resource_id=resource_id, member_id=member, status="assigned",
-                progress=0, priority="normal", note="", assigned_at=T0, updated_at=T0,
+                workspace_id=ws,
+                resource_id=resource_id,
+                member_id=member,
+                status="assigned",
+                progress=0,
+                priority="normal",
+                note="",
+                assigned_at=T0,
+                updated_at=T0,
             )
-        )  # fmt: skip
+        )

@@ -1,0 +1,103 @@
+"""App Home, Events API retries, and profiles kept current from user_change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from bot.fakeslack import SlackClient, find_action_ids, view_texts
+from bot.ids import Action
+from models import Member
+from tests.conftest import AMY, RunningApp
+from tests.support.waiting import eventually
+
+
+def test_opening_home_publishes_a_personal_dashboard(
+    slack: SlackClient, app_server: RunningApp
+) -> None:
+    slack.app_home_opened(AMY)
+    published = slack.fake.wait_for_call("views.publish")
+    assert published.args["user_id"] == AMY
+    home = slack.fake.home(AMY)
+    assert home is not None
+    assert "Welcome, amy" in view_texts(home)
+    assert Action.HOME_BROWSE in find_action_ids(home)
+    assert Action.CONTENT_ADD not in find_action_ids(home)
+
+
+def test_a_managers_home_offers_add_content(slack: SlackClient, manager: str) -> None:
+    slack.app_home_opened(manager)
+    slack.fake.wait_for_call("views.publish", lambda c: c.args["user_id"] == manager)
+    assert Action.CONTENT_ADD in find_action_ids(slack.fake.home(manager) or {})
+
+
+def test_a_retried_event_is_handled_once(slack: SlackClient, app_server: RunningApp) -> None:
+    event = {
+        "type": "app_home_opened",
+        "user": AMY,
+        "channel": "D0AMY00001",
+        "tab": "home",
+        "event_ts": "1764150300.000200",
+    }
+    assert slack.event(event, event_id="Ev0RETRY001").status == 200
+    slack.fake.wait_for_call("views.publish")
+    retry = slack.event(event, event_id="Ev0RETRY001", retry_num=1)
+    assert retry.status == 200
+    fresh = slack.event(event, event_id="Ev0RETRY002")
+    assert fresh.status == 200
+    slack.fake.wait_for_call(
+        "views.publish", lambda c: len(slack.fake.calls_to("views.publish")) == 2
+    )
+    assert len(slack.fake.calls_to("views.publish")) == 2
+
+
+def test_the_messages_tab_does_not_publish_home(slack: SlackClient, app_server: RunningApp) -> None:
+    slack.app_home_opened(AMY, tab="messages")
+    slack.app_home_opened(AMY)  # the home tab afterwards proves the first one was processed
+    slack.fake.wait_for_call("views.publish")
+    assert len(slack.fake.calls_to("views.publish")) == 1
+
+
+def test_browse_from_home_opens_the_library(slack: SlackClient, app_server: RunningApp) -> None:
+    slack.app_home_opened(AMY)
+    slack.fake.wait_for_call("views.publish")
+    slack.click(user=AMY, action_id=Action.HOME_BROWSE)
+    slack.fake.wait_for_call("views.open")
+    assert slack.fake.open_views(AMY)[-1]["title"]["text"] == "Training library"
+
+
+def test_help_from_home_arrives_as_a_dm(slack: SlackClient, app_server: RunningApp) -> None:
+    slack.app_home_opened(AMY)
+    slack.fake.wait_for_call("views.publish")
+    slack.click(user=AMY, action_id=Action.HOME_HELP)
+    message = slack.fake.wait_for_call("chat.postMessage")
+    assert message.args["channel"] == AMY
+    assert "/library" in view_texts(message.args)
+
+
+def test_user_change_updates_timezone_and_deactivation(
+    slack: SlackClient, app_server: RunningApp, engine: Engine
+) -> None:
+    slack.app_home_opened(AMY)  # first contact: the profile comes from users.info
+    slack.fake.wait_for_call("views.publish")
+    profile_calls = len(slack.fake.calls_to("users.info"))
+    user = slack.fake.update_user(AMY, tz="America/Los_Angeles", deleted=True)
+    assert (
+        slack.event({"type": "user_change", "user": user, "event_ts": "1764150600.0001"}).status
+        == 200
+    )
+
+    def deactivated() -> Any:
+        with engine.connect() as conn:
+            row = conn.execute(select(Member).where(Member.slack_user_id == AMY)).one()
+            return row if row.is_deactivated else None
+
+    row = eventually(deactivated, what="Amy's deactivation to be stored")
+    assert row.tz == "America/Los_Angeles"
+    # Knowing people does not cost a users.info call per request.
+    slack.app_home_opened(AMY)
+    slack.fake.wait_for_call(
+        "views.publish", lambda c: len(slack.fake.calls_to("views.publish")) == 2
+    )
+    assert len(slack.fake.calls_to("users.info")) == profile_calls

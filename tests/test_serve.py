@@ -1,0 +1,90 @@
+"""`trainbot serve` itself: gunicorn, migrations at start, Slack traffic, clean shutdown."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot import db
+from bot.fakeslack import FakeSlack, SlackClient
+from tests.conftest import AMY, BOT_TOKEN, SIGNING_SECRET
+from tests.support.waiting import eventually
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def serve(
+    fake: FakeSlack, database_url: str, cwd: Path, *args: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--workers", "1", "--threads", "2", *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        eventually(
+            lambda: healthy(url) or process.poll() is not None, timeout=60, what="serve to start"
+        )
+        assert process.poll() is None, process.communicate()[0]
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_serve_migrates_a_new_database_and_answers_health(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with serve(fake_slack, url, tmp_path) as (base, _):
+        assert healthy(base)
+    assert db.current_revision(db.make_engine(url)) == db.head_revision()
+
+
+def test_serve_handles_signed_slack_traffic_and_stops_cleanly_on_sigterm(
+    fake_slack: FakeSlack, engine: object, database_url: str, tmp_path: Path
+) -> None:
+    with serve(fake_slack, database_url, tmp_path) as (base, process):
+        slack = SlackClient(f"{base}/slack/events", SIGNING_SECRET, fake_slack)
+        response = slack.command("/training", "help", user=AMY)
+        assert response.status == 200
+        assert response.elapsed_ms < 3000
+        assert "/library" in fake_slack.wait_for_response_text("/library", timeout=10)
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "scheduler stopped" in output
+    assert "Traceback" not in output
