@@ -43,8 +43,12 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
             log.info("duplicate event %s ignored", event_id)
             return BoltResponse(status=200, body="")
         response: BoltResponse | None = next()
-        log.debug(
-            "request %s handled in %.1f ms", _kind(body), (time.perf_counter() - started) * 1000
+        log.info(
+            "interaction=%s user=%s status=%s ack_ms=%.1f",
+            _kind(body),
+            context.get("user_id"),
+            response.status if response is not None else "-",
+            (time.perf_counter() - started) * 1000,
         )
         return response
 
@@ -61,8 +65,12 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
 
 
 def _kind(body: dict[str, Any]) -> str:
+    """A short name for the log: /library, event:app_home_opened, block_actions:library.next."""
     if "command" in body:
         return str(body["command"])
     if body.get("type") == "event_callback":
         return f"event:{(body.get('event') or {}).get('type')}"
-    return str(body.get("type", "unknown"))
+    detail = [a.get("action_id") for a in body.get("actions") or []] or [
+        (body.get("view") or {}).get("callback_id")
+    ]
+    return f"{body.get('type', 'unknown')}:{','.join(str(d) for d in detail if d)}"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
+from bot.errors import BotError
 from bot.scheduler import build_scheduler
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -77,21 +79,28 @@ def serve_http(settings: Settings, options: ServeOptions) -> None:
 
 
 def serve_socket_mode(settings: Settings, *, scheduler: bool) -> None:
+    """Connect out to Slack with the app token; run until SIGTERM or Ctrl-C."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     services: Services = build_services(settings)
     handler = SocketModeHandler(build_app(services), settings.app_token)
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        raise BotError(
+            f"Socket Mode could not connect: Slack answered {error.response.get('error')!r}. "
+            "Check SLACK_APP_TOKEN (xapp-..., with connections:write) and that Socket Mode "
+            "is turned on in the app's settings."
+        ) from None
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
     ticker = build_scheduler(services) if scheduler else None
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    signal.signal(signal.SIGTERM, stop)
     if ticker is not None:
         ticker.start()
+    log.info("connected to Slack in Socket Mode")
     try:
-        handler.start()  # type: ignore[no-untyped-call]
-    except KeyboardInterrupt:
+        stopping.wait()
         log.info("shutting down")
     finally:
         handler.close()  # type: ignore[no-untyped-call]

@@ -134,3 +134,33 @@ def test_the_assign_button_says_assigning_is_coming(
     click_in_view(slack, manager, Action.LIBRARY_ASSIGN, first_id)
     slack.fake.wait_for_call("views.push", lambda c: c.response.get("ok") is True)
     assert "coming with the `/assign` command" in view_texts(top_view(slack, manager))
+
+
+def test_another_workspaces_content_never_shows(slack: SlackClient, app_server: RunningApp) -> None:
+    from pathlib import Path
+
+    from bot.services.catalog_files import read_catalog_file
+
+    services = app_server.services
+    other = services.members.ensure_workspace(team_id="T0OTHER001")
+    rows = parse_catalog(*read_catalog_file(Path(__file__).parent / "data" / "catalog_small.json"))
+    services.catalog.import_rows(rows=rows, workspace_id=other)
+    view = open_library(slack, AMY, "acme")
+    assert result_titles(view) == []
+    assert "Nothing matches these filters" in view_texts(view)
+
+
+def test_previous_goes_back_a_page(
+    slack: SlackClient, app_server: RunningApp, engine: Engine
+) -> None:
+    bulk_resources(engine, 25)
+    open_library(slack, AMY)
+    for action, value, expected in (
+        (Action.LIBRARY_NEXT, "2", "Page 2 of 3"),
+        (Action.LIBRARY_NEXT, "3", "Page 3 of 3"),
+        (Action.LIBRARY_PREVIOUS, "2", "Page 2 of 3"),
+    ):
+        before = len(slack.fake.calls_to("views.update"))
+        click_in_view(slack, AMY, action, value)
+        assert expected in view_texts(after_update(slack, AMY, before))
+    assert Action.LIBRARY_NEXT in find_action_ids(top_view(slack, AMY))

@@ -88,3 +88,29 @@ def test_serve_handles_signed_slack_traffic_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, output
     assert "scheduler stopped" in output
     assert "Traceback" not in output
+
+
+def test_socket_mode_that_cannot_connect_says_why_in_one_line(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--socket-mode"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": "xapp-1-not-a-real-token",
+            "SLACK_API_URL": fake_slack.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'socket.db'}",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip().splitlines()[-1].startswith("trainbot: Socket Mode could not connect")
+    )
+    assert "Traceback" not in result.stderr
+    assert fake_slack.calls_to("apps.connections.open")
