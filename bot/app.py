@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -16,7 +17,12 @@ from handlers.support import report_error
 log = logging.getLogger("trainbot.requests")
 
 
-def build_app(services: Services, *, token_verification: bool = True) -> App:
+def build_app(
+    services: Services,
+    *,
+    token_verification: bool = True,
+    listener_executor: Executor | None = None,
+) -> App:
     """The Bolt app shared by `serve` (HTTP and Socket Mode), the sandbox and the tests.
 
     `process_before_response=True` makes Bolt answer Slack as soon as the ack
@@ -30,6 +36,8 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
         signing_secret=settings.signing_secret,
         process_before_response=True,
         token_verification_enabled=token_verification,
+        # Runs the lazy listeners: the work after each ack (views, DMs, database writes).
+        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=8),
         # Bolt's default URL-verification and SSL check listeners are fine as they are.
     )
 

@@ -8,6 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
 from bot import db
 from bot.errors import BotError
 from bot.settings import Settings, SettingsError
@@ -79,6 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BotError as error:
         print(f"trainbot: {error.user_message}", file=sys.stderr)
         return 1
+    except DBAPIError as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        print(
+            f"trainbot: the database at {where} does not answer ({reason}): "
+            "check DATABASE_URL and that the server is running",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -88,6 +102,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.require_socket_mode()
     else:
         settings.require_http()
+    check_slack(settings)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     engine.dispose()
@@ -103,6 +118,32 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         )
         serve_http(settings, options)
     return 0
+
+
+def check_slack(settings: Settings) -> None:
+    """Fail at once, in one line, when Slack refuses the token or cannot be reached."""
+    quiet = logging.getLogger("trainbot.preflight")
+    quiet.propagate = False  # the one line below says it all; no retry chatter
+    quiet.addHandler(logging.NullHandler())
+    client = WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=10,
+        logger=quiet,
+        retry_handlers=[],
+    )
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        raise SettingsError(
+            f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): "
+            "copy the Bot User OAuth Token again from OAuth & Permissions"
+        ) from None
+    except OSError as error:
+        raise SettingsError(
+            f"cannot reach Slack at SLACK_API_URL={settings.api_url} ({error}): "
+            "check the address and the network"
+        ) from None
 
 
 def _db(settings: Settings, action: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -27,9 +27,6 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self._now
-
-    def today(self) -> date:
-        return self._now.date()
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta

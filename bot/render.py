@@ -18,18 +18,43 @@ def mrkdwn(text: object) -> str:
     return "".join(MRKDWN_ESCAPES.get(ch, ch) for ch in str(text))
 
 
+def mrkdwn_cut(text: object, limit: int) -> str:
+    """Escape for mrkdwn, then cut to `limit` characters without splitting an entity."""
+    out: list[str] = []
+    used = 0
+    for ch in str(text):
+        piece = MRKDWN_ESCAPES.get(ch, ch)
+        if used + len(piece) > limit - 1:
+            out.append("…")
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)
+
+
 def truncate(text: object, limit: int) -> str:
     """Cut text to at most `limit` characters, ending with an ellipsis when cut."""
     value = str(text)
     return value if len(value) <= limit else value[: max(limit - 1, 0)].rstrip() + "…"
 
 
+LINK_URL_MAX = 1000  # longer links go on a button (3000 chars) instead of into the text
+
+
 def link(url: str | None, label: str) -> str:
     """A mrkdwn link; the label is escaped, and so is the URL's `|` and `>`."""
-    if not url:
+    if not url or len(url) > LINK_URL_MAX:
         return mrkdwn(label)
     safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
     return f"<{safe_url}|{mrkdwn(label)}>"
+
+
+def result_text(title: str, url: str | None, description: str) -> str:
+    """One library result: the linked title, then as much description as fits a section."""
+    head = "*" + link(url, truncate(title, 150)) + "*"
+    if not description:
+        return head
+    return head + "\n" + mrkdwn_cut(description, min(200, 3000 - len(head) - 1))
 
 
 _env = Environment(
@@ -41,6 +66,8 @@ _env = Environment(
     keep_trailing_newline=False,
 )
 _env.filters["mrkdwn"] = mrkdwn
+_env.filters["mrkdwn_cut"] = mrkdwn_cut
+_env.globals["result_text"] = result_text
 _env.filters["truncate_to"] = truncate
 _env.globals["link"] = link
 _env.globals["ids"] = ids

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.errors import BotError, NotAllowed
+from bot.errors import BotError
 from bot.ids import Action, Block, Callback
-from bot.render import render
+from bot.render import mrkdwn, render
 from bot.services import Services
+from bot.services.catalog import require_curator
 from bot.services.members import Caller
-from handlers.forms import content_errors_for_modal, content_values
+from handlers.forms import ContentMeta, content_form, query_from_metadata
 from handlers.library import refresh_library
 from handlers.support import ack_only, caller_of, lazy
-from models.rules import ContentFields, validate_content
 
 
 def open_content_modal(
@@ -30,22 +28,15 @@ def open_content_modal(
     parent: dict[str, Any] | None = None,
 ) -> None:
     """Open the form (pushed over the library modal when there is one)."""
-    if not caller.can_manage:
-        raise NotAllowed(
-            "Only managers and admins can add or edit content. "
-            "Ask a Trainbot admin if you need access."
-        )
+    require_curator(caller)
     resource = services.catalog.get(caller=caller, resource_id=resource_id) if resource_id else None
-    metadata = json.dumps(
-        {
-            "id": resource_id,
-            "file": bool(resource and resource.file_id),
-            # The library modal underneath, to show it again with the change in it.
-            "parent": parent and parent["id"],
-            "parent_query": parent and parent.get("private_metadata", ""),
-        }
+    meta = ContentMeta(
+        resource_id=resource_id,
+        has_file=bool(resource and resource.file_id),
+        parent_view_id=parent["id"] if parent else None,
+        parent_query=query_from_metadata(parent.get("private_metadata", "")) if parent else None,
     )
-    view = render("content_modal.json.j2", resource=resource, metadata=metadata)
+    view = render("content_modal.json.j2", resource=resource, metadata=meta.dumps())
     if parent:
         client.views_push(trigger_id=trigger_id, view=view)
     else:
@@ -75,55 +66,37 @@ def handle_content_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, client: WebClient
 ) -> None:
     """Validate into the modal; save; close back to the library or confirm in place."""
-    meta = json.loads(view.get("private_metadata") or "{}")
     fields, errors = content_form(view)
     if fields is None:
         ack(response_action="errors", errors=errors)
         return
-    caller = caller_of(body, services, client)
+    meta = ContentMeta.loads(view.get("private_metadata", ""))
+    caller = caller_of(body, services, client, refresh=False)
     try:
-        if meta.get("id"):
+        if meta.resource_id:
             saved = services.catalog.update(
-                caller=caller, resource_id=int(meta["id"]), fields=fields
+                caller=caller, resource_id=meta.resource_id, fields=fields
             )
         else:
             saved = services.catalog.create(caller=caller, fields=fields)
     except BotError as error:
         ack(response_action="errors", errors={Block.TITLE: error.user_message})
         return
-    if meta.get("parent"):
+    if meta.parent_view_id:
         ack()  # back to the library, which the lazy listener refreshes
         return
-    text = (
-        f"*{saved.title}* is saved in your workspace's library ({saved.status.replace('_', ' ')})."
-    )
+    text = f"*{mrkdwn(saved.title)}* is saved in your workspace's library ({saved.status_label})."
     ack(response_action="update", view=render("notice_modal.json.j2", title="Saved", text=text))
 
 
 def handle_content_saved(body: dict[str, Any], client: WebClient, services: Services) -> None:
     """After a valid save from the library, show the library again with the change in it."""
-    meta = json.loads(body["view"].get("private_metadata") or "{}")
+    meta = ContentMeta.loads(body["view"].get("private_metadata", ""))
     fields, _ = content_form(body["view"])
-    if not meta.get("parent") or fields is None:
+    if meta.parent_view_id is None or meta.parent_query is None or fields is None:
         return
     caller = caller_of(body, services, client)
-    parent = {"id": meta["parent"], "private_metadata": meta.get("parent_query") or ""}
-    refresh_library(client, services, caller, parent)
-
-
-def content_form(view: dict[str, Any]) -> tuple[ContentFields | None, dict[str, str]]:
-    """The modal's values as validated fields, or errors keyed by the modal's block_ids."""
-    meta = json.loads(view.get("private_metadata") or "{}")
-    raw, files = content_values(view)
-    fields, errors = validate_content(raw, has_file=bool(files) or bool(meta.get("file")))
-    modal_errors = content_errors_for_modal(errors)
-    if files and raw.get("url"):
-        modal_errors[Block.URL] = "Use either a link or an uploaded file, not both."
-    if fields is None or modal_errors:
-        return None, modal_errors
-    if files:
-        fields = replace(fields, url=files[0].get("permalink"), file_id=files[0]["id"])
-    return fields, {}
+    refresh_library(client, services, caller, meta.parent_view_id, meta.parent_query)
 
 
 def register(app: App) -> None:

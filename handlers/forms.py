@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bot.errors import BotError
 from bot.ids import INPUT, Action, Block
-from bot.services.library import LibraryQuery
+from bot.render import mrkdwn
+from bot.services.library import SEARCH_MAX, LibraryQuery
 from models.enums import Access, Difficulty, ResourceStatus, ResourceType
-from models.rules import slugify
+from models.rules import ContentFields, slugify, validate_content
 
 LIBRARY_USAGE = (
     "Usage: `/library [words] [type:video] [domain:sales] [access:free] [level:beginner]`\n"
@@ -56,7 +57,7 @@ def parse_library_text(text: str) -> LibraryQuery:
         key, sep, value = token.partition(":")
         if not sep or key.lower() not in _FILTER_KEYS:
             if sep and key.isalpha() and value:
-                raise BotError(f"I don't know the filter `{key}:`.\n{LIBRARY_USAGE}")
+                raise BotError(f"I don't know the filter `{mrkdwn(key)}:`.\n{LIBRARY_USAGE}")
             words.append(token)
             continue
         field = _FILTER_KEYS[key.lower()]
@@ -64,12 +65,12 @@ def parse_library_text(text: str) -> LibraryQuery:
         if field == "domain":
             value = slugify(value)
         elif value not in _CHOICES[field]:
-            raise BotError(f"`{token}` is not a filter I know.\n{LIBRARY_USAGE}")
+            raise BotError(f"`{mrkdwn(token)}` is not a filter I know.\n{LIBRARY_USAGE}")
         filters[field] = value
     if words and words[0].lower() in ("help", "?"):
         raise BotError(LIBRARY_USAGE)
     return LibraryQuery(
-        words=" ".join(words),
+        words=" ".join(words)[:SEARCH_MAX],
         type=filters.get("type"),
         domain=filters.get("domain"),
         access=filters.get("access"),
@@ -77,31 +78,45 @@ def parse_library_text(text: str) -> LibraryQuery:
     )
 
 
-def query_to_metadata(query: LibraryQuery) -> str:
+def query_to_dict(query: LibraryQuery) -> dict[str, Any]:
     data = {k: v for k, v in asdict(query).items() if v not in (None, "")}
     data["status"] = query.status.value
-    return json.dumps(data, separators=(",", ":"))
+    return data
 
 
-def query_from_metadata(metadata: str) -> LibraryQuery:
+def query_to_metadata(query: LibraryQuery) -> str:
+    return json.dumps(query_to_dict(query), separators=(",", ":"))
+
+
+def query_from_dict(data: Any) -> LibraryQuery:
     try:
-        data = json.loads(metadata or "{}")
+        data = dict(data)
         data["status"] = ResourceStatus(data.get("status", "published"))
+        data["words"] = str(data.get("words", ""))[:SEARCH_MAX]
         return LibraryQuery(**data)
     except (ValueError, TypeError):
         return LibraryQuery()  # an old or foreign view: start from the top
 
 
+def query_from_metadata(metadata: str) -> LibraryQuery:
+    try:
+        return query_from_dict(json.loads(metadata or "{}"))
+    except ValueError:
+        return LibraryQuery()
+
+
 def query_after_action(view: dict[str, Any], action: dict[str, Any]) -> LibraryQuery:
     """The library query a click in the modal asks for (filters reset paging)."""
-    query = replace(query_from_metadata(view.get("private_metadata", "")), words=search_text(view))
+    query = query_from_metadata(view.get("private_metadata", ""))
+    if "state" in view:  # what is typed in the search box counts, even before Enter
+        query = replace(query, words=search_text(view)[:SEARCH_MAX])
     action_id = action.get("action_id")
     if action_id == Action.LIBRARY_CLEAR:
         return LibraryQuery(status=query.status)
     if action_id in (Action.LIBRARY_PREVIOUS, Action.LIBRARY_NEXT):
         return replace(query, page=int(action.get("value") or 1))
     if action_id == Action.LIBRARY_SEARCH:
-        return replace(query, words=action.get("value") or "", page=1)
+        return replace(query, words=str(action.get("value") or "")[:SEARCH_MAX], page=1)
     if action_id == Action.LIBRARY_FILTER_STATUS:
         return replace(query, status=ResourceStatus(_selected(action) or "published"), page=1)
     field = FILTER_ACTIONS.get(Action(action_id)) if action_id in FILTER_ACTIONS else None
@@ -121,6 +136,50 @@ def _selected(action: dict[str, Any]) -> str | None:
     option = action.get("selected_option") or {}
     value = option.get("value")
     return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class ContentMeta:
+    """What the content modal carries in private_metadata."""
+
+    resource_id: int | None = None
+    has_file: bool = False
+    parent_view_id: str | None = None  # the library modal underneath, if any
+    parent_query: LibraryQuery | None = None
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "id": self.resource_id,
+                "file": self.has_file,
+                "parent": self.parent_view_id,
+                "q": query_to_dict(self.parent_query) if self.parent_query else None,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def loads(cls, metadata: str) -> ContentMeta:
+        data = json.loads(metadata or "{}")
+        return cls(
+            resource_id=int(data["id"]) if data.get("id") else None,
+            has_file=bool(data.get("file")),
+            parent_view_id=data.get("parent"),
+            parent_query=query_from_dict(data["q"]) if data.get("q") else None,
+        )
+
+
+def content_form(view: dict[str, Any]) -> tuple[ContentFields | None, dict[str, str]]:
+    """The content modal's values validated, or errors keyed by the modal's block_ids."""
+    raw, files = content_values(view)
+    file = files[0] if files else {}
+    fields, errors = validate_content(
+        raw,
+        file_id=file.get("id"),
+        file_url=file.get("permalink"),
+        keeps_file=ContentMeta.loads(view.get("private_metadata", "")).has_file,
+    )
+    return fields, content_errors_for_modal(errors)
 
 
 def content_values(view: dict[str, Any]) -> tuple[dict[str, str | None], list[dict[str, Any]]]:

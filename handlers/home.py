@@ -21,7 +21,7 @@ def handle_home_opened_event(
     if event.get("tab") != "home":
         return
     caller = caller_of(body, services, client)
-    total = services.catalog.search(caller=caller, query=LibraryQuery()).total
+    total = services.catalog.count_published(caller=caller)
     home = render(
         "home.json.j2", name=caller.name, can_manage=caller.can_manage, library_total=total
     )

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import BotError
 from bot.ids import Action, Callback, Command
-from bot.render import render
+from bot.render import mrkdwn, render
 from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from handlers.forms import parse_library_text, query_after_action, query_to_metadata, search_text
 from handlers.support import ack_only, caller_of, lazy
 from models.enums import ResourceStatus
+
+log = logging.getLogger(__name__)
 
 REFRESHING_ACTIONS = (
     Action.LIBRARY_SEARCH,
@@ -30,11 +35,19 @@ REFRESHING_ACTIONS = (
 )
 
 
-def library_view(services: Services, caller: Caller, query: LibraryQuery) -> dict[str, Any]:
+def library_view(
+    services: Services, caller: Caller, query: LibraryQuery, notice: str = ""
+) -> dict[str, Any]:
+    """The library modal for this caller; `notice` (mrkdwn) tells what just happened."""
+    if not caller.can_manage:  # e.g. demoted while looking at drafts
+        query = replace(query, status=ResourceStatus.PUBLISHED)
     page = services.catalog.search(caller=caller, query=query)
-    metadata = query_to_metadata(page.query)
     return render(
-        "library_modal.json.j2", page=page, can_manage=caller.can_manage, metadata=metadata
+        "library_modal.json.j2",
+        page=page,
+        can_manage=caller.can_manage,
+        metadata=query_to_metadata(page.query),
+        notice=notice,
     )
 
 
@@ -61,9 +74,15 @@ def handle_library_refresh_action(
     view = body["view"]
     query = query_after_action(view, body["actions"][0])
     caller = caller_of(body, services, client)
-    client.views_update(
-        view_id=view["id"], hash=view.get("hash"), view=library_view(services, caller, query)
-    )
+    try:
+        client.views_update(
+            view_id=view["id"], hash=view.get("hash"), view=library_view(services, caller, query)
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "hash_conflict":
+            raise
+        # A quicker click already changed the modal; the newest choice wins, silently.
+        log.info("library view %s changed meanwhile; update skipped", view["id"])
 
 
 def handle_library_submission(
@@ -71,7 +90,7 @@ def handle_library_submission(
 ) -> None:
     """The modal's "Search" button: answer with the new results in the same modal."""
     action = {"action_id": Action.LIBRARY_SEARCH, "value": search_text(view)}
-    caller = caller_of(body, services, client)
+    caller = caller_of(body, services, client, refresh=False)
     ack(
         response_action="update",
         view=library_view(services, caller, query_after_action(view, action)),
@@ -83,28 +102,41 @@ def handle_library_remove_action(
 ) -> None:
     """Remove one of the workspace's own resources (archived if anyone was assigned it)."""
     caller = caller_of(body, services, client)
-    services.catalog.remove(caller=caller, resource_id=int(body["actions"][0]["value"]))
-    refresh_library(client, services, caller, body["view"])
+    removed = services.catalog.remove(caller=caller, resource_id=int(body["actions"][0]["value"]))
+    title = f"*{mrkdwn(removed.title)}*"
+    notice = (
+        f":file_cabinet: {title} is archived: people were assigned it, so their history stays."
+        if removed.archived
+        else f":wastebasket: {title} is removed from the library."
+    )
+    view = body["view"]
+    refresh_library(client, services, caller, view["id"], query_after_action(view, {}), notice)
 
 
 def handle_library_restore_action(
     body: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     caller = caller_of(body, services, client)
-    services.catalog.set_status(
+    restored = services.catalog.set_status(
         caller=caller,
         resource_id=int(body["actions"][0]["value"]),
         status=ResourceStatus.PUBLISHED,
     )
-    refresh_library(client, services, caller, body["view"])
+    notice = f":white_check_mark: *{mrkdwn(restored.title)}* is published again."
+    view = body["view"]
+    refresh_library(client, services, caller, view["id"], query_after_action(view, {}), notice)
 
 
 def refresh_library(
-    client: WebClient, services: Services, caller: Caller, view: dict[str, Any]
+    client: WebClient,
+    services: Services,
+    caller: Caller,
+    view_id: str,
+    query: LibraryQuery,
+    notice: str = "",
 ) -> None:
-    """Re-render a library modal with its current query (after a change to its content)."""
-    query = query_after_action(view, {"action_id": None})
-    client.views_update(view_id=view["id"], view=library_view(services, caller, query))
+    """Re-render a library modal after a change to what it lists."""
+    client.views_update(view_id=view_id, view=library_view(services, caller, query, notice))
 
 
 def handle_library_assign_action(body: dict[str, Any], client: WebClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from bot.services import Services
 from bot.services.members import Caller
 
 log = logging.getLogger("trainbot.errors")
+effect_log = logging.getLogger("trainbot.requests")
 
 
 def lazy(func: Callable[..., None]) -> Callable[..., None]:
@@ -40,10 +42,21 @@ def lazy(func: Callable[..., None]) -> Callable[..., None]:
             "event": body.get("event"),
             "view": body.get("view"),
         }
+        started = time.perf_counter()
+        outcome = "ok"
         try:
             func(**{name: available[name] for name in wanted})
         except Exception as error:  # every failure is reported, none is swallowed
+            outcome = "refused" if isinstance(error, BotError) else "error"
             report_error(error, body=body, client=client, respond=respond)
+        finally:
+            effect_log.info(
+                "effect=%s user=%s outcome=%s ms=%.1f",
+                func.__name__,
+                context.get("user_id"),
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
 
     run_after_ack.__name__ = func.__name__
     run_after_ack.__qualname__ = func.__qualname__
@@ -55,12 +68,16 @@ def ack_only(ack: Ack) -> None:
     ack()
 
 
-def caller_of(body: dict[str, Any], services: Services, client: WebClient) -> Caller:
+def caller_of(
+    body: dict[str, Any], services: Services, client: WebClient, *, refresh: bool = True
+) -> Caller:
     """The Member behind this request (created and profiled on first contact)."""
     user = body.get("user") or {}
     user_id = body.get("user_id") or user.get("id") or (body.get("event") or {}).get("user")
     team_id = body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id")
-    return services.members.resolve(team_id=str(team_id), user_id=str(user_id), profiles=client)
+    return services.members.resolve(
+        team_id=str(team_id), user_id=str(user_id), profiles=client, refresh=refresh
+    )
 
 
 def report_error(

@@ -34,9 +34,8 @@ class ResourceAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    resource_id: Mapped[int] = mapped_column(
-        ForeignKey("training_resources.id", ondelete="CASCADE"), index=True
-    )
+    # No ON DELETE: a resource someone was assigned cannot be deleted, only archived.
+    resource_id: Mapped[int] = mapped_column(ForeignKey("training_resources.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     assigned_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
@@ -64,9 +63,8 @@ class AssignmentEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("resource_assignments.id", ondelete="CASCADE"), index=True
-    )
+    # No ON DELETE: the history outlives nothing it describes (a workspace purge aside).
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("resource_assignments.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))

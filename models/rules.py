@@ -6,7 +6,9 @@ and a form are held to the same standard and explained in the same words.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -53,7 +55,14 @@ def split_tags(raw: str | None) -> tuple[str, ...]:
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """A stable key for a tag in any script: "Sales Ops" -> "sales-ops", "C++" -> "c-plus-plus"."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = text.replace("+", " plus ").replace("#", " sharp ")
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")
+    if slug:
+        return slug[:64]
+    # Only symbols (an emoji, say): still a distinct, stable key.
+    return "tag-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 
 
 def is_http_url(value: str) -> bool:
@@ -70,11 +79,17 @@ def _choice(
 
 
 def validate_content(
-    raw: Mapping[str, str | None], *, has_file: bool = False
+    raw: Mapping[str, str | None],
+    *,
+    file_id: str | None = None,
+    file_url: str | None = None,
+    keeps_file: bool = False,
 ) -> tuple[ContentFields | None, dict[str, str]]:
     """Check raw field values; return the fields or a message per bad field.
 
     Keys of `raw` are the import column names (title, description, type, ...).
+    Content is a link or an uploaded file (`file_id`, with its Slack permalink as
+    `file_url`); `keeps_file` says an edited resource already has its file.
     """
     errors: dict[str, str] = {}
     title = " ".join((raw.get("title") or "").split())
@@ -102,7 +117,9 @@ def validate_content(
 
     url = _url(raw.get("url"), "url", errors)
     thumbnail = _url(raw.get("thumbnail"), "thumbnail", errors)
-    if url is None and not has_file and "url" not in errors:
+    if url is not None and file_id is not None:
+        errors["url"] = "Use either a link or an uploaded file, not both."
+    elif url is None and file_id is None and not keeps_file and "url" not in errors:
         errors["url"] = "Add a link (http or https) or upload a file."
 
     partner = (raw.get("partner") or "").strip() or None
@@ -125,7 +142,7 @@ def validate_content(
         description=description,
         type=ResourceType(type_),
         access=Access(access),
-        url=url,
+        url=url or file_url,
         thumbnail=thumbnail,
         partner=partner,
         status=ResourceStatus(status),
@@ -134,6 +151,7 @@ def validate_content(
         skills=skills,
         duration_minutes=duration,
         external_id=external_id,
+        file_id=file_id,
     ), {}
 
 

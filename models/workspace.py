@@ -54,7 +54,3 @@ class Member(Base):
     @property
     def effective_role(self) -> Role:
         return Role.ADMIN if self.is_slack_admin else Role(self.role)
-
-    @property
-    def can_manage(self) -> bool:
-        return self.effective_role in (Role.ADMIN, Role.MANAGER)

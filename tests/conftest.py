@@ -21,6 +21,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.web import make_wsgi_app
 from tests.support.database import empty_all_tables
+from tests.support.executor import SettlingExecutor
 from tests.support.postgres import PostgresUnavailable, provide_postgres
 from tests.support.wsgi import serve_wsgi
 
@@ -109,6 +110,11 @@ def make_settings(database_url: str, fake: FakeSlack) -> Settings:
 class RunningApp:
     url: str
     services: Services
+    executor: SettlingExecutor
+
+    def settle(self) -> None:
+        """Wait until everything the app does after its acks has finished."""
+        self.executor.settle()
 
 
 @pytest.fixture
@@ -117,9 +123,13 @@ def app_server(
 ) -> Iterator[RunningApp]:
     """The same WSGI app `trainbot serve` runs, on a real loopback HTTP server."""
     services = build_services(make_settings(database_url, fake_slack), clock=clock, engine=engine)
-    wsgi = make_wsgi_app(build_app(services), services)
+    executor = SettlingExecutor()
+    wsgi = make_wsgi_app(build_app(services, listener_executor=executor), services)
     with serve_wsgi(wsgi) as url:
-        yield RunningApp(url=url, services=services)
+        yield RunningApp(url=url, services=services, executor=executor)
+        # Nothing may still be writing when the tables are emptied for the next test.
+        executor.settle()
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture

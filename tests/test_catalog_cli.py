@@ -132,3 +132,31 @@ def test_a_missing_file_is_one_clear_line(
 def test_db_current_reports_the_revision(engine: Engine, database_url: str, tmp_path: Path) -> None:
     result = trainbot("db", "current", database_url=database_url, cwd=tmp_path)
     assert result.stdout.strip() == "schema revision: 0001 (up to date)"
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = trainbot(
+        "db", "current", database_url="postgresql://bot:secret@127.0.0.1:1/trainbot", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("trainbot: the database at postgresql+psycopg://bot:***@127.0.0.1:1")
+    assert "secret" not in result.stderr
+
+
+def test_json_lists_and_whole_number_floats_import_as_a_csv_would(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "lists.json"
+    catalog.write_text(
+        '[{"title": "Sales ops", "type": "course", "url": "https://s.example/1",'
+        ' "domains": ["Sales", "Продажи", "C++", "C#"], "duration_minutes": 45.0}]'
+    )
+    result = trainbot("catalog", "import", str(catalog), database_url=database_url, cwd=tmp_path)
+    assert result.stdout.strip() == "1 created, 0 updated, 0 rejected", result.stdout
+    with engine.connect() as conn:
+        names = sorted(conn.scalars(select(Domain.name)))
+        minutes = conn.scalar(select(TrainingResource.duration_minutes))
+    assert names == ["C#", "C++", "Sales", "Продажи"]
+    assert minutes == 45

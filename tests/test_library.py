@@ -164,3 +164,22 @@ def test_previous_goes_back_a_page(
         click_in_view(slack, AMY, action, value)
         assert expected in view_texts(after_update(slack, AMY, before))
     assert Action.LIBRARY_NEXT in find_action_ids(top_view(slack, AMY))
+
+
+def test_title_matches_come_before_tag_matches_before_description_matches(
+    slack: SlackClient, app_server: RunningApp
+) -> None:
+    rows = parse_catalog(
+        "ranking.csv",
+        "title,type,url,description,skills\n"
+        "Aardvark basics,article,https://r.example/1,All about negotiation tactics,\n"
+        "Zebra handbook,article,https://r.example/2,,Negotiation\n"
+        "Negotiation for engineers,article,https://r.example/3,,\n"
+        "Unrelated,article,https://r.example/4,Nothing here,\n",
+    )
+    app_server.services.catalog.import_rows(rows=rows, workspace_id=None)
+    assert result_titles(open_library(slack, AMY, "negotiation")) == [
+        "Negotiation for engineers",
+        "Zebra handbook",
+        "Aardvark basics",
+    ]

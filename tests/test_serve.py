@@ -114,3 +114,28 @@ def test_socket_mode_that_cannot_connect_says_why_in_one_line(
     )
     assert "Traceback" not in result.stderr
     assert fake_slack.calls_to("apps.connections.open")
+
+
+def test_a_token_slack_refuses_stops_serve_with_one_line(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SLACK_BOT_TOKEN": "xoxb-revoked-or-mistyped",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bad-token.db'}",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "trainbot: Slack refused SLACK_BOT_TOKEN (invalid_auth): "
+        "copy the Bot User OAuth Token again from OAuth & Permissions"
+    ]

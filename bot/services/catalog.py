@@ -6,15 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotAllowed, NotFound
-from bot.services.library import LibraryPage, LibraryQuery, ResourceCard, card, search, visible_to
+from bot.services.library import (
+    LibraryPage,
+    LibraryQuery,
+    ResourceCard,
+    card,
+    count,
+    search,
+    visible_to,
+)
 from bot.services.members import Caller
-from models import Domain, ResourceAssignment, TrainingResource
+from models import Domain, TrainingResource
 from models.enums import ResourceStatus
 from models.rules import ContentFields, slugify
 
@@ -50,6 +59,10 @@ class CatalogService:
         with self._sessions.begin() as s:
             return search(s, workspace_id=caller.workspace_id, query=query)
 
+    def count_published(self, *, caller: Caller) -> int:
+        with self._sessions.begin() as s:
+            return count(s, workspace_id=caller.workspace_id, query=LibraryQuery())
+
     def get(self, *, caller: Caller, resource_id: int) -> ResourceCard:
         with self._sessions.begin() as s:
             return card(self._visible(s, caller, resource_id), caller.workspace_id)
@@ -71,7 +84,7 @@ class CatalogService:
         now = self._clock.now()
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
-            _fill(s, row, fields, now, keep_file=fields.file_id is None)
+            _fill(s, row, fields, now)
             s.flush()
             return card(row, caller.workspace_id)
 
@@ -90,13 +103,18 @@ class CatalogService:
         _require_manager(caller, "remove content")
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
-            assigned = s.scalar(select(exists().where(ResourceAssignment.resource_id == row.id)))
-            if assigned:
+            title = row.title
+            try:
+                with s.begin_nested():
+                    s.delete(row)
+                    s.flush()
+            except IntegrityError:
+                # Assignments refer to it (the database refuses the delete): archive.
+                row = self._own(s, caller, resource_id)
                 row.status = ResourceStatus.ARCHIVED.value
                 row.updated_at = self._clock.now()
-            else:
-                s.delete(row)
-            return RemoveResult(title=row.title, archived=bool(assigned))
+                return RemoveResult(title=title, archived=True)
+            return RemoveResult(title=title, archived=False)
 
     def import_rows(self, *, rows: Iterable[ImportRow], workspace_id: int | None) -> ImportResult:
         """Upsert on external_id, else on url; each row stands or falls on its own."""
@@ -108,11 +126,19 @@ class CatalogService:
                 if row.fields is None:
                     rejected.append((row.line, "; ".join(row.errors)))
                     continue
-                with s.begin_nested():
-                    existing = _match(s, workspace_id, row.fields)
-                    target = existing or TrainingResource(workspace_id=workspace_id, created_at=now)
-                    _fill(s, target, row.fields, now)
-                    s.add(target)
+                try:
+                    with s.begin_nested():
+                        existing = _match(s, workspace_id, row.fields)
+                        target = existing or TrainingResource(
+                            workspace_id=workspace_id, created_at=now
+                        )
+                        _fill(s, target, row.fields, now)
+                        s.add(target)
+                        s.flush()
+                except (IntegrityError, DataError) as error:
+                    reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+                    rejected.append((row.line, f"the database refused it: {reason}"))
+                    continue
                 created += existing is None
                 updated += existing is not None
         return ImportResult(created=created, updated=updated, rejected=tuple(rejected))
@@ -137,6 +163,11 @@ class CatalogService:
         return row
 
 
+def require_curator(caller: Caller) -> None:
+    """Managers and admins curate content; everyone else is told so, politely."""
+    _require_manager(caller, "add or edit content")
+
+
 def _require_manager(caller: Caller, what: str) -> None:
     if not caller.can_manage:
         raise NotAllowed(
@@ -153,15 +184,15 @@ def _match(s: Session, workspace_id: int | None, fields: ContentFields) -> Train
     return s.scalars(select(r).where(scope, key).order_by(r.id).limit(1)).first()
 
 
-def _fill(
-    s: Session, row: TrainingResource, f: ContentFields, now: datetime, *, keep_file: bool = False
-) -> None:
+def _fill(s: Session, row: TrainingResource, f: ContentFields, now: datetime) -> None:
     row.title = f.title
     row.description = f.description
     row.type = f.type.value
     row.access = f.access.value
-    row.url = f.url or (row.url if keep_file else None)
-    row.file_id = f.file_id or (row.file_id if keep_file else None)
+    if f.url is not None or f.file_id is not None:
+        # A new link drops the old file; a new file brings its permalink as the link.
+        row.url, row.file_id = f.url, f.file_id
+    # else: an edit that left both empty keeps the resource's file (validated upstream).
     row.thumbnail = f.thumbnail
     row.partner = f.partner
     row.status = f.status.value

@@ -50,9 +50,20 @@ def _validated(line: int, raw: Mapping[str, Any]) -> ImportRow:
         return ImportRow(
             line=line, fields=None, errors=(f"unknown column(s) {', '.join(unknown)}",)
         )
-    values = {key: None if raw.get(key) is None else str(raw[key]) for key in COLUMNS}
+    values = {key: _text(raw.get(key)) for key in COLUMNS}
     fields, errors = validate_content(values)
     return ImportRow(line=line, fields=fields, errors=tuple(f"{k}: {v}" for k, v in errors.items()))
+
+
+def _text(value: Any) -> str | None:
+    """JSON values as the CSV would spell them: lists joined by ';', 45.0 as 45."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:

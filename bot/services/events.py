@@ -22,12 +22,14 @@ class EventLog:
     def first_delivery(self, *, event_id: str) -> bool:
         """Record the event id; False when it was seen before (a retry)."""
         with self._sessions.begin() as s:
-            result = s.execute(
+            # RETURNING, not rowcount: an ORM insert's rowcount is not reliable on PostgreSQL.
+            inserted = s.scalars(
                 insert_for(s, ProcessedEvent)
                 .values(event_id=event_id, received_at=self._clock.now())
                 .on_conflict_do_nothing(index_elements=["event_id"])
-            )
-            return bool(getattr(result, "rowcount", 0))
+                .returning(ProcessedEvent.event_id)
+            ).first()
+            return inserted is not None
 
     def forget_old(self) -> int:
         """Drop ids older than Slack's retry window (a scheduler chore)."""

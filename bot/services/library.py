@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from bot.vocab import STATUS_LABELS
 from models import Domain, ResourceDomain, TrainingResource
 from models.enums import ResourceStatus
 
 PAGE_SIZE = 10
 MAX_WORDS = 8
+SEARCH_MAX = 200  # characters of search text kept (it travels in private_metadata)
 FACET_LIMIT = 99  # a static_select holds 100 options; one is "Any"
 
 
@@ -40,10 +42,13 @@ class ResourceCard:
     domains: tuple[str, ...]
     skills: tuple[str, ...]
     duration_minutes: int | None
-    external_id: str | None
     file_id: str | None
     thumbnail: str | None
     is_own: bool  # the workspace's own content (editable), not the shared library
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[ResourceStatus(self.status)].lower()
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class LibraryPage:
     page: int
     pages: int
     domains: tuple[Facet, ...] = field(default_factory=tuple)
+
+    @property
+    def domain_options(self) -> list[dict[str, str]]:
+        return [{"value": f.value, "label": f"{f.label} ({f.count})"} for f in self.domains]
 
     @property
     def first_index(self) -> int:
@@ -111,16 +120,26 @@ def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]
     return conds
 
 
+def count(s: Session, *, workspace_id: int, query: LibraryQuery) -> int:
+    conds = _conditions(workspace_id, query)
+    return s.scalar(select(func.count()).select_from(TrainingResource).where(*conds)) or 0
+
+
 def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage:
     conds = _conditions(workspace_id, query)
-    total = s.scalar(select(func.count()).select_from(TrainingResource).where(*conds)) or 0
+    total = count(s, workspace_id=workspace_id, query=query)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
     r = TrainingResource
+    # Most relevant first: a word in the title counts most, then one in the skills,
+    # domains or partner, then one only in the description (search_text has them all).
     relevance: ColumnElement[int] = literal(0)
     for word in search_words(query.words):
+        pattern = _like(word)
         relevance = relevance + case(
-            (func.lower(r.title).like(_like(word), escape="\\"), 10), else_=0
+            (func.lower(r.title).like(pattern, escape="\\"), 10),
+            (func.lower(r.description).like(pattern, escape="\\"), 1),
+            else_=3,
         )
     rows = s.scalars(
         select(r)
@@ -167,7 +186,6 @@ def card(row: TrainingResource, workspace_id: int) -> ResourceCard:
         domains=tuple(d.name for d in row.domains),
         skills=tuple(row.skills or ()),
         duration_minutes=row.duration_minutes,
-        external_id=row.external_id,
         file_id=row.file_id,
         thumbnail=row.thumbnail,
         is_own=row.workspace_id == workspace_id,

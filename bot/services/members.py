@@ -59,13 +59,17 @@ class MemberService:
         user_id: str,
         profiles: ProfileSource,
         enterprise_id: str | None = None,
+        refresh: bool = True,
     ) -> Caller:
-        """The caller's Member, created on first contact; the profile is refreshed when stale."""
+        """The caller's Member, created on first contact; the profile is refreshed when stale.
+
+        `refresh=False` (for ack paths) serves a stale profile rather than wait for Slack.
+        """
         now = self._clock.now()
         with self._sessions.begin() as s:
             workspace_id = self._ensure_workspace(s, team_id, enterprise_id, now)
             member = self._find(s, workspace_id, user_id)
-            if member is not None and not _stale(member, now):
+            if member is not None and (not refresh or not _stale(member, now)):
                 return self._caller(member, team_id)
         profile = _fetch_profile(profiles, user_id)
         with self._sessions.begin() as s:
@@ -98,15 +102,27 @@ class MemberService:
             return self._ensure_workspace(s, team_id, None, self._clock.now())
 
     def apply_profile(self, *, team_id: str, user: dict[str, Any]) -> None:
-        """Store a profile Slack pushed to us (user_change): name, tz, deactivation."""
+        """Store a profile Slack pushed to us (user_change): name, tz, deactivation.
+
+        Slack sends this for everyone in the workspace; only people Trainbot knows
+        are updated (the others are fetched on first contact).
+        """
         now = self._clock.now()
         with self._sessions.begin() as s:
-            workspace_id = self._ensure_workspace(s, team_id, None, now)
-            self._upsert(s, workspace_id, str(user["id"]), user, now)
+            member = s.scalars(
+                select(Member)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(Workspace.team_id == team_id, Member.slack_user_id == str(user["id"]))
+            ).one_or_none()
+            if member is not None:
+                _apply(member, user, now)
 
     def _ensure_workspace(
         self, s: Session, team_id: str, enterprise_id: str | None, now: datetime
     ) -> int:
+        known = s.scalars(select(Workspace.id).where(Workspace.team_id == team_id)).one_or_none()
+        if known is not None:  # the usual case: no write on the request path
+            return known
         s.execute(
             insert_for(s, Workspace)
             .values(

@@ -4,7 +4,8 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-26
 
-Reviewed by hand: timestamps are plain timezone-aware DateTime columns (the
+Reviewed by hand: assignments keep their resource and events keep their assignment
+(no ON DELETE: removing assigned content archives it instead); timestamps are plain timezone-aware DateTime columns (the
 models' UTCDateTime only normalises values in Python); partial unique indexes keep
 one open assignment per (resource, member) and unique external ids in the shared
 library, where a NULL workspace would never collide in a plain UNIQUE constraint.
@@ -215,7 +216,6 @@ def upgrade() -> None:
             ["resource_id"],
             ["training_resources.id"],
             name=op.f("fk_resource_assignments_resource_id_training_resources"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
@@ -293,7 +293,6 @@ def upgrade() -> None:
             ["assignment_id"],
             ["resource_assignments.id"],
             name=op.f("fk_assignment_events_assignment_id_resource_assignments"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["workspace_id"],

@@ -1,0 +1,1 @@
+"""Benchmarks: run them from the project root with .venv/bin/python -m bench.<name>."""
