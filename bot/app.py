@@ -10,6 +10,11 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.services import Services
 from handlers.support import report_error
@@ -30,7 +35,18 @@ def build_app(
     runs in lazy listeners after the response.
     """
     settings = services.settings
-    client = WebClient(token=settings.bot_token, base_url=settings.api_url)
+    client = WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=10,
+        # One quick retry for a rate limit, a 5xx or a dropped connection. Acks never
+        # call Slack, so these sleeps only ever delay work that runs after the ack.
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=1),
+            ConnectionErrorRetryHandler(max_retry_count=1),
+        ],
+    )
     app = App(
         client=client,
         signing_secret=settings.signing_secret,

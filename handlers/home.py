@@ -11,6 +11,7 @@ from bot.ids import Action
 from bot.render import render
 from bot.services import Services
 from bot.services.library import LibraryQuery
+from bot.services.members import Caller
 from handlers.library import library_view
 from handlers.support import ack_only, caller_of, lazy
 
@@ -20,12 +21,16 @@ def handle_home_opened_event(
 ) -> None:
     if event.get("tab") != "home":
         return
-    caller = caller_of(body, services, client)
-    total = services.catalog.count_published(caller=caller)
+    publish_home(client, services, caller_of(body, services, client))
+
+
+def publish_home(client: WebClient, services: Services, person: Caller) -> None:
+    """Draw this person's Home tab as it is now (on opening it, and after changes)."""
+    total = services.catalog.count_published(caller=person)
     home = render(
-        "home.json.j2", name=caller.name, can_manage=caller.can_manage, library_total=total
+        "home.json.j2", name=person.name, can_manage=person.can_manage, library_total=total
     )
-    client.views_publish(user_id=caller.user_id, view=home)
+    client.views_publish(user_id=person.user_id, view=home)
 
 
 def handle_user_change_event(

@@ -14,6 +14,7 @@ from bot.ids import Action, Command
 from bot.render import render
 from bot.services import Services
 from handlers.content import open_content_modal
+from handlers.home import publish_home
 from handlers.support import ack_only, caller_of, lazy
 from models.enums import Role
 
@@ -41,6 +42,7 @@ def handle_training_command(
             caller=caller, user_id=user_id, role=role, profiles=client
         )
         respond(text=f"<@{changed.user_id}> is now a Trainbot {changed.role.value}.")
+        publish_home(client, services, changed)  # their Home offers what the role allows
         return
     note = "" if verb in SUBCOMMANDS else f"I don't know `/training {verb}`. Here is what I can do:"
     respond(**help_message(caller.can_manage, caller.role is Role.ADMIN, note))

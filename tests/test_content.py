@@ -16,7 +16,7 @@ from tests.support.library import (
     result_titles,
     top_view,
 )
-from tests.support.seed import assignment_for
+from tests.support.seed import assignment_for, load_starter
 
 GOOD = {
     Block.TITLE: "Acme negotiation basics",
@@ -204,11 +204,7 @@ def test_a_member_clicking_a_stale_add_button_is_refused(
 def test_the_shared_library_cannot_be_edited(
     slack: SlackClient, app_server: RunningApp, manager: str
 ) -> None:
-    from bot.services.catalog_files import parse_catalog, starter_catalog
-
-    app_server.services.catalog.import_rows(
-        rows=parse_catalog(*starter_catalog()), workspace_id=None
-    )
+    load_starter(app_server)
     library = open_library(slack, manager)
     assert len(result_titles(library)) == 10
     # Shared resources offer Assign, but neither Edit nor Remove.
@@ -221,3 +217,66 @@ def _own_id(library: dict) -> str:
         for b in library["blocks"]
         if b.get("block_id", "").startswith("manage:")
     )
+
+
+def test_a_file_resource_can_become_a_link(slack: SlackClient, manager: str) -> None:
+    file = {
+        "id": "F0FILE0003",
+        "name": "deck.pdf",
+        "title": "deck.pdf",
+        "permalink": "https://acme.slack.com/files/U0MGR00001/F0FILE0003/deck.pdf",
+    }
+    library = add(
+        slack, manager, {Block.TITLE: "Sales deck", Block.TYPE: "pdf", Block.FILE: [file]}
+    )
+    resource_id = _own_id(library)
+    before = len(slack.fake.calls_to("views.push"))
+    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
+    next_call(slack, "views.push", before)
+    form = top_view(slack, manager)
+    # Saving without touching link or file keeps the file.
+    before = len(slack.fake.calls_to("views.update"))
+    slack.submit_view(
+        user=manager, view_id=form["id"], values={Block.TITLE: "Sales deck v2", Block.TYPE: "pdf"}
+    )
+    library = after_update(slack, manager, before)
+    assert "F0FILE0003/deck.pdf|Sales deck v2>" in view_texts(library)
+    # A link replaces the file.
+    before = len(slack.fake.calls_to("views.push"))
+    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
+    next_call(slack, "views.push", before)
+    form = top_view(slack, manager)
+    before = len(slack.fake.calls_to("views.update"))
+    slack.submit_view(
+        user=manager,
+        view_id=form["id"],
+        values={
+            Block.TITLE: "Sales deck v3",
+            Block.TYPE: "pdf",
+            Block.URL: "https://decks.example.com/v3",
+        },
+    )
+    library = after_update(slack, manager, before)
+    assert "<https://decks.example.com/v3|Sales deck v3>" in view_texts(library)
+    # The next edit shows that link; emptied, there is no file left to fall back on.
+    before = len(slack.fake.calls_to("views.push"))
+    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
+    next_call(slack, "views.push", before)
+    form = top_view(slack, manager)
+    url_input = next(b for b in form["blocks"] if b.get("block_id") == Block.URL)
+    assert url_input["element"]["initial_value"] == "https://decks.example.com/v3"
+    response = slack.submit_view(
+        user=manager,
+        view_id=form["id"],
+        values={Block.TITLE: "Sales deck v4", Block.TYPE: "pdf", Block.URL: ""},
+    )
+    assert response.json is not None
+    assert response.json["errors"] == {Block.URL: "Add a link (http or https) or upload a file."}
+
+
+def test_removing_says_what_happened(slack: SlackClient, manager: str) -> None:
+    library = add(slack, manager, GOOD)
+    before = len(slack.fake.calls_to("views.update"))
+    click_in_view(slack, manager, Action.LIBRARY_REMOVE, _own_id(library))
+    notice = view_texts(after_update(slack, manager, before))
+    assert "*Acme negotiation basics* is removed from the library." in notice

@@ -91,3 +91,12 @@ def test_user_change_updates_timezone_and_deactivation(
         "views.publish", lambda c: len(slack.fake.calls_to("views.publish")) == 2
     )
     assert len(slack.fake.calls_to("users.info")) == profile_calls
+
+
+def test_a_new_managers_home_is_redrawn_with_their_new_powers(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    app_server.settle()
+    home = slack.fake.home(manager)
+    assert home is not None
+    assert Action.CONTENT_ADD in find_action_ids(home)

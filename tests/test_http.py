@@ -9,8 +9,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.fakeslack import SlackClient, sign
-from tests.conftest import AMY, SIGNING_SECRET, RunningApp
+from bot.app import build_app
+from bot.fakeslack import FakeSlack, SlackClient, sign
+from bot.services import build_services
+from bot.web import make_wsgi_app
+from tests.conftest import AMY, SIGNING_SECRET, RunningApp, make_settings
+from tests.support.wsgi import serve_wsgi
 
 
 def form(user: str) -> bytes:
@@ -60,3 +64,13 @@ def test_other_paths_are_not_found(app_server: RunningApp) -> None:
         urllib.request.urlopen(f"{app_server.url}/admin", timeout=5)
     raised.value.close()
     assert raised.value.code == 404
+
+
+def test_health_check_fails_when_the_database_does_not_answer(fake_slack: FakeSlack) -> None:
+    settings = make_settings("sqlite:////nonexistent-dir/trainbot.db", fake_slack)
+    services = build_services(settings)
+    with serve_wsgi(make_wsgi_app(build_app(services), services)) as url:
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(f"{url}/healthz", timeout=5)
+        raised.value.close()
+    assert raised.value.code == 503

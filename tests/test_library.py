@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from bot.fakeslack import SlackClient, find_action_ids, view_texts
 from bot.ids import Action
-from bot.services.catalog_files import parse_catalog, starter_catalog
+from bot.services.catalog_files import parse_catalog
 from tests.conftest import AMY, RunningApp
 from tests.support.library import (
     after_update,
@@ -19,13 +19,7 @@ from tests.support.library import (
     result_titles,
     top_view,
 )
-from tests.support.seed import bulk_resources
-
-
-def load_starter(app_server: RunningApp) -> int:
-    rows = parse_catalog(*starter_catalog())
-    app_server.services.catalog.import_rows(rows=rows, workspace_id=None)
-    return len(rows)
+from tests.support.seed import bulk_resources, load_starter
 
 
 def test_library_opens_with_the_starter_catalog(slack: SlackClient, app_server: RunningApp) -> None:
@@ -183,3 +177,56 @@ def test_title_matches_come_before_tag_matches_before_description_matches(
         "Zebra handbook",
         "Aardvark basics",
     ]
+
+
+def test_a_rate_limited_slack_is_retried_after_its_retry_after(
+    slack: SlackClient, app_server: RunningApp
+) -> None:
+    load_starter(app_server)
+    slack.fake.fail("views.open", status=429, retry_after=1)
+    view = open_library(slack, AMY)
+    assert view["title"]["text"] == "Training library"
+    attempts = slack.fake.calls_to("views.open")
+    assert [c.http_status for c in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 1.0
+
+
+def test_long_search_text_and_awkward_content_stay_within_slack_limits(
+    slack: SlackClient, app_server: RunningApp
+) -> None:
+    awkward = (
+        "title,type,url,description\n"
+        + '"'
+        + "&<>" * 50
+        + '",article,https://x.example/'
+        + "a|b>" * 450
+        + ","
+        + "<&>" * 600
+        + "\n"
+    )
+    app_server.services.catalog.import_rows(
+        rows=parse_catalog("awkward.csv", awkward), workspace_id=None
+    )
+    view = open_library(slack, AMY, "word " * 300)
+    assert len(view["private_metadata"]) <= 3000
+    app_server.settle()
+    open_library(slack, AMY)
+    # The stand-in refused nothing: checked for every payload at teardown.
+
+
+def test_a_manager_pages_ten_thousand_resources_in_150_domains(
+    slack: SlackClient, app_server: RunningApp, engine: Engine, manager: str
+) -> None:
+    bulk_resources(engine, 10_000, domains=150)
+    view = open_library(slack, manager)
+    filters = next(b for b in view["blocks"] if b.get("block_id") == "filters")
+    domain_select = next(
+        e for e in filters["elements"] if e["action_id"] == Action.LIBRARY_FILTER_DOMAIN
+    )
+    assert len(domain_select["options"]) == 100  # "Any" and the 99 most used
+    assert len(view["blocks"]) <= 100
+    before = len(slack.fake.calls_to("views.update"))
+    click_in_view(slack, manager, Action.LIBRARY_NEXT, "2")
+    assert "Page 2 of 1000" in view_texts(after_update(slack, manager, before))
+    refreshed = choose(slack, manager, Action.LIBRARY_FILTER_DOMAIN, "domain-007")
+    assert "of *67* resources" in view_texts(refreshed)

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from models import Member, ResourceAssignment, TrainingResource, Workspace
+from bot.services.catalog_files import parse_catalog, starter_catalog
+from models import (
+    Domain,
+    Member,
+    ResourceAssignment,
+    ResourceDomain,
+    TrainingResource,
+    Workspace,
+)
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 TYPES = ("article", "video", "pdf", "course", "podcast", "book", "document")
 
 
-def bulk_resources(engine: Engine, count: int, *, workspace_id: int | None = None) -> None:
-    """`count` published resources titled "Resource 00001"..., types in rotation."""
+def bulk_resources(
+    engine: Engine, count: int, *, workspace_id: int | None = None, domains: int = 0
+) -> None:
+    """`count` published resources titled "Resource 00001"..., types (and domains) in rotation."""
     rows = [
         {
             "workspace_id": workspace_id,
@@ -35,6 +46,24 @@ def bulk_resources(engine: Engine, count: int, *, workspace_id: int | None = Non
     ]
     with engine.begin() as conn:
         conn.execute(insert(TrainingResource), rows)
+        if domains:
+            names = [{"slug": f"domain-{d:03d}", "name": f"Domain {d:03d}"} for d in range(domains)]
+            conn.execute(insert(Domain), names)
+            ids = {slug: id_ for slug, id_ in conn.execute(select(Domain.slug, Domain.id))}
+            resources = conn.execute(select(TrainingResource.id, TrainingResource.external_id))
+            links = [
+                {"resource_id": rid, "domain_id": ids[f"domain-{int(ext[5:]) % domains:03d}"]}
+                for rid, ext in resources
+                if ext and ext.startswith("bulk-")
+            ]
+            conn.execute(insert(ResourceDomain), links)
+
+
+def load_starter(app: Any) -> int:
+    """The shipped starter catalog in the shared library, as `catalog import --starter` does."""
+    rows = parse_catalog(*starter_catalog())
+    app.services.catalog.import_rows(rows=rows, workspace_id=None)
+    return len(rows)
 
 
 def assignment_for(engine: Engine, *, team_id: str, user_id: str, resource_id: int) -> None:
