@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
@@ -17,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.services import Services
+from bot.settings import Settings
 from handlers.support import report_error
 
 log = logging.getLogger("trainbot.requests")
@@ -28,18 +30,36 @@ def build_app(
     token_verification: bool = True,
     listener_executor: Executor | None = None,
 ) -> App:
-    """The Bolt app shared by `serve` (HTTP and Socket Mode), the sandbox and the tests.
+    """The Bolt app shared by `serve` (HTTP and Socket Mode) and the tests.
 
     `process_before_response=True` makes Bolt answer Slack as soon as the ack
     function returns instead of polling a worker thread every 10 ms; anything slow
     runs in lazy listeners after the response.
     """
-    settings = services.settings
-    client = WebClient(
+    app = App(
+        client=make_client(services.settings),
+        signing_secret=services.settings.signing_secret,
+        process_before_response=True,
+        token_verification_enabled=token_verification,
+        # Runs the lazy listeners: the work after each ack (views, DMs, database writes).
+        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=8),
+    )
+    app.middleware(provide_services(services))
+    app.error(handle_error)
+
+    from handlers import register
+
+    register(app)
+    return app
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client; Bolt copies its base_url and retry handlers into every request."""
+    return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         timeout=10,
-        # One quick retry for a rate limit, a 5xx or a dropped connection. Acks never
+        # One quick retry for a rate limit, a 5xx or a dropped connection. Acks do not
         # call Slack, so these sleeps only ever delay work that runs after the ack.
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=1),
@@ -47,18 +67,12 @@ def build_app(
             ConnectionErrorRetryHandler(max_retry_count=1),
         ],
     )
-    app = App(
-        client=client,
-        signing_secret=settings.signing_secret,
-        process_before_response=True,
-        token_verification_enabled=token_verification,
-        # Runs the lazy listeners: the work after each ack (views, DMs, database writes).
-        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=8),
-        # Bolt's default URL-verification and SSL check listeners are fine as they are.
-    )
 
-    @app.middleware
-    def provide_services(body: dict[str, Any], context: Any, next: Any) -> BoltResponse | None:
+
+def provide_services(services: Services) -> Callable[..., BoltResponse | None]:
+    """The one middleware: dependencies into the context, event dedupe, one log line."""
+
+    def middleware(body: dict[str, Any], context: Any, next: Any) -> BoltResponse | None:
         started = time.perf_counter()
         context["services"] = services
         event_id = body.get("event_id")
@@ -76,16 +90,14 @@ def build_app(
         )
         return response
 
-    @app.error
-    def handle_error(
-        error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None
-    ) -> None:
-        report_error(error, body=body, client=client, respond=respond)
+    return middleware
 
-    from handlers import register
 
-    register(app)
-    return app
+def handle_error(
+    error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None
+) -> None:
+    """Errors raised in ack functions (lazy listeners report their own, see handlers.support)."""
+    report_error(error, body=body, client=client, respond=respond)
 
 
 def _kind(body: dict[str, Any]) -> str:

@@ -70,12 +70,58 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
-def _choice(
-    raw: str | None,
+def _pick(
+    raw: Mapping[str, str | None],
+    field: str,
     enum: type[ResourceType] | type[Access] | type[ResourceStatus] | type[Difficulty],
+    errors: dict[str, str],
+    *,
+    default: str | None = None,
 ) -> str | None:
-    value = (raw or "").strip().lower().replace(" ", "_").replace("-", "_")
-    return value if value in {m.value for m in enum} else None
+    """One value of a closed vocabulary ("Coming soon" reads as coming_soon), or an error."""
+    given = (raw.get(field) or default or "").strip()
+    if not given:
+        return None
+    value = given.lower().replace(" ", "_").replace("-", "_")
+    if value not in {m.value for m in enum}:
+        allowed = ", ".join(m.value.replace("_", " ") for m in enum)
+        errors[field] = f"{field.capitalize()} must be one of: {allowed}."
+        return None
+    return value
+
+
+def _title_and_description(
+    raw: Mapping[str, str | None], errors: dict[str, str]
+) -> tuple[str, str]:
+    title = " ".join((raw.get("title") or "").split())
+    if not title:
+        errors["title"] = "Give the resource a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title under {TITLE_MAX} characters (it has {len(title)})."
+    description = (raw.get("description") or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep the description under {DESCRIPTION_MAX} characters."
+    return title, description
+
+
+def _link_or_file(
+    raw: Mapping[str, str | None], file_id: str | None, keeps_file: bool, errors: dict[str, str]
+) -> str | None:
+    url = _url(raw.get("url"), "url", errors)
+    if url is not None and file_id is not None:
+        errors["url"] = "Use either a link or an uploaded file, not both."
+    elif url is None and file_id is None and not keeps_file and "url" not in errors:
+        errors["url"] = "Add a link (http or https) or upload a file."
+    return url
+
+
+def _short(
+    raw: Mapping[str, str | None], field: str, most: int, errors: dict[str, str]
+) -> str | None:
+    value = (raw.get(field) or "").strip() or None
+    if value and len(value) > most:
+        errors[field] = f"Keep {field.replace('_', ' ')} under {most} characters."
+    return value
 
 
 def validate_content(
@@ -92,67 +138,36 @@ def validate_content(
     `file_url`); `keeps_file` says an edited resource already has its file.
     """
     errors: dict[str, str] = {}
-    title = " ".join((raw.get("title") or "").split())
-    if not title:
-        errors["title"] = "Give the resource a title."
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title under {TITLE_MAX} characters (it has {len(title)})."
-    description = (raw.get("description") or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"Keep the description under {DESCRIPTION_MAX} characters."
-
-    type_ = _choice(raw.get("type"), ResourceType)
-    if type_ is None:
-        allowed = ", ".join(m.value for m in ResourceType)
-        errors["type"] = f"Type must be one of: {allowed}."
-    access = _choice(raw.get("access") or "free", Access)
-    if access is None:
-        errors["access"] = "Access must be free, premium or affiliate."
-    status = _choice(raw.get("status") or "published", ResourceStatus)
-    if status is None:
-        errors["status"] = "Status must be published, draft, coming soon or archived."
-    difficulty = _choice(raw.get("difficulty"), Difficulty) if raw.get("difficulty") else None
-    if raw.get("difficulty") and difficulty is None:
-        errors["difficulty"] = "Difficulty must be beginner, intermediate or advanced."
-
-    url = _url(raw.get("url"), "url", errors)
+    title, description = _title_and_description(raw, errors)
+    type_ = _pick(raw, "type", ResourceType, errors)
+    if type_ is None and "type" not in errors:
+        errors["type"] = "Choose a type: " + ", ".join(m.value for m in ResourceType) + "."
+    access = _pick(raw, "access", Access, errors, default="free")
+    status = _pick(raw, "status", ResourceStatus, errors, default="published")
+    difficulty = _pick(raw, "difficulty", Difficulty, errors)
+    url = _link_or_file(raw, file_id, keeps_file, errors)
     thumbnail = _url(raw.get("thumbnail"), "thumbnail", errors)
-    if url is not None and file_id is not None:
-        errors["url"] = "Use either a link or an uploaded file, not both."
-    elif url is None and file_id is None and not keeps_file and "url" not in errors:
-        errors["url"] = "Add a link (http or https) or upload a file."
-
-    partner = (raw.get("partner") or "").strip() or None
-    if partner and len(partner) > PARTNER_MAX:
-        errors["partner"] = f"Keep the partner name under {PARTNER_MAX} characters."
     domains = split_tags(raw.get("domains"))
     skills = split_tags(raw.get("skills"))
     _check_tags(domains, "domains", MAX_DOMAINS, errors)
     _check_tags(skills, "skills", MAX_SKILLS, errors)
-    duration = _duration(raw.get("duration_minutes"), errors)
-    external_id = (raw.get("external_id") or "").strip() or None
-    if external_id and len(external_id) > EXTERNAL_ID_MAX:
-        errors["external_id"] = f"external_id must be at most {EXTERNAL_ID_MAX} characters."
-
-    if errors:
-        return None, errors
-    assert type_ is not None and access is not None and status is not None
-    return ContentFields(
+    fields = ContentFields(
         title=title,
         description=description,
-        type=ResourceType(type_),
-        access=Access(access),
+        type=ResourceType(type_ or ResourceType.ARTICLE),
+        access=Access(access or Access.FREE),
         url=url or file_url,
         thumbnail=thumbnail,
-        partner=partner,
-        status=ResourceStatus(status),
+        partner=_short(raw, "partner", PARTNER_MAX, errors),
+        status=ResourceStatus(status or ResourceStatus.PUBLISHED),
         domains=domains,
         difficulty=Difficulty(difficulty) if difficulty else None,
         skills=skills,
-        duration_minutes=duration,
-        external_id=external_id,
+        duration_minutes=_duration(raw.get("duration_minutes"), errors),
+        external_id=_short(raw, "external_id", EXTERNAL_ID_MAX, errors),
         file_id=file_id,
-    ), {}
+    )
+    return (None, errors) if errors else (fields, {})
 
 
 def _url(raw: str | None, field: str, errors: dict[str, str]) -> str | None:
