@@ -11,12 +11,14 @@ from enum import StrEnum
 class Command(StrEnum):
     LIBRARY = "/library"
     TRAINING = "/training"
+    ASSIGN = "/assign"
 
 
 class Callback(StrEnum):
     LIBRARY = "library"
     CONTENT = "content"
     NOTICE = "notice"
+    ASSIGN = "assign"
 
 
 class Action(StrEnum):
@@ -35,6 +37,10 @@ class Action(StrEnum):
     LIBRARY_ASSIGN = "library.assign"
     CONTENT_ADD = "content.add"
     CONTENT_EDIT = "content.edit"
+    ASSIGN_RESOURCE = "assign.resource"
+    ASSIGNMENT_START = "assignment.start"
+    ASSIGNMENT_PROGRESS = "assignment.progress"  # + ".25" / ".50" / ".75": one id per button
+    ASSIGNMENT_COMPLETE = "assignment.complete"
     HOME_BROWSE = "home.browse"
     HOME_HELP = "home.help"
 
@@ -58,6 +64,12 @@ class Block(StrEnum):
     DIFFICULTY = "difficulty"
     SKILLS = "skills"
     DURATION = "duration"
+    RESOURCE = "resource"
+    PEOPLE = "people"
+    CHANNELS = "channels"
+    DUE = "due"
+    PRIORITY = "priority"
+    NOTE = "note"
 
 
 # Inside an input block the element's action_id only has to be unique per block.

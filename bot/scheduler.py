@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.app import make_client
+from bot.delivery import deliver_pending
 from bot.services import Services
 
 log = logging.getLogger("trainbot.scheduler")
@@ -20,6 +22,17 @@ log = logging.getLogger("trainbot.scheduler")
 def build_scheduler(services: Services) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
+    )
+    client = make_client(services.settings)
+    # Whatever the outbox still owes (a restart midway through a send, a retry after
+    # a rate limit) goes out within seconds; claims keep replicas from sending twice.
+    scheduler.add_job(
+        deliver_pending,
+        "interval",
+        seconds=10,
+        args=(services, client),
+        id="deliver-outbox",
+        next_run_time=services.clock.now(),
     )
     scheduler.add_job(
         services.events.forget_old,

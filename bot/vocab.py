@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from models.enums import Access, Difficulty, ResourceStatus, ResourceType
+from models.enums import Access, Difficulty, Priority, ResourceStatus, ResourceType
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -33,6 +33,18 @@ LEVEL_LABELS = {
     Difficulty.BEGINNER: "Beginner",
     Difficulty.INTERMEDIATE: "Intermediate",
     Difficulty.ADVANCED: "Advanced",
+}
+PRIORITY_LABELS = {
+    Priority.LOW: "Low",
+    Priority.NORMAL: "Normal",
+    Priority.HIGH: "High",
+    Priority.URGENT: "Urgent",
+}
+PRIORITY_EMOJI = {
+    Priority.LOW: ":white_circle:",
+    Priority.NORMAL: ":large_blue_circle:",
+    Priority.HIGH: ":large_orange_circle:",
+    Priority.URGENT: ":red_circle:",
 }
 STATUS_LABELS = {
     ResourceStatus.PUBLISHED: "Published",
@@ -64,5 +76,8 @@ VOCAB = {
     "levels": options(LEVEL_LABELS),
     "level_labels": {str(k): v for k, v in LEVEL_LABELS.items()},
     "statuses": options(STATUS_LABELS),
+    "priorities": options(PRIORITY_LABELS),
+    "priority_labels": {str(k): v for k, v in PRIORITY_LABELS.items()},
+    "priority_emoji": {str(k): v for k, v in PRIORITY_EMOJI.items()},
     "status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
 }

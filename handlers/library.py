@@ -139,18 +139,6 @@ def refresh_library(
     client.views_update(view_id=view_id, view=library_view(services, caller, query, notice))
 
 
-def handle_library_assign_action(body: dict[str, Any], client: WebClient) -> None:
-    notice = render(
-        "notice_modal.json.j2",
-        title="Assign training",
-        text=(
-            "Assigning from the library is coming with the `/assign` command. "
-            "Until then, share the resource's link with your team."
-        ),
-    )
-    client.views_push(trigger_id=body["trigger_id"], view=notice)
-
-
 def register(app: App) -> None:
     app.command(Command.LIBRARY)(ack=ack_library_command, lazy=[lazy(handle_library_command)])
     for action_id in REFRESHING_ACTIONS:
@@ -158,5 +146,4 @@ def register(app: App) -> None:
     app.view_submission(Callback.LIBRARY)(handle_library_submission)
     app.action(Action.LIBRARY_REMOVE)(ack=ack_only, lazy=[lazy(handle_library_remove_action)])
     app.action(Action.LIBRARY_RESTORE)(ack=ack_only, lazy=[lazy(handle_library_restore_action)])
-    app.action(Action.LIBRARY_ASSIGN)(ack=ack_only, lazy=[lazy(handle_library_assign_action)])
     app.action(Action.LIBRARY_OPEN)(ack_only)

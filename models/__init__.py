@@ -3,6 +3,7 @@
 from models.assignment import AssignmentEvent, ResourceAssignment
 from models.base import Base
 from models.delivery import ProcessedEvent
+from models.outbox import OutboxMessage, OutboxStatus
 from models.resource import (
     CourseSection,
     CourseSectionItem,
@@ -19,6 +20,8 @@ __all__ = [
     "CourseSectionItem",
     "Domain",
     "Member",
+    "OutboxMessage",
+    "OutboxStatus",
     "ProcessedEvent",
     "ResourceAssignment",
     "ResourceDomain",

@@ -50,6 +50,9 @@ class ResourceAssignment(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The assignee's DM about it, kept current with chat.update.
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class AssignmentEvent(Base):

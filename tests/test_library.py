@@ -119,17 +119,6 @@ def test_ten_thousand_resources_page_within_slack_limits(
     # The stand-in rejected nothing: every view passed Slack's limits (checked at teardown).
 
 
-def test_the_assign_button_says_assigning_is_coming(
-    slack: SlackClient, app_server: RunningApp, manager: str
-) -> None:
-    load_starter(app_server)
-    open_library(slack, manager)
-    first_id = top_view(slack, manager)["blocks"][4]["block_id"].split(":")[1]
-    click_in_view(slack, manager, Action.LIBRARY_ASSIGN, first_id)
-    slack.fake.wait_for_call("views.push", lambda c: c.response.get("ok") is True)
-    assert "coming with the `/assign` command" in view_texts(top_view(slack, manager))
-
-
 def test_another_workspaces_content_never_shows(slack: SlackClient, app_server: RunningApp) -> None:
     from pathlib import Path
 

@@ -38,9 +38,11 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert m["features"]["app_home"]["messages_tab_enabled"] is True
     assert sorted(m["oauth_config"]["scopes"]["bot"]) == [
+        "channels:read",
         "chat:write",
         "commands",
         "files:read",
+        "groups:read",
         "users:read",
     ]
     assert all(c["should_escape"] for c in m["features"]["slash_commands"])

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessions
+from bot.services.assignments import AssignmentService
 from bot.services.catalog import CatalogService
 from bot.services.events import EventLog
 from bot.services.members import MemberService
+from bot.services.outbox import OutboxService
 from bot.settings import Settings
 
 
@@ -27,6 +29,8 @@ class Services:
     members: MemberService
     catalog: CatalogService
     events: EventLog
+    assignments: AssignmentService
+    outbox: OutboxService
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
@@ -47,4 +51,6 @@ def build_services(
         members=MemberService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         catalog=CatalogService(sessions=sessions, clock=clock),
         events=EventLog(sessions=sessions, clock=clock),
+        assignments=AssignmentService(sessions=sessions, clock=clock),
+        outbox=OutboxService(sessions=sessions, clock=clock),
     )

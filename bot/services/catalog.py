@@ -20,6 +20,7 @@ from bot.services.library import (
     card,
     count,
     search,
+    suggestions,
     visible_to,
 )
 from bot.services.members import Caller
@@ -58,6 +59,21 @@ class CatalogService:
             _require_manager(caller, "see drafts and archived content")
         with self._sessions.begin() as s:
             return search(s, workspace_id=caller.workspace_id, query=query)
+
+    def suggest(self, *, caller: Caller, words: str, limit: int = 100) -> list[tuple[int, str]]:
+        with self._sessions.begin() as s:
+            return suggestions(s, workspace_id=caller.workspace_id, words=words, limit=limit)
+
+    def find_one(self, *, caller: Caller, words: str) -> ResourceCard | None:
+        """The resource these words name: the only match, or the only title with the phrase."""
+        with self._sessions.begin() as s:
+            found = suggestions(s, workspace_id=caller.workspace_id, words=words, limit=10)
+            if len(found) > 1:
+                phrase = " ".join(words.lower().split())
+                found = [(rid, title) for rid, title in found if phrase in title.lower()]
+            if len(found) != 1:
+                return None
+            return card(self._visible(s, caller, found[0][0]), caller.workspace_id)
 
     def count_published(self, *, caller: Caller) -> int:
         with self._sessions.begin() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.vocab import STATUS_LABELS
@@ -130,23 +130,8 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
     total = count(s, workspace_id=workspace_id, query=query)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
-    r = TrainingResource
-    # Most relevant first: a word in the title counts most, then one in the skills,
-    # domains or partner, then one only in the description (search_text has them all).
-    relevance: ColumnElement[int] = literal(0)
-    for word in search_words(query.words):
-        pattern = _like(word)
-        relevance = relevance + case(
-            (func.lower(r.title).like(pattern, escape="\\"), 10),
-            (func.lower(r.description).like(pattern, escape="\\"), 1),
-            else_=3,
-        )
     rows = s.scalars(
-        select(r)
-        .where(*conds)
-        .order_by(relevance.desc(), func.lower(r.title), r.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        _most_relevant_first(conds, query.words).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return LibraryPage(
         query=query,
@@ -156,6 +141,28 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
         pages=pages,
         domains=domain_facets(s, workspace_id=workspace_id),
     )
+
+
+def suggestions(s: Session, *, workspace_id: int, words: str, limit: int) -> list[tuple[int, str]]:
+    """(id, title) of the published resources best matching `words` (typeahead)."""
+    conds = _conditions(workspace_id, LibraryQuery(words=words[:SEARCH_MAX]))
+    rows = s.scalars(_most_relevant_first(conds, words).limit(limit)).all()
+    return [(row.id, row.title) for row in rows]
+
+
+def _most_relevant_first(conds: list[ColumnElement[bool]], words: str) -> Select[TrainingResource]:
+    """A word in the title counts most, then one in the skills, domains or partner, then
+    one only in the description (search_text, which the conditions match, has them all)."""
+    r = TrainingResource
+    relevance: ColumnElement[int] = literal(0)
+    for word in search_words(words):
+        pattern = _like(word)
+        relevance = relevance + case(
+            (func.lower(r.title).like(pattern, escape="\\"), 10),
+            (func.lower(r.description).like(pattern, escape="\\"), 1),
+            else_=3,
+        )
+    return select(r).where(*conds).order_by(relevance.desc(), func.lower(r.title), r.id)
 
 
 def domain_facets(s: Session, *, workspace_id: int) -> tuple[Facet, ...]:

@@ -1,0 +1,262 @@
+"""Assigning training and moving it along: the rules, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.db import insert_for
+from bot.errors import BotError, NotAllowed, NotFound
+from bot.services.catalog import require_curator
+from bot.services.library import visible_to
+from bot.services.members import Caller
+from bot.services.outbox import enqueue_message
+from models import (
+    AssignmentEvent,
+    Member,
+    ResourceAssignment,
+    TrainingResource,
+)
+from models.assignment import OPEN_WHERE
+from models.enums import AssignmentStatus, EventKind, Priority, ResourceStatus, Role
+
+
+@dataclass(frozen=True)
+class AssignForm:
+    resource_id: int
+    user_ids: tuple[str, ...]  # Slack user ids, people and channel members alike
+    due_on: date | None
+    priority: Priority
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    resource_title: str
+    created: tuple[str, ...]
+    already_open: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]  # (user id, why)
+
+
+class Step(StrEnum):
+    START = "start"
+    PROGRESS = "progress"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class AssignmentCard:
+    """An assignment as the assignee's DM and Home show it."""
+
+    id: int
+    title: str
+    url: str | None
+    type: str
+    duration_minutes: int | None
+    assignee: str
+    assigned_by: str | None
+    due_on: date | None
+    priority: str
+    note: str
+    status: str
+    progress: int
+    completed_at: datetime | None
+    cancelled: bool
+    dm_channel: str | None
+    dm_ts: str | None
+
+
+class AssignmentService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def assign(self, *, by: Caller, form: AssignForm) -> AssignResult:
+        """One open assignment per (resource, person); repeats are reported, not re-sent."""
+        require_curator(by)
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            resource = _assignable(s, by.workspace_id, form.resource_id)
+            members = _members(s, by.workspace_id, form.user_ids, now)
+            skipped = tuple((m.slack_user_id, _why_not(m)) for m in members if _why_not(m))
+            eligible = [m for m in members if not _why_not(m)]
+            created = _insert_open(s, by, form, eligible, now) if eligible else {}
+            for assignment_id, member in created.items():
+                _record(s, by.workspace_id, assignment_id, by.member_id, EventKind.ASSIGNED, now)
+                enqueue_message(
+                    s, workspace_id=by.workspace_id, key=f"assignment:{assignment_id}:dm",
+                    recipient=member.slack_user_id, payload={}, now=now,
+                    assignment_id=assignment_id, kind="assignment_dm",
+                )  # fmt: skip
+            created_ids = {m.slack_user_id for m in created.values()}
+            return AssignResult(
+                resource_title=resource.title,
+                created=tuple(m.slack_user_id for m in created.values()),
+                already_open=tuple(
+                    m.slack_user_id for m in eligible if m.slack_user_id not in created_ids
+                ),
+                skipped=skipped,
+            )
+
+    def advance(
+        self, *, caller: Caller, assignment_id: int, step: Step, progress: int = 0
+    ) -> AssignmentCard:
+        """Start, report progress on, or complete one's own assignment."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            row = _own_open(s, caller, assignment_id)
+            if step is Step.COMPLETE:
+                row.status = AssignmentStatus.COMPLETED.value
+                row.progress, row.completed_at = 100, now
+                kind = EventKind.COMPLETED
+            else:
+                row.status = AssignmentStatus.IN_PROGRESS.value
+                row.started_at = row.started_at or now
+                row.progress = max(0, min(99, progress)) if step is Step.PROGRESS else row.progress
+                kind = EventKind.STARTED if step is Step.START else EventKind.PROGRESS
+            row.updated_at = now
+            _record(s, caller.workspace_id, row.id, caller.member_id, kind, now, row)
+            return _card(s, row)
+
+    def card(self, *, workspace_id: int, assignment_id: int) -> AssignmentCard:
+        with self._sessions.begin() as s:
+            row = s.get(ResourceAssignment, assignment_id)
+            if row is None or row.workspace_id != workspace_id:
+                raise NotFound("That assignment no longer exists.")
+            return _card(s, row)
+
+    def remember_dm(self, *, assignment_id: int, channel: str, ts: str) -> None:
+        with self._sessions.begin() as s:
+            row = s.get_one(ResourceAssignment, assignment_id)
+            row.dm_channel, row.dm_ts = channel, ts
+
+
+def _assignable(s: Session, workspace_id: int, resource_id: int) -> TrainingResource:
+    resource = s.scalars(
+        select(TrainingResource).where(TrainingResource.id == resource_id, visible_to(workspace_id))
+    ).one_or_none()
+    if resource is None:
+        raise NotFound("That resource no longer exists.")
+    if resource.status == ResourceStatus.ARCHIVED.value:
+        raise BotError(f"*{resource.title}* is archived; restore it before assigning it.")
+    return resource
+
+
+def _members(
+    s: Session, workspace_id: int, user_ids: tuple[str, ...], now: datetime
+) -> list[Member]:
+    """Member rows for these people, created (profile to come) for anyone new."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return []
+    s.execute(
+        insert_for(s, Member)
+        .values([{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
+                  "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False,
+                  "is_bot": False, "is_deactivated": False, "created_at": now,
+                  "updated_at": now} for uid in wanted])
+        .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
+    )  # fmt: skip
+    return list(
+        s.scalars(
+            select(Member)
+            .where(Member.workspace_id == workspace_id, Member.slack_user_id.in_(wanted))
+            .order_by(Member.slack_user_id)
+        )
+    )
+
+
+def _why_not(member: Member) -> str:
+    if member.is_bot:
+        return "a bot"
+    if member.is_deactivated:
+        return "deactivated"
+    return ""
+
+
+def _insert_open(
+    s: Session, by: Caller, form: AssignForm, members: list[Member], now: datetime
+) -> dict[int, Member]:
+    """Insert-or-ignore against the one-open-assignment index; returns the new rows."""
+    by_id = {m.id: m for m in members}
+    rows = [
+        {"workspace_id": by.workspace_id, "resource_id": form.resource_id, "member_id": m.id,
+         "assigned_by_id": by.member_id, "status": AssignmentStatus.ASSIGNED.value, "progress": 0,
+         "priority": form.priority.value, "due_on": form.due_on, "note": form.note,
+         "assigned_at": now, "updated_at": now}
+        for m in members
+    ]  # fmt: skip
+    inserted = s.execute(
+        insert_for(s, ResourceAssignment)
+        .values(rows)
+        .on_conflict_do_nothing(
+            index_elements=["resource_id", "member_id"], index_where=text(OPEN_WHERE)
+        )
+        .returning(ResourceAssignment.id, ResourceAssignment.member_id)
+    ).all()
+    return {assignment_id: by_id[member_id] for assignment_id, member_id in inserted}
+
+
+def _own_open(s: Session, caller: Caller, assignment_id: int) -> ResourceAssignment:
+    row = s.get(ResourceAssignment, assignment_id, with_for_update=True)
+    if row is None or row.workspace_id != caller.workspace_id:
+        raise NotFound("That assignment no longer exists.")
+    if row.member_id != caller.member_id:
+        raise NotAllowed("This assignment belongs to someone else; only they can update it.")
+    if row.cancelled_at is not None:
+        raise BotError("This assignment was cancelled, so there is nothing left to do here.")
+    if row.completed_at is not None:
+        raise BotError("You already completed this one. Nice work!")
+    return row
+
+
+def _record(
+    s: Session,
+    workspace_id: int,
+    assignment_id: int,
+    actor_id: int | None,
+    kind: EventKind,
+    now: datetime,
+    row: ResourceAssignment | None = None,
+) -> None:
+    s.add(
+        AssignmentEvent(
+            workspace_id=workspace_id,
+            assignment_id=assignment_id,
+            actor_id=actor_id,
+            kind=kind.value,
+            status=row.status if row else AssignmentStatus.ASSIGNED.value,
+            progress=row.progress if row else 0,
+            data={},
+            occurred_at=now,
+        )
+    )
+
+
+def _card(s: Session, row: ResourceAssignment) -> AssignmentCard:
+    resource = s.get_one(TrainingResource, row.resource_id)
+    assignee = s.get_one(Member, row.member_id)
+    by = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
+    return AssignmentCard(
+        id=row.id,
+        title=resource.title,
+        url=resource.url,
+        type=resource.type,
+        duration_minutes=resource.duration_minutes,
+        assignee=assignee.slack_user_id,
+        assigned_by=by.slack_user_id if by else None,
+        due_on=row.due_on,
+        priority=row.priority,
+        note=row.note,
+        status=row.status,
+        progress=row.progress,
+        completed_at=row.completed_at,
+        cancelled=row.cancelled_at is not None,
+        dm_channel=row.dm_channel,
+        dm_ts=row.dm_ts,
+    )

@@ -1,0 +1,139 @@
+"""Claiming and settling outbox rows: a lease and a claim token per sender."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.db import insert_for
+from models import OutboxMessage, OutboxStatus
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    workspace_id: int
+    kind: str
+    recipient: str
+    assignment_id: int | None
+    attempts: int
+    token: str
+
+
+class OutboxService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def claim(self, *, limit: int = 50) -> list[Claimed]:
+        """Take up to `limit` due rows for this sender; others skip them until the lease ends."""
+        now = self._clock.now()
+        token = secrets.token_hex(8)
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            due = (
+                select(o.id)
+                .where(
+                    o.status == OutboxStatus.PENDING.value,
+                    o.next_attempt_at <= now,
+                    or_(o.lease_until.is_(None), o.lease_until < now),
+                )
+                .order_by(o.id)
+                .limit(limit)
+            )
+            if s.get_bind().dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            ids = list(s.scalars(due))
+            if not ids:
+                return []
+            s.execute(
+                update(o).where(o.id.in_(ids)).values(claim_token=token, lease_until=now + LEASE)
+            )
+            rows = s.scalars(select(o).where(o.id.in_(ids)).order_by(o.id)).all()
+            return [
+                Claimed(
+                    r.id, r.workspace_id, r.kind, r.recipient, r.assignment_id, r.attempts, token
+                )
+                for r in rows
+            ]
+
+    def enqueue(
+        self, *, workspace_id: int, key: str, recipient: str, payload: dict[str, object]
+    ) -> None:
+        """Owe one message, rendered already (confirmations and notices)."""
+        with self._sessions.begin() as s:
+            enqueue_message(
+                s, workspace_id=workspace_id, key=key, recipient=recipient,
+                payload=payload, now=self._clock.now(),
+            )  # fmt: skip
+
+    def payload(self, claimed: Claimed) -> dict[str, object]:
+        with self._sessions.begin() as s:
+            return dict(s.get_one(OutboxMessage, claimed.id).payload)
+
+    def sent(self, claimed: Claimed, *, channel: str, ts: str) -> bool:
+        """Record delivery; False if the lease was lost to another sender meanwhile."""
+        return self._settle(
+            claimed, status=OutboxStatus.SENT, channel=channel, ts=ts, sent_at=self._clock.now()
+        )
+
+    def failed(self, claimed: Claimed, *, error: str) -> bool:
+        """A permanent error for this recipient: recorded, never retried."""
+        return self._settle(claimed, status=OutboxStatus.FAILED, last_error=error[:255])
+
+    def skipped(self, claimed: Claimed, *, why: str) -> bool:
+        return self._settle(claimed, status=OutboxStatus.SKIPPED, last_error=why[:255])
+
+    def retry_later(self, claimed: Claimed, *, error: str, after: timedelta | None = None) -> bool:
+        """A passing failure: back off exponentially (or as Slack's Retry-After says)."""
+        attempts = claimed.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            return self.failed(claimed, error=f"gave up after {attempts} attempts: {error}")
+        delay = after or timedelta(seconds=min(2**attempts * 5, 3600))
+        return self._settle(
+            claimed,
+            status=OutboxStatus.PENDING,
+            attempts=attempts,
+            next_attempt_at=self._clock.now() + delay,
+            last_error=error[:255],
+        )
+
+    def _settle(self, claimed: Claimed, **values: object) -> bool:
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            done = s.execute(
+                update(o)
+                .where(o.id == claimed.id, o.claim_token == claimed.token)
+                .values(claim_token=None, lease_until=None, **values)
+                .returning(o.id)
+            ).first()
+            return done is not None
+
+
+def enqueue_message(
+    s: Session,
+    *,
+    workspace_id: int,
+    key: str,
+    recipient: str,
+    payload: dict[str, object],
+    now: datetime,
+    assignment_id: int | None = None,
+    kind: str = "message",
+) -> None:
+    """Owe a message (insert-or-ignore on its key: the same message is never owed twice)."""
+    s.execute(
+        insert_for(s, OutboxMessage)
+        .values(workspace_id=workspace_id, key=key, kind=kind, recipient=recipient,
+                assignment_id=assignment_id, payload=payload, status=OutboxStatus.PENDING.value,
+                attempts=0, next_attempt_at=now, created_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )  # fmt: skip

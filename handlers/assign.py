@@ -1,0 +1,142 @@
+"""/assign: the modal, its typeahead, and the submission that creates assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.delivery import deliver_pending
+from bot.errors import BotError
+from bot.ids import Action, Block, Callback, Command
+from bot.render import render
+from bot.services import Services
+from bot.services.catalog import require_curator
+from bot.services.members import Caller
+from handlers.assign_forms import (
+    assign_form,
+    assign_metadata,
+    confirmation_channel,
+    default_due,
+    local_today,
+    parse_assign_text,
+)
+from handlers.support import ack_only, caller_of, lazy
+
+SUGGESTIONS = 100  # Slack shows at most 100 options
+
+
+def open_assign_modal(
+    client: WebClient,
+    services: Services,
+    caller: Caller,
+    *,
+    trigger_id: str,
+    channel_id: str | None = None,
+    text: str = "",
+    resource_id: int | None = None,
+    push: bool = False,
+) -> None:
+    require_curator(caller)
+    users, words = parse_assign_text(text)
+    resource = (
+        services.catalog.get(caller=caller, resource_id=resource_id)
+        if resource_id
+        else (services.catalog.find_one(caller=caller, words=words) if words else None)
+    )
+    today = local_today(services.clock.now(), caller.tz)
+    view = render(
+        "assign_modal.json.j2",
+        resource=resource,
+        users=users,
+        due=default_due(today),
+        metadata=assign_metadata(channel_id),
+    )
+    if push:
+        client.views_push(trigger_id=trigger_id, view=view)
+    else:
+        client.views_open(trigger_id=trigger_id, view=view)
+
+
+def handle_assign_command(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    caller = caller_of(body, services, client)
+    open_assign_modal(
+        client, services, caller, trigger_id=body["trigger_id"],
+        channel_id=body.get("channel_id"), text=body.get("text", ""),
+    )  # fmt: skip
+
+
+def handle_library_assign_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """ "Assign" on a library result: the assign modal, on top, with that resource chosen."""
+    caller = caller_of(body, services, client)
+    open_assign_modal(
+        client, services, caller, trigger_id=body["trigger_id"],
+        resource_id=int(body["actions"][0]["value"]), push=True,
+    )  # fmt: skip
+
+
+def handle_resource_suggestion(
+    ack: Ack, body: dict[str, Any], services: Services, client: WebClient
+) -> None:
+    """Typeahead over the caller's library, answered inside the ack."""
+    caller = caller_of(body, services, client, refresh=False)
+    found = services.catalog.suggest(
+        caller=caller, words=str(body.get("value", "")), limit=SUGGESTIONS
+    )
+    ack(options=[
+        {"text": {"type": "plain_text", "text": _short(title)}, "value": str(rid)}
+        for rid, title in found
+    ])  # fmt: skip
+
+
+def handle_assign_submission(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    services: Services,
+    client: WebClient,
+) -> None:
+    """Validate into the modal; write every assignment in one go; the DMs follow the ack."""
+    caller = caller_of(body, services, client, refresh=False)
+    today = local_today(services.clock.now(), caller.tz)
+    form, errors = assign_form(view, today=today, client=client, bot_user_id=context.bot_user_id)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    try:
+        result = services.assignments.assign(by=caller, form=form)
+    except BotError as error:
+        ack(response_action="errors", errors={Block.RESOURCE: error.user_message})
+        return
+    ack()
+    services.outbox.enqueue(
+        workspace_id=caller.workspace_id,
+        key=f"assign-confirm:{view['id']}",  # a double submit confirms once
+        recipient=caller.user_id,
+        payload={
+            **render("assign_confirm.json.j2", r=result),
+            "channel": confirmation_channel(view),
+        },
+    )
+
+
+def handle_assign_submitted(client: WebClient, services: Services) -> None:
+    """After the ack: send what is owed (DMs to assignees, the manager's confirmation)."""
+    deliver_pending(services, client)
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 75 else title[:74] + "…"
+
+
+def register(app: App) -> None:
+    app.command(Command.ASSIGN)(ack=ack_only, lazy=[lazy(handle_assign_command)])
+    app.options(Action.ASSIGN_RESOURCE)(handle_resource_suggestion)
+    app.view_submission(Callback.ASSIGN)(
+        ack=handle_assign_submission, lazy=[lazy(handle_assign_submitted)]
+    )
+    app.action(Action.LIBRARY_ASSIGN)(ack=ack_only, lazy=[lazy(handle_library_assign_action)])

@@ -1,0 +1,75 @@
+"""The assignee's buttons: Start, 25/50/75 %, Mark complete; the DM updates in place."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.delivery import assignment_message
+from bot.errors import NotAllowed
+from bot.ids import Action
+from bot.services import Services
+from bot.services.assignments import AssignmentCard, Step
+from handlers.support import ack_only, caller_of, lazy
+
+PROGRESS_BUTTON = re.compile(rf"^{re.escape(Action.ASSIGNMENT_PROGRESS)}\.(25|50|75)$")
+NOTICES = {
+    Step.START: ":rocket: Started. Enjoy!",
+    Step.PROGRESS: ":chart_with_upwards_trend: Progress saved.",
+    Step.COMPLETE: ":tada: Marked complete. Well done!",
+}
+
+
+def step_of(action_id: str) -> tuple[Step, int]:
+    if action_id == Action.ASSIGNMENT_START:
+        return Step.START, 0
+    if action_id == Action.ASSIGNMENT_COMPLETE:
+        return Step.COMPLETE, 100
+    match = PROGRESS_BUTTON.match(action_id)
+    assert match is not None, action_id
+    return Step.PROGRESS, int(match.group(1))
+
+
+def handle_assignment_step_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """Record the step, then show the DM as it now stands, with a short confirmation."""
+    action = body["actions"][0]
+    step, percent = step_of(action["action_id"])
+    caller = caller_of(body, services, client)
+    assignment_id = int(action["value"])
+    try:
+        card = services.assignments.advance(
+            caller=caller, assignment_id=assignment_id, step=step, progress=percent
+        )
+    except NotAllowed:
+        raise  # someone else's assignment: they get the refusal, the DM stays as it is
+    except Exception:
+        # Cancelled or already done: show the current state in place, then explain.
+        current = services.assignments.card(
+            workspace_id=caller.workspace_id, assignment_id=assignment_id
+        )
+        update_dm(client, body, current, "")
+        raise
+    update_dm(client, body, card, NOTICES[step])
+
+
+def update_dm(client: WebClient, body: dict[str, Any], card: AssignmentCard, notice: str) -> None:
+    container = body.get("container") or {}
+    message = assignment_message(card, notice)
+    client.chat_update(
+        channel=container["channel_id"],
+        ts=container["message_ts"],
+        text=message["text"],
+        blocks=message["blocks"],
+    )
+
+
+def register(app: App) -> None:
+    steps = lazy(handle_assignment_step_action)
+    app.action(Action.ASSIGNMENT_START)(ack=ack_only, lazy=[steps])
+    app.action(PROGRESS_BUTTON)(ack=ack_only, lazy=[steps])
+    app.action(Action.ASSIGNMENT_COMPLETE)(ack=ack_only, lazy=[steps])
