@@ -9,10 +9,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.delivery import assignment_message
-from bot.errors import NotAllowed
+from bot.errors import BotError, NotAllowed
 from bot.ids import Action
 from bot.services import Services
 from bot.services.assignments import AssignmentCard, Step
+from bot.services.members import Caller
+from handlers.home import publish_home
 from handlers.support import ack_only, caller_of, lazy
 
 PROGRESS_BUTTON = re.compile(rf"^{re.escape(Action.ASSIGNMENT_PROGRESS)}\.(25|50|75)$")
@@ -46,26 +48,27 @@ def handle_assignment_step_action(
             caller=caller, assignment_id=assignment_id, step=step, progress=percent
         )
     except NotAllowed:
-        raise  # someone else's assignment: they get the refusal, the DM stays as it is
-    except Exception:
-        # Cancelled or already done: show the current state in place, then explain.
+        raise  # someone else's assignment: they get the refusal, nothing else changes
+    except BotError:
+        # Cancelled or already done: show the current state everywhere, then explain.
         current = services.assignments.card(
             workspace_id=caller.workspace_id, assignment_id=assignment_id
         )
-        update_dm(client, body, current, "")
+        show_everywhere(client, services, caller, current, "")
         raise
-    update_dm(client, body, card, NOTICES[step])
+    show_everywhere(client, services, caller, card, NOTICES[step])
 
 
-def update_dm(client: WebClient, body: dict[str, Any], card: AssignmentCard, notice: str) -> None:
-    container = body.get("container") or {}
-    message = assignment_message(card, notice)
-    client.chat_update(
-        channel=container["channel_id"],
-        ts=container["message_ts"],
-        text=message["text"],
-        blocks=message["blocks"],
-    )
+def show_everywhere(
+    client: WebClient, services: Services, caller: Caller, card: AssignmentCard, notice: str
+) -> None:
+    """The DM (in place) and the Home tab, whichever surface the click came from."""
+    if card.dm_channel and card.dm_ts:
+        message = assignment_message(card, notice)
+        client.chat_update(
+            channel=card.dm_channel, ts=card.dm_ts, text=message["text"], blocks=message["blocks"]
+        )
+    publish_home(client, services, caller)
 
 
 def register(app: App) -> None:

@@ -7,11 +7,13 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.delivery import due_timestamp
 from bot.ids import Action
 from bot.render import render
 from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
+from handlers.assign_forms import local_today
 from handlers.library import library_view
 from handlers.support import ack_only, caller_of, lazy
 
@@ -26,9 +28,15 @@ def handle_home_opened_event(
 
 def publish_home(client: WebClient, services: Services, person: Caller) -> None:
     """Draw this person's Home tab as it is now (on opening it, and after changes)."""
-    total = services.catalog.count_published(caller=person)
+    today = local_today(services.clock.now(), person.tz)
     home = render(
-        "home.json.j2", name=person.name, can_manage=person.can_manage, library_total=total
+        "home.json.j2",
+        name=person.name,
+        can_manage=person.can_manage,
+        library_total=services.catalog.count_published(caller=person),
+        d=services.dashboard.for_person(caller=person, today=today),
+        today=today,
+        due_ts=due_timestamp,
     )
     client.views_publish(user_id=person.user_id, view=home)
 

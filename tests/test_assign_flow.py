@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk import WebClient
+from sqlalchemy import Engine, select
+
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action, Block
-from tests.conftest import AMY, BOB, RunningApp
+from bot.services.assignments import AssignForm
+from models import TrainingResource
+from models.enums import Priority
+from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.library import next_call, top_view
-from tests.support.seed import load_starter
+from tests.support.seed import bulk_resources, load_starter
 from tests.support.waiting import eventually
 
 GIT = "Pro Git"  # a starter-catalog title
@@ -177,3 +183,67 @@ def test_assign_from_the_library_preselects_the_resource(
     assert modal["title"]["text"] == "Assign training"
     resource = next(b for b in modal["blocks"] if b["block_id"] == Block.RESOURCE)
     assert resource["element"]["initial_option"]["value"] == resource_id
+
+
+def assign_git(slack: SlackClient, manager: str, *people: str, due: str = "2026-12-10") -> None:
+    view = open_assign(slack, manager)
+    slack.submit_view(
+        user=manager,
+        view_id=view["id"],
+        values={
+            Block.RESOURCE: git_option(slack, manager, view),
+            Block.PEOPLE: list(people),
+            Block.DUE: due,
+        },
+    )
+
+
+def test_home_lists_my_learning_and_its_buttons_update_the_dm_too(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    load_starter(app_server)
+    assign_git(slack, manager, AMY)
+    app_server.settle()
+    slack.app_home_opened(AMY)
+    app_server.settle()
+    home = slack.fake.home(AMY)
+    assert home is not None
+    assert "You have *1* open assignment" in view_texts(home)
+    assert GIT in view_texts(home)
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE, view_id=home["id"])
+    app_server.settle()
+    home = slack.fake.home(AMY)
+    assert home is not None
+    assert "completed *1* (100%)" in view_texts(home)
+    assert "Recently completed" in view_texts(home)
+    assert "Completed" in view_texts(dm_of(slack, AMY))  # the DM followed
+    # The manager's Home counts it for their team.
+    slack.app_home_opened(manager)
+    app_server.settle()
+    assert "*0* open, *0* overdue, *1* completed" in view_texts(slack.fake.home(manager) or {})
+
+
+def test_home_with_hundreds_of_assignments_stays_within_slack_limits(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    bulk_resources(engine, 200)
+    services = app_server.services
+    boss = services.members.resolve(
+        team_id=TEAM_ID, user_id=manager, profiles=WebClient(base_url=slack.fake.base_url)
+    )
+    with engine.connect() as conn:
+        ids = list(conn.scalars(select(TrainingResource.id)))
+    for resource_id in ids:
+        services.assignments.assign(
+            by=boss,
+            form=AssignForm(
+                resource_id=resource_id, user_ids=(AMY,), due_on=None, priority=Priority.LOW
+            ),
+        )
+    slack.app_home_opened(AMY)
+    app_server.settle()
+    home = slack.fake.home(AMY)
+    assert home is not None
+    assert len(home["blocks"]) <= 100
+    assert "You have *200* open assignments" in view_texts(home)
+    assert "…and 185 more, due later." in view_texts(home)

@@ -21,7 +21,8 @@ def test_opening_home_publishes_a_personal_dashboard(
     assert published.args["user_id"] == AMY
     home = slack.fake.home(AMY)
     assert home is not None
-    assert "Welcome, amy" in view_texts(home)
+    assert "My learning" in view_texts(home)
+    assert "Hi amy! Nothing assigned to you yet." in view_texts(home)
     assert Action.HOME_BROWSE in find_action_ids(home)
     assert Action.CONTENT_ADD not in find_action_ids(home)
 

@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessions
 from bot.services.assignments import AssignmentService
 from bot.services.catalog import CatalogService
+from bot.services.dashboard import DashboardService
 from bot.services.events import EventLog
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
@@ -31,6 +32,7 @@ class Services:
     events: EventLog
     assignments: AssignmentService
     outbox: OutboxService
+    dashboard: DashboardService
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
@@ -53,4 +55,5 @@ def build_services(
         events=EventLog(sessions=sessions, clock=clock),
         assignments=AssignmentService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
+        dashboard=DashboardService(sessions=sessions, clock=clock),
     )

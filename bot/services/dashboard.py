@@ -1,0 +1,145 @@
+"""The read side of assignments: what App Home shows a person (and a manager)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from bot.clock import Clock
+from bot.services.assignments import AssignmentCard
+from bot.services.members import Caller
+from models import Member, ResourceAssignment, TrainingResource
+
+OPEN_SHOWN = 15  # 3 blocks each: with the rest of Home, well inside Slack's 100
+DONE_SHOWN = 5
+
+PRIORITY_RANK = case(
+    (ResourceAssignment.priority == "urgent", 0),
+    (ResourceAssignment.priority == "high", 1),
+    (ResourceAssignment.priority == "normal", 2),
+    else_=3,
+)
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    open: int
+    overdue: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    open: tuple[AssignmentCard, ...]  # the most pressing first
+    open_total: int
+    overdue: int
+    done: tuple[AssignmentCard, ...]  # most recently completed first
+    done_total: int
+    team: TeamSummary | None  # for managers: what they assigned
+
+    @property
+    def completion_rate(self) -> int:
+        total = self.open_total + self.done_total
+        return round(100 * self.done_total / total) if total else 0
+
+    @property
+    def open_not_shown(self) -> int:
+        return self.open_total - len(self.open)
+
+
+class DashboardService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def for_person(self, *, caller: Caller, today: date) -> Dashboard:
+        a = ResourceAssignment
+        mine = (a.workspace_id == caller.workspace_id, a.member_id == caller.member_id)
+        is_open = (a.completed_at.is_(None), a.cancelled_at.is_(None))
+        with self._sessions.begin() as s:
+            overdue_first = case((a.due_on < today, 0), else_=1)
+            open_rows = s.execute(
+                _cards()
+                .where(*mine, *is_open)
+                .order_by(overdue_first, a.due_on.is_(None), a.due_on, PRIORITY_RANK, a.id)
+                .limit(OPEN_SHOWN)
+            ).all()
+            done_rows = s.execute(
+                _cards()
+                .where(*mine, a.completed_at.is_not(None))
+                .order_by(a.completed_at.desc())
+                .limit(DONE_SHOWN)
+            ).all()
+            counts = s.execute(
+                select(
+                    func.count().filter(a.completed_at.is_(None)),
+                    func.count().filter(a.completed_at.is_(None), a.due_on < today),
+                    func.count().filter(a.completed_at.is_not(None)),
+                ).where(*mine, a.cancelled_at.is_(None))
+            ).one()
+            team = _team(s, caller, today) if caller.can_manage else None
+        return Dashboard(
+            open=tuple(_to_card(x, r, who, by) for x, r, who, by in open_rows),
+            open_total=counts[0],
+            overdue=counts[1],
+            done=tuple(_to_card(x, r, who, by) for x, r, who, by in done_rows),
+            done_total=counts[2],
+            team=team,
+        )
+
+
+def _team(s: Session, caller: Caller, today: date) -> TeamSummary:
+    a = ResourceAssignment
+    row = s.execute(
+        select(
+            func.count().filter(a.completed_at.is_(None)),
+            func.count().filter(a.completed_at.is_(None), a.due_on < today),
+            func.count().filter(a.completed_at.is_not(None)),
+        ).where(
+            a.workspace_id == caller.workspace_id,
+            a.assigned_by_id == caller.member_id,
+            a.cancelled_at.is_(None),
+        )
+    ).one()
+    return TeamSummary(open=row[0], overdue=row[1], completed=row[2])
+
+
+_assignee = aliased(Member)
+_assigner = aliased(Member)
+
+
+def _cards() -> Select[ResourceAssignment, TrainingResource, str, str]:
+    """One statement for a list of cards, whatever its length."""
+    a = ResourceAssignment
+    return (
+        select(a, TrainingResource, _assignee.slack_user_id, _assigner.slack_user_id)
+        .join(TrainingResource, TrainingResource.id == a.resource_id)
+        .join(_assignee, _assignee.id == a.member_id)
+        .outerjoin(_assigner, _assigner.id == a.assigned_by_id)
+    )
+
+
+def _to_card(
+    row: ResourceAssignment, resource: TrainingResource, assignee: str, assigner: str | None
+) -> AssignmentCard:
+    return AssignmentCard(
+        id=row.id,
+        title=resource.title,
+        url=resource.url,
+        type=resource.type,
+        duration_minutes=resource.duration_minutes,
+        assignee=assignee,
+        assigned_by=assigner,
+        due_on=row.due_on,
+        priority=row.priority,
+        note=row.note,
+        status=row.status,
+        progress=row.progress,
+        completed_at=row.completed_at,
+        cancelled=row.cancelled_at is not None,
+        dm_channel=row.dm_channel,
+        dm_ts=row.dm_ts,
+    )
