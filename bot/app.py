@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -24,25 +23,19 @@ from handlers.support import report_error
 log = logging.getLogger("trainbot.requests")
 
 
-def build_app(
-    services: Services,
-    *,
-    token_verification: bool = True,
-    listener_executor: Executor | None = None,
-) -> App:
+def build_app(services: Services, *, token_verification: bool = True) -> App:
     """The Bolt app shared by `serve` (HTTP and Socket Mode) and the tests.
 
-    `process_before_response=True` makes Bolt answer Slack as soon as the ack
-    function returns instead of polling a worker thread every 10 ms; anything slow
-    runs in lazy listeners after the response.
+    `process_before_response=True` makes Bolt answer Slack as soon as the listener
+    returns instead of polling a worker thread every 10 ms; anything slow runs on
+    `services.background` after the ack (handlers.support.after_ack).
     """
     app = App(
         client=make_client(services.settings),
         signing_secret=services.settings.signing_secret,
         process_before_response=True,
         token_verification_enabled=token_verification,
-        # Runs the lazy listeners: the work after each ack (views, DMs, database writes).
-        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=8),
+        listener_executor=services.background,
     )
     app.middleware(provide_services(services))
     app.error(handle_error)
@@ -96,7 +89,7 @@ def provide_services(services: Services) -> Callable[..., BoltResponse | None]:
 def handle_error(
     error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None
 ) -> None:
-    """Errors raised in ack functions (lazy listeners report their own, see handlers.support)."""
+    """Errors raised before the ack (work after it reports its own: handlers.support)."""
     report_error(error, body=body, client=client, respond=respond)
 
 

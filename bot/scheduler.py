@@ -8,13 +8,17 @@ reminder and digest sweeps here).
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.app import make_client
 from bot.delivery import deliver_pending
-from bot.services import Services
+from bot.services import Services, build_services
+from bot.settings import Settings
 
 log = logging.getLogger("trainbot.scheduler")
 
@@ -42,3 +46,26 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         next_run_time=services.clock.now() + timedelta(minutes=1),
     )
     return scheduler
+
+
+def run(settings: Settings) -> None:
+    """The scheduler on its own: tick until SIGTERM (what `serve` starts beside gunicorn)."""
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches `serve`, which stops us
+    parent = os.getppid()
+    scheduler = build_scheduler(build_services(settings))
+    scheduler.start()
+    log.info("scheduler started")
+    # Stop with `serve`, even when it was killed outright and could not tell us.
+    while not stopping.wait(1.0) and os.getppid() == parent:
+        pass
+    scheduler.shutdown(wait=True)
+
+
+if __name__ == "__main__":
+    _settings = Settings.load()
+    logging.basicConfig(
+        level=_settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    run(_settings)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import signal
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +38,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: ServeOptions) -> None:
         self._settings = settings
         self._options = options
-        self._scheduler: Any = None
+        self._scheduler: subprocess.Popen[bytes] | None = None
         super().__init__()
 
     def load_config(self) -> None:
@@ -62,15 +64,19 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return make_wsgi_app(build_app(services), services)
 
     def _when_ready(self, _server: Any) -> None:
-        # The scheduler runs once, in the master, not in every worker.
+        # Once per `serve`, not per worker, and in a process of its own: a thread in the
+        # master would be forked into every worker mid-log, deadlocking it. It reads the
+        # same environment and .env, so it has the same settings.
         if self._options.scheduler:
-            self._scheduler = build_scheduler(build_services(self._settings))
-            self._scheduler.start()
-            log.info("scheduler started")
+            self._scheduler = subprocess.Popen([sys.executable, "-m", "bot.scheduler"])
 
     def _on_exit(self, _server: Any) -> None:
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+            self._scheduler.terminate()  # SIGTERM: it finishes the running job and stops
+            try:
+                self._scheduler.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._scheduler.kill()
             log.info("scheduler stopped")
 
 

@@ -9,6 +9,7 @@ action_ids, the view size) and ``WebClient`` sends plain dicts unchecked.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -193,15 +194,23 @@ def _block_problems(block: Mapping[str, Any]) -> list[str]:
 
 
 def _sdk_block_problems(block: Mapping[str, Any]) -> list[str]:
+    # The same blocks come back again and again (filters, headers, a page seen twice);
+    # slack_sdk's parse-and-validate is the slow part of every check.
+    return list(_sdk_block_problems_of(json.dumps(block, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sdk_block_problems_of(block_json: str) -> tuple[str, ...]:
+    block = json.loads(block_json)
     try:
-        parsed = Block.parse(copy.deepcopy(dict(block)))
+        parsed = Block.parse(block)
         if parsed is None:
-            return [f"unknown block type {block.get('type')!r}"]
+            return (f"unknown block type {block.get('type')!r}",)
         # to_dict() runs validate_json() on the block and on every nested object.
         parsed.to_dict()
     except _MODEL_ERRORS as exc:
-        return [f"slack_sdk: {exc}"]
-    return []
+        return (f"slack_sdk: {exc}",)
+    return ()
 
 
 def _sdk_view_problems(view: Mapping[str, Any]) -> list[str]:

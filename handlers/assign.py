@@ -22,7 +22,7 @@ from handlers.assign_forms import (
     local_today,
     parse_assign_text,
 )
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import after_ack, caller_of, later
 
 SUGGESTIONS = 100  # Slack shows at most 100 options
 
@@ -122,11 +122,8 @@ def handle_assign_submission(
             "channel": confirmation_channel(view),
         },
     )
-
-
-def handle_assign_submitted(client: WebClient, services: Services) -> None:
-    """After the ack: send what is owed (DMs to assignees, the manager's confirmation)."""
-    deliver_pending(services, client)
+    # Then send what is owed: DMs to the assignees, the manager's confirmation.
+    later(deliver_pending, body=body, client=client, context=context, respond=None)
 
 
 def _short(title: str) -> str:
@@ -134,9 +131,7 @@ def _short(title: str) -> str:
 
 
 def register(app: App) -> None:
-    app.command(Command.ASSIGN)(ack=ack_only, lazy=[lazy(handle_assign_command)])
+    app.command(Command.ASSIGN)(after_ack(handle_assign_command))
     app.options(Action.ASSIGN_RESOURCE)(handle_resource_suggestion)
-    app.view_submission(Callback.ASSIGN)(
-        ack=handle_assign_submission, lazy=[lazy(handle_assign_submitted)]
-    )
-    app.action(Action.LIBRARY_ASSIGN)(ack=ack_only, lazy=[lazy(handle_library_assign_action)])
+    app.view_submission(Callback.ASSIGN)(handle_assign_submission)
+    app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))

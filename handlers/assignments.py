@@ -15,7 +15,7 @@ from bot.services import Services
 from bot.services.assignments import AssignmentCard, Step
 from bot.services.members import Caller
 from handlers.home import publish_home
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import after_ack, caller_of
 
 PROGRESS_BUTTON = re.compile(rf"^{re.escape(Action.ASSIGNMENT_PROGRESS)}\.(25|50|75)$")
 NOTICES = {
@@ -72,7 +72,7 @@ def show_everywhere(
 
 
 def register(app: App) -> None:
-    steps = lazy(handle_assignment_step_action)
-    app.action(Action.ASSIGNMENT_START)(ack=ack_only, lazy=[steps])
-    app.action(PROGRESS_BUTTON)(ack=ack_only, lazy=[steps])
-    app.action(Action.ASSIGNMENT_COMPLETE)(ack=ack_only, lazy=[steps])
+    steps = after_ack(handle_assignment_step_action)
+    app.action(Action.ASSIGNMENT_START)(steps)
+    app.action(PROGRESS_BUTTON)(steps)
+    app.action(Action.ASSIGNMENT_COMPLETE)(steps)

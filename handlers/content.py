@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.errors import BotError
@@ -15,7 +15,7 @@ from bot.services.catalog import require_curator
 from bot.services.members import Caller
 from handlers.forms import ContentMeta, content_form, query_from_metadata
 from handlers.library import refresh_library
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import after_ack, caller_of, later
 
 
 def open_content_modal(
@@ -63,7 +63,12 @@ def handle_content_edit_action(body: dict[str, Any], client: WebClient, services
 
 
 def handle_content_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, client: WebClient
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    services: Services,
+    client: WebClient,
 ) -> None:
     """Validate into the modal; save; close back to the library or confirm in place."""
     fields, errors = content_form(view)
@@ -82,26 +87,18 @@ def handle_content_submission(
     except BotError as error:
         ack(response_action="errors", errors={Block.TITLE: error.user_message})
         return
-    if meta.parent_view_id:
-        ack()  # back to the library, which the lazy listener refreshes
+    if meta.parent_view_id and meta.parent_query:
+        ack()  # back to the library, shown again with the change in it
+        later(
+            refresh_library, body=body, client=client, context=context, respond=None,
+            caller=caller, view_id=meta.parent_view_id, query=meta.parent_query,
+        )  # fmt: skip
         return
     text = f"*{mrkdwn(saved.title)}* is saved in your workspace's library ({saved.status_label})."
     ack(response_action="update", view=render("notice_modal.json.j2", title="Saved", text=text))
 
 
-def handle_content_saved(body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """After a valid save from the library, show the library again with the change in it."""
-    meta = ContentMeta.loads(body["view"].get("private_metadata", ""))
-    fields, _ = content_form(body["view"])
-    if meta.parent_view_id is None or meta.parent_query is None or fields is None:
-        return
-    caller = caller_of(body, services, client)
-    refresh_library(client, services, caller, meta.parent_view_id, meta.parent_query)
-
-
 def register(app: App) -> None:
-    app.action(Action.CONTENT_ADD)(ack=ack_only, lazy=[lazy(handle_content_add_action)])
-    app.action(Action.CONTENT_EDIT)(ack=ack_only, lazy=[lazy(handle_content_edit_action)])
-    app.view_submission(Callback.CONTENT)(
-        ack=handle_content_submission, lazy=[lazy(handle_content_saved)]
-    )
+    app.action(Action.CONTENT_ADD)(after_ack(handle_content_add_action))
+    app.action(Action.CONTENT_EDIT)(after_ack(handle_content_edit_action))
+    app.view_submission(Callback.CONTENT)(handle_content_submission)

@@ -15,7 +15,7 @@ from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from handlers.assign_forms import local_today
 from handlers.library import library_view
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import after_ack, caller_of
 
 
 def handle_home_opened_event(
@@ -56,6 +56,6 @@ def handle_home_browse_action(body: dict[str, Any], client: WebClient, services:
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=ack_only, lazy=[lazy(handle_home_opened_event)])
-    app.event("user_change")(ack=ack_only, lazy=[lazy(handle_user_change_event)])
-    app.action(Action.HOME_BROWSE)(ack=ack_only, lazy=[lazy(handle_home_browse_action)])
+    app.event("app_home_opened")(after_ack(handle_home_opened_event))
+    app.event("user_change")(after_ack(handle_user_change_event))
+    app.action(Action.HOME_BROWSE)(after_ack(handle_home_browse_action))

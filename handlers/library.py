@@ -17,7 +17,7 @@ from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from handlers.forms import parse_library_text, query_after_action, query_to_metadata, search_text
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import ack_only, after_ack, caller_of
 from models.enums import ResourceStatus
 
 log = logging.getLogger(__name__)
@@ -51,14 +51,15 @@ def library_view(
     )
 
 
-def ack_library_command(ack: Ack, command: dict[str, Any]) -> None:
+def ack_library_command(ack: Ack, body: dict[str, Any]) -> bool:
     """Bad filters get the usage at once; good ones open the modal after the ack."""
     try:
-        parse_library_text(command.get("text", ""))
+        parse_library_text(body.get("text", ""))
     except BotError as error:
         ack(text=error.user_message)
-        return
+        return False
     ack()
+    return True
 
 
 def handle_library_command(body: dict[str, Any], client: WebClient, services: Services) -> None:
@@ -140,10 +141,10 @@ def refresh_library(
 
 
 def register(app: App) -> None:
-    app.command(Command.LIBRARY)(ack=ack_library_command, lazy=[lazy(handle_library_command)])
+    app.command(Command.LIBRARY)(after_ack(handle_library_command, first=ack_library_command))
     for action_id in REFRESHING_ACTIONS:
-        app.action(action_id)(ack=ack_only, lazy=[lazy(handle_library_refresh_action)])
+        app.action(action_id)(after_ack(handle_library_refresh_action))
     app.view_submission(Callback.LIBRARY)(handle_library_submission)
-    app.action(Action.LIBRARY_REMOVE)(ack=ack_only, lazy=[lazy(handle_library_remove_action)])
-    app.action(Action.LIBRARY_RESTORE)(ack=ack_only, lazy=[lazy(handle_library_restore_action)])
+    app.action(Action.LIBRARY_REMOVE)(after_ack(handle_library_remove_action))
+    app.action(Action.LIBRARY_RESTORE)(after_ack(handle_library_restore_action))
     app.action(Action.LIBRARY_OPEN)(ack_only)

@@ -15,7 +15,7 @@ from bot.render import render
 from bot.services import Services
 from handlers.content import open_content_modal
 from handlers.home import publish_home
-from handlers.support import ack_only, caller_of, lazy
+from handlers.support import after_ack, caller_of
 from models.enums import Role
 
 SUBCOMMANDS = ("help", "add", "role")
@@ -70,5 +70,5 @@ def handle_help_action(body: dict[str, Any], client: WebClient, services: Servic
 
 
 def register(app: App) -> None:
-    app.command(Command.TRAINING)(ack=ack_only, lazy=[lazy(handle_training_command)])
-    app.action(Action.HOME_HELP)(ack=ack_only, lazy=[lazy(handle_help_action)])
+    app.command(Command.TRAINING)(after_ack(handle_training_command))
+    app.action(Action.HOME_HELP)(after_ack(handle_help_action))

@@ -122,9 +122,10 @@ def app_server(
     database_url: str, engine: Engine, fake_slack: FakeSlack, clock: FixedClock
 ) -> Iterator[RunningApp]:
     """The same WSGI app `trainbot serve` runs, on a real loopback HTTP server."""
-    services = build_services(make_settings(database_url, fake_slack), clock=clock, engine=engine)
     executor = SettlingExecutor()
-    wsgi = make_wsgi_app(build_app(services, listener_executor=executor), services)
+    settings = make_settings(database_url, fake_slack)
+    services = build_services(settings, clock=clock, engine=engine, background=executor)
+    wsgi = make_wsgi_app(build_app(services), services)
     with serve_wsgi(wsgi) as url:
         yield RunningApp(url=url, services=services, executor=executor)
         # Nothing may still be writing when the tables are emptied for the next test.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ class Services:
     assignments: AssignmentService
     outbox: OutboxService
     dashboard: DashboardService
+    background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
@@ -40,7 +42,11 @@ class Services:
 
 
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    background: Executor | None = None,
 ) -> Services:
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
@@ -56,4 +62,5 @@ def build_services(
         assignments=AssignmentService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
+        background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )
