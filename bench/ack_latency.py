@@ -9,12 +9,14 @@ A FakeSlack in this process plays the Web API; a SlackClient sends correctly sig
 requests the way Slack does, one at a time, and times each round trip.
 
 Measured per target, after a warm-up, interleaved in blocks so that drift on the
-machine hits every target alike:
+machine hits every target alike, with a short think time after each request:
 - `command`: the ack of `/library`;
 - `click`: the ack of a block_actions from the library modal's type filter
-  (`library.filter.type`), with the modal as Trainbot rendered it in the payload;
+  (`library.filter.type`), with the modal as Trainbot rendered it in the payload
+  (the bare apps get the very bytes Trainbot got, re-signed);
 - Trainbot only, `command effect` / `click effect`: from sending the request until the
-  stand-in has answered the resulting views.open / views.update.
+  stand-in has answered and recorded the resulting views.open / views.update, with
+  the stand-in's own share of that time, and the rest (Trainbot's share).
 
 Prints a Markdown table and writes bench/results/ack_latency.json.
 Every loop has a count and the whole run a time limit; all servers are stopped at the
@@ -303,19 +305,26 @@ class Deadline:
 class Bench:
     """Sends one request to one target and records its ack (and Trainbot's effect)."""
 
-    def __init__(self, fake: StampedFakeSlack, clicker_view_id: str) -> None:
+    def __init__(self, fake: StampedFakeSlack, clicker_view_id: str, pause_s: float) -> None:
         self.fake = fake
         self._view_id = clicker_view_id
+        # Think time after each request (and its effect): the app finishes the work
+        # after the ack (reading Slack's answer, logging) before the next request comes.
+        self._pause_s = pause_s
         # The exact click bodies last sent to Trainbot, by filter value: the bare apps
         # get the same bytes (re-signed), so every target parses the same payload.
         self._click_bodies: dict[str, bytes] = {}
-        # (target, "views.open" | "views.update" | "stand-in views.update")
+        # (target, "views.update" | "stand-in views.update" | "app views.update" | ...)
         self.effects: dict[tuple[str, str], Series] = {}
+
+    def clear_effects(self) -> None:
+        self.effects = {}
 
     def command(self, client: TimedClient, target: Target, into: Series) -> None:
         self.fake.reset_calls()
         response = client.command("/library", "", user=COMMANDER)
         self._record(client, target, response, into, "views.open")
+        time.sleep(self._pause_s)
 
     def click(self, client: TimedClient, target: Target, into: Series, turn: int) -> None:
         self.fake.reset_calls()
@@ -335,6 +344,7 @@ class Bench:
         if target.has_effect:
             self._click_bodies[value] = client.body
         self._record(client, target, response, into, "views.update")
+        time.sleep(self._pause_s)
 
     def _record(
         self,
@@ -355,7 +365,7 @@ class Bench:
         try:
             call = self.fake.wait_for_call(effect_method, timeout=EFFECT_TIMEOUT_S)
         except AssertionError as error:
-            effects.failures.append(str(error).split(";")[0])
+            effects.failures.append(str(error)[:300])
             return
         if call.response.get("ok") is not True:
             effects.failures.append(f"{effect_method}: {call.response.get('error')}")
@@ -364,8 +374,11 @@ class Bench:
         effects.samples.append((stamp.answered - client.sent_perf) * 1000)
         # Cross-check on the wall clock: ApiCall.at against the wall-clock send time.
         effects.wall_samples.append((call.at - client.sent_wall) * 1000)
+        stand_in_ms = (stamp.answered - stamp.started) * 1000
         own = self.effects.setdefault((target.key, f"stand-in {effect_method}"), Series())
-        own.samples.append((stamp.answered - stamp.started) * 1000)
+        own.samples.append(stand_in_ms)
+        net = self.effects.setdefault((target.key, f"app {effect_method}"), Series())
+        net.samples.append(effects.samples[-1] - stand_in_ms)
 
 
 def run_blocks(
@@ -435,8 +448,10 @@ MEASUREMENTS = (
     ("click", "type filter click ack"),
     ("views.open", "`/library` effect (views.open answered)"),
     ("views.update", "click effect (views.update answered)"),
-    ("stand-in views.open", "of which the stand-in answering views.open"),
-    ("stand-in views.update", "of which the stand-in answering views.update"),
+    ("stand-in views.open", "… of which the stand-in answering views.open"),
+    ("stand-in views.update", "… of which the stand-in answering views.update"),
+    ("app views.open", "`/library` effect without the stand-in's time"),
+    ("app views.update", "click effect without the stand-in's time"),
 )
 
 
@@ -474,6 +489,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=300, help="requests per measurement (300)")
     parser.add_argument("--warmup", type=int, default=30, help="warm-up requests per kind (30)")
     parser.add_argument("--block", type=int, default=25, help="requests per interleaved block")
+    parser.add_argument(
+        "--pause-ms",
+        type=float,
+        default=50.0,
+        help="think time after each request and its effect (50; 0 = back to back)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument(
@@ -490,7 +511,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep-logs", action="store_true", help="print where the server logs are and keep them"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.block < 1 or args.warmup < 0 or args.pause_ms < 0:
+        parser.error("--n and --block must be at least 1, --warmup and --pause-ms not negative")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -500,7 +524,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for t in targets(args.workers, args.threads)
         if not args.only or t.key in (*args.only, "trainbot")
     ]
-    signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    # Even where SIGINT was ignored (a background job), Ctrl-C and SIGTERM stop the servers.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, raise_keyboard_interrupt)
     deadline = Deadline(args.time_limit)
     info = machine_info()
     with contextlib.ExitStack() as stack:
@@ -529,15 +555,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"server logs in {workdir}", file=sys.stderr)
 
         view_id = open_clicker_modal(fake, clients["trainbot"])
-        bench = Bench(fake, view_id)
+        bench = Bench(fake, view_id, args.pause_ms / 1000)
         kinds = ("command", "click")
-        run_blocks(kinds, clients, all_targets, bench, args.warmup, args.warmup, deadline)
-        bench.effects = {}
+        warmup = max(1, args.warmup)
+        run_blocks(kinds, clients, all_targets, bench, warmup, warmup, deadline)
+        bench.clear_effects()
         print(f"warmed up; measuring {args.n} of each", file=sys.stderr)
         results = run_blocks(kinds, clients, all_targets, bench, args.n, args.block, deadline)
         results.update(bench.effects)
         violations = list(fake.limit_violations)
 
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     rows = {key: summary(series) for key, series in results.items()}
     report = {
         "benchmark": "ack_latency",
@@ -546,11 +574,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "n": args.n,
             "warmup": args.warmup,
             "block": args.block,
+            "pause_ms": args.pause_ms,
             "workers": args.workers,
             "threads": args.threads,
             "worker_class": "gthread",
             "filter_values": list(FILTER_VALUES),
-            "clock": "time.perf_counter in the client; effects end when wait_for_call returns",
+            "clock": (
+                "time.perf_counter: acks around the HTTP exchange in the client; effects from "
+                "the send to the stand-in's stamp after it recorded the call"
+            ),
         },
         "catalog_import": catalog,
         "stand_in_limit_violations": violations,
@@ -568,7 +600,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(table(rows, all_targets))
     print(f"\nJSON: {args.json}", file=sys.stderr)
-    return 1 if violations else 0
+    failed = any(series.failures for series in results.values())
+    return 1 if violations or failed else 0
 
 
 def open_clicker_modal(fake: FakeSlack, trainbot: TimedClient) -> str:
