@@ -92,23 +92,34 @@ def test_serve_handles_signed_slack_traffic_and_stops_cleanly_on_sigterm(
     assert "Traceback" not in output
 
 
-def test_socket_mode_that_cannot_connect_says_why_in_one_line(
-    fake_slack: FakeSlack, tmp_path: Path
-) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve", "--socket-mode"],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_APP_TOKEN": "xapp-1-not-a-real-token",
-            "SLACK_API_URL": fake_slack.base_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'socket.db'}",
-        },
-        cwd=tmp_path,
+def serve_once(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`trainbot serve` expected to stop by itself, with these settings."""
+    settings = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "DATABASE_URL": f"sqlite:///{cwd / 'serve-once.db'}",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", *args],
+        env=settings,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+    )
+
+
+def test_socket_mode_that_cannot_connect_says_why_in_one_line(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    result = serve_once(
+        tmp_path,
+        "--socket-mode",
+        SLACK_API_URL=fake_slack.base_url,
+        SLACK_APP_TOKEN="xapp-1-not-a-real-token",
     )
     assert result.returncode == 1
     assert (
@@ -121,20 +132,8 @@ def test_socket_mode_that_cannot_connect_says_why_in_one_line(
 def test_a_token_slack_refuses_stops_serve_with_one_line(
     fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "SLACK_BOT_TOKEN": "xoxb-revoked-or-mistyped",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake_slack.base_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'bad-token.db'}",
-        },
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = serve_once(
+        tmp_path, SLACK_API_URL=fake_slack.base_url, SLACK_BOT_TOKEN="xoxb-revoked-or-mistyped"
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

@@ -239,17 +239,27 @@ def _record(
 
 
 def _card(s: Session, row: ResourceAssignment) -> AssignmentCard:
-    resource = s.get_one(TrainingResource, row.resource_id)
-    assignee = s.get_one(Member, row.member_id)
     by = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
+    return card_of(
+        row,
+        s.get_one(TrainingResource, row.resource_id),
+        s.get_one(Member, row.member_id).slack_user_id,
+        by.slack_user_id if by else None,
+    )
+
+
+def card_of(
+    row: ResourceAssignment, resource: TrainingResource, assignee: str, assigner: str | None
+) -> AssignmentCard:
+    """The plain card templates get, from the rows it is made of."""
     return AssignmentCard(
         id=row.id,
         title=resource.title,
         url=resource.url,
         type=resource.type,
         duration_minutes=resource.duration_minutes,
-        assignee=assignee.slack_user_id,
-        assigned_by=by.slack_user_id if by else None,
+        assignee=assignee,
+        assigned_by=assigner,
         due_on=row.due_on,
         priority=row.priority,
         note=row.note,

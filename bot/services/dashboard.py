@@ -9,7 +9,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.clock import Clock
-from bot.services.assignments import AssignmentCard
+from bot.services.assignments import AssignmentCard, card_of
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource
 
@@ -82,10 +82,10 @@ class DashboardService:
             ).one()
             team = _team(s, caller, today) if caller.can_manage else None
         return Dashboard(
-            open=tuple(_to_card(x, r, who, by) for x, r, who, by in open_rows),
+            open=tuple(card_of(x, r, who, by) for x, r, who, by in open_rows),
             open_total=counts[0],
             overdue=counts[1],
-            done=tuple(_to_card(x, r, who, by) for x, r, who, by in done_rows),
+            done=tuple(card_of(x, r, who, by) for x, r, who, by in done_rows),
             done_total=counts[2],
             team=team,
         )
@@ -119,27 +119,4 @@ def _cards() -> Select[ResourceAssignment, TrainingResource, str, str]:
         .join(TrainingResource, TrainingResource.id == a.resource_id)
         .join(_assignee, _assignee.id == a.member_id)
         .outerjoin(_assigner, _assigner.id == a.assigned_by_id)
-    )
-
-
-def _to_card(
-    row: ResourceAssignment, resource: TrainingResource, assignee: str, assigner: str | None
-) -> AssignmentCard:
-    return AssignmentCard(
-        id=row.id,
-        title=resource.title,
-        url=resource.url,
-        type=resource.type,
-        duration_minutes=resource.duration_minutes,
-        assignee=assignee,
-        assigned_by=assigner,
-        due_on=row.due_on,
-        priority=row.priority,
-        note=row.note,
-        status=row.status,
-        progress=row.progress,
-        completed_at=row.completed_at,
-        cancelled=row.cancelled_at is not None,
-        dm_channel=row.dm_channel,
-        dm_ts=row.dm_ts,
     )
