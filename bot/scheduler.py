@@ -68,4 +68,6 @@ if __name__ == "__main__":
     logging.basicConfig(
         level=_settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # APScheduler narrates every tick at INFO; our jobs log what they actually do.
+    logging.getLogger("apscheduler").setLevel(max(_settings.log_level_number, logging.WARNING))
     run(_settings)
