@@ -59,6 +59,13 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
     if card.cancelled:
         services.outbox.skipped(row, why="cancelled before it was sent")
         return 0
+    why = services.members.unreachable_because(
+        workspace_id=row.workspace_id, user_id=row.recipient, profiles=client
+    )
+    if why:
+        services.assignments.cancel_unreachable(assignment_id=card.id, why=why)
+        services.outbox.skipped(row, why=why)
+        return 0
     message = assignment_message(card)
     try:
         response = client.chat_postMessage(

@@ -19,6 +19,7 @@ class Callback(StrEnum):
     CONTENT = "content"
     NOTICE = "notice"
     ASSIGN = "assign"
+    ASSIGN_SHORTCUT = "assign_training"  # the global shortcut "Assign training"
 
 
 class Action(StrEnum):

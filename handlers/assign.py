@@ -67,6 +67,12 @@ def handle_assign_command(body: dict[str, Any], client: WebClient, services: Ser
     )  # fmt: skip
 
 
+def handle_assign_shortcut(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """The global shortcut "Assign training" (lightning menu): the same modal."""
+    caller = caller_of(body, services, client)
+    open_assign_modal(client, services, caller, trigger_id=body["trigger_id"])
+
+
 def handle_library_assign_action(
     body: dict[str, Any], client: WebClient, services: Services
 ) -> None:
@@ -132,6 +138,7 @@ def _short(title: str) -> str:
 
 def register(app: App) -> None:
     app.command(Command.ASSIGN)(after_ack(handle_assign_command))
+    app.shortcut(Callback.ASSIGN_SHORTCUT)(after_ack(handle_assign_shortcut))
     app.options(Action.ASSIGN_RESOURCE)(handle_resource_suggestion)
     app.view_submission(Callback.ASSIGN)(handle_assign_submission)
     app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))

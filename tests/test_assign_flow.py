@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action, Block
 from bot.services.assignments import AssignForm
-from models import TrainingResource
+from models import ResourceAssignment, TrainingResource
 from models.enums import Priority
 from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.library import next_call, top_view
@@ -247,3 +247,42 @@ def test_home_with_hundreds_of_assignments_stays_within_slack_limits(
     assert len(home["blocks"]) <= 100
     assert "You have *200* open assignments" in view_texts(home)
     assert "…and 185 more, due later." in view_texts(home)
+
+
+def test_the_global_shortcut_opens_the_assign_modal(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    assert slack.shortcut("assign_training", user=manager).status == 200
+    slack.fake.wait_for_call("views.open")
+    assert top_view(slack, manager)["title"]["text"] == "Assign training"
+
+
+def test_every_declared_shortcut_has_a_listener(slack: SlackClient, app_server: RunningApp) -> None:
+    from tests.test_manifest import manifest
+
+    for shortcut in manifest()["features"]["shortcuts"]:
+        assert slack.shortcut(shortcut["callback_id"], user=AMY).status == 200
+
+
+def test_bots_and_deactivated_channel_members_get_no_dm_and_no_assignment(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    load_starter(app_server)
+    slack.fake.add_user("U0HELPER01", "helper", is_bot=True)
+    slack.fake.add_user("U0GONE0001", "gone", deleted=True)
+    slack.fake.add_channel("C0MIXED001", "mixed", members=[AMY, "U0HELPER01", "U0GONE0001"])
+    view = open_assign(slack, manager)
+    slack.submit_view(
+        user=manager,
+        view_id=view["id"],
+        values={Block.RESOURCE: git_option(slack, manager, view), Block.CHANNELS: ["C0MIXED001"]},
+    )
+    app_server.settle()
+    assert [c.args["channel"] for c in slack.fake.calls_to("chat.postMessage")] == [AMY]
+    with engine.connect() as conn:
+        still_open = conn.scalar(
+            select(func.count())
+            .select_from(ResourceAssignment)
+            .where(ResourceAssignment.cancelled_at.is_(None))
+        )
+    assert still_open == 1

@@ -130,6 +130,15 @@ class AssignmentService:
                 raise NotFound("That assignment no longer exists.")
             return _card(s, row)
 
+    def cancel_unreachable(self, *, assignment_id: int, why: str) -> None:
+        """Someone who turned out to be a bot or deactivated: nothing is owed, nothing counts."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            row = s.get_one(ResourceAssignment, assignment_id)
+            if row.cancelled_at is None and row.completed_at is None:
+                row.cancelled_at = row.updated_at = now
+                _record(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
+
     def remember_dm(self, *, assignment_id: int, channel: str, ts: str) -> None:
         with self._sessions.begin() as s:
             row = s.get_one(ResourceAssignment, assignment_id)

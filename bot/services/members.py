@@ -76,6 +76,23 @@ class MemberService:
             member = self._upsert(s, workspace_id, user_id, profile, now)
             return self._caller(member, team_id)
 
+    def unreachable_because(
+        self, *, workspace_id: int, user_id: str, profiles: ProfileSource
+    ) -> str:
+        """Why this person cannot usefully get a DM ("a bot", "deactivated"), else "".
+
+        People first met as channel members have no profile yet: it is fetched here,
+        off the request path, once.
+        """
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            member = self._find(s, workspace_id, user_id)
+            if member is not None and member.profile_fetched_at is not None:
+                return _unreachable(member)
+        profile = _fetch_profile(profiles, user_id)
+        with self._sessions.begin() as s:
+            return _unreachable(self._upsert(s, workspace_id, user_id, profile, now))
+
     def set_role(
         self, *, caller: Caller, user_id: str, role: Role, profiles: ProfileSource
     ) -> Caller:
@@ -185,6 +202,12 @@ class MemberService:
             role=member.effective_role,
             is_deactivated=member.is_deactivated,
         )
+
+
+def _unreachable(member: Member) -> str:
+    if member.is_bot:
+        return "a bot"
+    return "deactivated" if member.is_deactivated else ""
 
 
 def _stale(member: Member, now: datetime) -> bool:
