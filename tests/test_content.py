@@ -39,6 +39,14 @@ def open_add_form(slack: SlackClient, manager: str) -> dict:
     return form
 
 
+def open_edit_form(slack: SlackClient, manager: str, resource_id: str) -> dict:
+    """Click Edit on one of the workspace's resources in the open library modal."""
+    before = len(slack.fake.calls_to("views.push"))
+    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
+    next_call(slack, "views.push", before)
+    return top_view(slack, manager)
+
+
 def add(slack: SlackClient, manager: str, values: dict) -> dict:
     """Submit the add form; returns the library modal as shown afterwards."""
     form = open_add_form(slack, manager)
@@ -127,10 +135,7 @@ def test_a_manager_edits_their_content(slack: SlackClient, manager: str) -> None
         for b in library["blocks"]
         if b.get("block_id", "").startswith("manage:")
     )
-    before = len(slack.fake.calls_to("views.push"))
-    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
-    next_call(slack, "views.push", before)
-    form = top_view(slack, manager)
+    form = open_edit_form(slack, manager, resource_id)
     assert form["title"]["text"] == "Edit content"
     before = len(slack.fake.calls_to("views.update"))
     slack.submit_view(
@@ -230,10 +235,7 @@ def test_a_file_resource_can_become_a_link(slack: SlackClient, manager: str) -> 
         slack, manager, {Block.TITLE: "Sales deck", Block.TYPE: "pdf", Block.FILE: [file]}
     )
     resource_id = _own_id(library)
-    before = len(slack.fake.calls_to("views.push"))
-    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
-    next_call(slack, "views.push", before)
-    form = top_view(slack, manager)
+    form = open_edit_form(slack, manager, resource_id)
     # Saving without touching link or file keeps the file.
     before = len(slack.fake.calls_to("views.update"))
     slack.submit_view(
@@ -242,10 +244,7 @@ def test_a_file_resource_can_become_a_link(slack: SlackClient, manager: str) -> 
     library = after_update(slack, manager, before)
     assert "F0FILE0003/deck.pdf|Sales deck v2>" in view_texts(library)
     # A link replaces the file.
-    before = len(slack.fake.calls_to("views.push"))
-    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
-    next_call(slack, "views.push", before)
-    form = top_view(slack, manager)
+    form = open_edit_form(slack, manager, resource_id)
     before = len(slack.fake.calls_to("views.update"))
     slack.submit_view(
         user=manager,
@@ -259,10 +258,7 @@ def test_a_file_resource_can_become_a_link(slack: SlackClient, manager: str) -> 
     library = after_update(slack, manager, before)
     assert "<https://decks.example.com/v3|Sales deck v3>" in view_texts(library)
     # The next edit shows that link; emptied, there is no file left to fall back on.
-    before = len(slack.fake.calls_to("views.push"))
-    click_in_view(slack, manager, Action.CONTENT_EDIT, resource_id)
-    next_call(slack, "views.push", before)
-    form = top_view(slack, manager)
+    form = open_edit_form(slack, manager, resource_id)
     url_input = next(b for b in form["blocks"] if b.get("block_id") == Block.URL)
     assert url_input["element"]["initial_value"] == "https://decks.example.com/v3"
     response = slack.submit_view(
