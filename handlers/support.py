@@ -39,10 +39,10 @@ def after_ack(
         context: BoltContext,
         respond: Respond | None,
     ) -> None:
-        if first is not None and not first(ack, body):
-            return
         if first is None:
             ack()
+        elif not first(ack, body):
+            return
         later(func, body=body, client=client, context=context, respond=respond)
 
     listener.__name__ = func.__name__
