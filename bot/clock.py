@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
         ...
+
+
+def local_today(now: datetime, tz: str) -> date:
+    """The calendar day it is for someone in `tz` (an IANA name, as Slack gives it)."""
+    return now.astimezone(ZoneInfo(tz)).date()
 
 
 class SystemClock:

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.clock import local_today
 from bot.delivery import deliver_pending
 from bot.errors import BotError
 from bot.ids import Action, Block, Callback, Command
@@ -19,7 +20,6 @@ from handlers.assign_forms import (
     assign_metadata,
     confirmation_channel,
     default_due,
-    local_today,
     parse_assign_text,
 )
 from handlers.support import after_ack, caller_of, later

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -26,10 +25,6 @@ def parse_assign_text(text: str) -> tuple[list[str], str]:
     words = USER_MENTION.sub(" ", text)
     words = re.sub(r"<[^>]*>", " ", words)  # channels and groups come in the modal
     return list(dict.fromkeys(users)), " ".join(words.split())
-
-
-def local_today(now: datetime, tz: str) -> date:
-    return now.astimezone(ZoneInfo(tz)).date()
 
 
 def _state(view: dict[str, Any], block: str, action_id: str = INPUT) -> dict[str, Any]:

@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.clock import local_today
 from bot.delivery import due_timestamp
 from bot.ids import Action
 from bot.render import render
 from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
-from handlers.assign_forms import local_today
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
 
