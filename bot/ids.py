@@ -39,6 +39,7 @@ class Action(StrEnum):
     CONTENT_ADD = "content.add"
     CONTENT_EDIT = "content.edit"
     ASSIGN_RESOURCE = "assign.resource"
+    ASSIGN_GROUPS = "assign.groups"
     ASSIGNMENT_START = "assignment.start"
     ASSIGNMENT_PROGRESS = "assignment.progress"  # + ".25" / ".50" / ".75": one id per button
     ASSIGNMENT_COMPLETE = "assignment.complete"
@@ -67,6 +68,7 @@ class Block(StrEnum):
     DURATION = "duration"
     RESOURCE = "resource"
     PEOPLE = "people"
+    GROUPS = "groups"
     CHANNELS = "channels"
     DUE = "due"
     PRIORITY = "priority"

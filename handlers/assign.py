@@ -39,17 +39,20 @@ def open_assign_modal(
     push: bool = False,
 ) -> None:
     require_curator(caller)
-    users, words = parse_assign_text(text)
+    asked = parse_assign_text(text)
     resource = (
         services.catalog.get(caller=caller, resource_id=resource_id)
         if resource_id
-        else (services.catalog.find_one(caller=caller, words=words) if words else None)
+        else (services.catalog.find_one(caller=caller, words=asked.words) if asked.words else None)
     )
     today = local_today(services.clock.now(), caller.tz)
+    groups = services.usergroups.listing(client, team_id=caller.team_id)
     view = render(
         "assign_modal.json.j2",
         resource=resource,
-        users=users,
+        users=asked.users,
+        groups=[g for g in groups.groups if g.id in asked.groups],
+        groups_unavailable=groups.unavailable,
         due=default_due(today),
         metadata=assign_metadata(channel_id),
     )
@@ -98,6 +101,17 @@ def handle_resource_suggestion(
     ])  # fmt: skip
 
 
+def handle_group_suggestion(
+    ack: Ack, body: dict[str, Any], services: Services, client: WebClient
+) -> None:
+    """Typeahead over the workspace's user groups (a cached list: usergroups.list is Tier 2)."""
+    groups = services.usergroups.listing(client, team_id=str(body["team"]["id"]))
+    found = groups.matching(str(body.get("value", "")), limit=SUGGESTIONS)
+    ack(options=[
+        {"text": {"type": "plain_text", "text": _short(g.label)}, "value": g.id} for g in found
+    ])  # fmt: skip
+
+
 def handle_assign_submission(
     ack: Ack,
     body: dict[str, Any],
@@ -109,7 +123,10 @@ def handle_assign_submission(
     """Validate into the modal; write every assignment in one go; the DMs follow the ack."""
     caller = caller_of(body, services, client, refresh=False)
     today = local_today(services.clock.now(), caller.tz)
-    form, errors = assign_form(view, today=today, client=client, bot_user_id=context.bot_user_id)
+    form, errors = assign_form(
+        view, today=today, client=client, usergroups=services.usergroups,
+        bot_user_id=context.bot_user_id,
+    )  # fmt: skip
     if form is None:
         ack(response_action="errors", errors=errors)
         return
@@ -140,5 +157,6 @@ def register(app: App) -> None:
     app.command(Command.ASSIGN)(after_ack(handle_assign_command))
     app.shortcut(Callback.ASSIGN_SHORTCUT)(after_ack(handle_assign_shortcut))
     app.options(Action.ASSIGN_RESOURCE)(handle_resource_suggestion)
+    app.options(Action.ASSIGN_GROUPS)(handle_group_suggestion)
     app.view_submission(Callback.ASSIGN)(handle_assign_submission)
     app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))

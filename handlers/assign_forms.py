@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,19 +13,30 @@ from slack_sdk.errors import SlackApiError
 
 from bot.ids import INPUT, Action, Block
 from bot.services.assignments import AssignForm
+from bot.usergroups import UsergroupDirectory, group_problem
 from models.enums import Priority
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
 MAX_CHANNEL_MEMBERS = 5000
 NOTE_MAX = 1000
 
 
-def parse_assign_text(text: str) -> tuple[list[str], str]:
-    """`<@U1|amy> <@U2> python basics` -> (["U1", "U2"], "python basics")."""
+@dataclass(frozen=True)
+class AssignText:
+    users: list[str]
+    groups: list[str]  # user group ids
+    words: str
+
+
+def parse_assign_text(text: str) -> AssignText:
+    """`<@U1|amy> <!subteam^S1|@devs> python basics` -> (["U1"], ["S1"], "python basics")."""
     users = USER_MENTION.findall(text)
-    words = USER_MENTION.sub(" ", text)
-    words = re.sub(r"<[^>]*>", " ", words)  # channels and groups come in the modal
-    return list(dict.fromkeys(users)), " ".join(words.split())
+    groups = GROUP_MENTION.findall(text)
+    words = re.sub(r"<[^>]*>", " ", text)  # channels come in the modal
+    return AssignText(
+        list(dict.fromkeys(users)), list(dict.fromkeys(groups)), " ".join(words.split())
+    )
 
 
 def _state(view: dict[str, Any], block: str, action_id: str = INPUT) -> dict[str, Any]:
@@ -33,9 +45,14 @@ def _state(view: dict[str, Any], block: str, action_id: str = INPUT) -> dict[str
 
 
 def assign_form(
-    view: dict[str, Any], *, today: date, client: WebClient, bot_user_id: str | None
+    view: dict[str, Any],
+    *,
+    today: date,
+    client: WebClient,
+    usergroups: UsergroupDirectory,
+    bot_user_id: str | None,
 ) -> tuple[AssignForm | None, dict[str, str]]:
-    """The modal as an AssignForm, or errors keyed by block_id (channels resolved here).
+    """The modal as an AssignForm, or errors keyed by block_id (groups, channels resolved here).
 
     Channel members include Trainbot itself, which is left out.
     """
@@ -44,12 +61,17 @@ def assign_form(
     if not option:
         errors[Block.RESOURCE] = "Choose the training to assign."
     people = list(_state(view, Block.PEOPLE).get("selected_users") or [])
+    groups = list(_state(view, Block.GROUPS, Action.ASSIGN_GROUPS).get("selected_options") or [])
+    in_groups, group_errors = group_members(client, usergroups, groups)
+    if group_errors:
+        errors[Block.GROUPS] = " ".join(group_errors)
     channels = list(_state(view, Block.CHANNELS).get("selected_conversations") or [])
     members, channel_errors = channel_members(client, channels)
     if channel_errors:
         errors[Block.CHANNELS] = " ".join(channel_errors)
-    if not people and not channels:
-        errors[Block.PEOPLE] = "Choose at least one person, or a channel below."
+    if not people and not groups and not channels:
+        errors[Block.PEOPLE] = "Choose at least one person, a user group or a channel."
+    members = in_groups + members
     raw_due = _state(view, Block.DUE).get("selected_date")
     due = date.fromisoformat(raw_due) if raw_due else None
     if due is not None and due < today:
@@ -65,6 +87,25 @@ def assign_form(
         priority=Priority(priority),
         note=note[:NOTE_MAX],
     ), {}
+
+
+def group_members(
+    client: WebClient, usergroups: UsergroupDirectory, options: list[dict[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Everyone in these user groups (as selected: {"value": id, "text": label})."""
+    members: list[str] = []
+    problems: list[str] = []
+    for option in options:
+        label = str((option.get("text") or {}).get("text") or "that user group").split(" (")[0]
+        try:
+            found = usergroups.members(client, group_id=str(option["value"]))
+        except SlackApiError as error:
+            problems.append(group_problem(label, str(error.response.get("error"))))
+            continue
+        if not found:
+            problems.append(f"{label} has nobody in it.")
+        members += found
+    return members, problems
 
 
 def channel_members(client: WebClient, channels: list[str]) -> tuple[list[str], list[str]]:

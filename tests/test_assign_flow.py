@@ -115,9 +115,8 @@ def test_every_validation_error_is_answered_in_the_modal(
         user=manager, view_id=view["id"], values={Block.DUE: "2026-12-01", Block.CHANNELS: []}
     )
     assert response.json is not None
-    assert (
-        response.json["errors"][Block.PEOPLE] == "Choose at least one person, or a channel below."
-    )
+    errors = response.json["errors"]
+    assert errors[Block.PEOPLE] == "Choose at least one person, a user group or a channel."
     assert slack.fake.calls_to("chat.postMessage") == []
 
 

@@ -43,6 +43,7 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
         "commands",
         "files:read",
         "groups:read",
+        "usergroups:read",
         "users:read",
     ]
     assert all(c["should_escape"] for c in m["features"]["slash_commands"])

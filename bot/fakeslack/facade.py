@@ -44,6 +44,16 @@ class WorkspaceFacade:
         with self._lock:
             self._ws.messages_tab_enabled = enabled
 
+    @property
+    def paid_plan(self) -> bool:
+        return self._ws.paid_plan
+
+    @paid_plan.setter
+    def paid_plan(self, paid: bool) -> None:
+        """False makes usergroups.* answer plan_upgrade_required, as on Slack's free plan."""
+        with self._lock:
+            self._ws.paid_plan = paid
+
     # seeding ---------------------------------------------------------------------
 
     def add_user(
@@ -107,6 +117,11 @@ class WorkspaceFacade:
         with self._lock:
             self._ws.usergroups[group_id] = group
             return copy.deepcopy(group)
+
+    def disable_usergroup(self, group_id: str) -> None:
+        """As an admin disabling the group in Slack does: listed only with include_disabled."""
+        with self._lock:
+            self._ws.usergroups[group_id]["date_delete"] = int(time.time())
 
     def add_message(
         self, channel_id: str, text: str, *, user: str, blocks: list[Any] | None = None

@@ -77,18 +77,29 @@ def conversations_members(ws: Workspace, method: str, args: Args) -> dict[str, A
 
 
 def usergroups_list(ws: Workspace, method: str, args: Args) -> dict[str, Any]:
+    _require_paid_plan(ws)
     groups = copy.deepcopy(list(ws.usergroups.values()))
-    if not truthy(args.get("include_users")):
-        for group in groups:
+    if not truthy(args.get("include_disabled")):
+        groups = [g for g in groups if not g["date_delete"]]
+    for group in groups:
+        if not truthy(args.get("include_users")):
             group.pop("users", None)
+        if not truthy(args.get("include_count")):
+            group.pop("user_count", None)
     return {"usergroups": groups}
 
 
 def usergroups_users_list(ws: Workspace, method: str, args: Args) -> dict[str, Any]:
+    _require_paid_plan(ws)
     group = ws.usergroups.get(str(args.get("usergroup") or ""))
-    if group is None:
+    if group is None or (group["date_delete"] and not truthy(args.get("include_disabled"))):
         raise ApiError("no_such_subteam")
     return {"users": list(group["users"])}
+
+
+def _require_paid_plan(ws: Workspace) -> None:
+    if not ws.paid_plan:
+        raise ApiError("plan_upgrade_required")
 
 
 METHODS: dict[str, Handler] = {

@@ -91,6 +91,7 @@ class Workspace:
         self.clock = clock
         self.server_url = ""  # "http://127.0.0.1:PORT/" once the server listens
         self.messages_tab_enabled = True
+        self.paid_plan = True  # user groups exist only on paid plans
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}

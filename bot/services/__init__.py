@@ -18,6 +18,7 @@ from bot.services.events import EventLog
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.settings import Settings
+from bot.usergroups import UsergroupDirectory
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Services:
     assignments: AssignmentService
     outbox: OutboxService
     dashboard: DashboardService
+    usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -62,5 +64,6 @@ def build_services(
         assignments=AssignmentService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
+        usergroups=UsergroupDirectory(),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )
