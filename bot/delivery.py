@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,9 +22,9 @@ PERMANENT = {
     "not_in_channel", "messages_tab_disabled", "restricted_action", "no_such_subteam",
     "cannot_dm_bot",
 }  # fmt: skip
-# chat.postMessage allows about one message per second per channel; DMs are separate
-# channels, so the pace that matters is the workspace-wide one.
-MIN_INTERVAL_S = 0.05
+TAG = "trainbot_outbox"  # message metadata event_type: which outbox row a message is
+CLOCK_SKEW_S = 60  # Slack's clock and ours may differ; look a little further back
+DEFAULT_RETRY_AFTER_S = 30
 
 
 def due_timestamp(due_on: date | None) -> int | None:
@@ -40,12 +39,30 @@ def assignment_message(card: AssignmentCard, notice: str = "") -> dict[str, Any]
 
 
 def deliver_pending(services: Services, client: WebClient, *, limit: int = 50) -> int:
-    """Send due outbox rows until none are left (or `limit` per round); returns how many sent."""
+    """Send due outbox rows until none are left (or `limit` per round); returns how many sent.
+
+    A 429 pauses the whole workspace for its Retry-After (recorded in the database, so
+    every sender in every replica waits); the rest of the round for it is handed back.
+    """
+    # No automatic retries here: a post retried after a timeout or a 5xx may have landed
+    # the first time. Failures come back to the outbox, which knows what may have landed.
+    client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
     sent = 0
     while claimed := services.outbox.claim(limit=limit):
+        paused: dict[int, datetime] = {}
         for row in claimed:
-            sent += _deliver(services, client, row)
-            time.sleep(MIN_INTERVAL_S)
+            if row.workspace_id in paused:
+                services.outbox.release(row, at=paused[row.workspace_id])
+                continue
+            try:
+                sent += _deliver(services, client, row)
+            except SlackApiError as error:
+                until = _settle_failure(services, row, error)
+                if until is not None:
+                    paused[row.workspace_id] = until
+            except OSError as error:  # connection refused, reset, timed out
+                log.warning("outbox %s to %s: %s (will retry)", row.id, row.recipient, error)
+                services.outbox.retry_later(row, error=f"connection: {error}"[:200])
     return sent
 
 
@@ -67,17 +84,10 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         services.outbox.skipped(row, why=why)
         return 0
     message = assignment_message(card)
-    try:
-        response = client.chat_postMessage(
-            channel=row.recipient,
-            text=message["text"],
-            blocks=message["blocks"],
-            metadata={"event_type": "trainbot_outbox", "event_payload": {"outbox_id": row.id}},
-        )
-    except SlackApiError as error:
-        _settle_failure(services, row, error)
+    landed = _post_once(services, client, row, text=message["text"], blocks=message["blocks"])
+    if landed is None:
         return 0
-    channel, ts = str(response["channel"]), str(response["ts"])
+    channel, ts = landed
     if services.outbox.sent(row, channel=channel, ts=ts):
         services.assignments.remember_dm(assignment_id=card.id, channel=channel, ts=ts)
     return 1
@@ -90,35 +100,86 @@ def _deliver_message(services: Services, client: WebClient, row: Claimed) -> int
     blocks = payload.get("blocks")
     blocks = list(blocks) if isinstance(blocks, list) else None
     channel = payload.get("channel")
-    try:
-        if channel:
-            try:
-                answer = client.chat_postEphemeral(
-                    channel=str(channel), user=row.recipient, text=text, blocks=blocks
-                )
-                services.outbox.sent(row, channel=str(channel), ts=str(answer["message_ts"]))
-                return 1
-            except SlackApiError as error:
-                if error.response.get("error") not in PERMANENT | {"user_not_in_channel"}:
-                    raise
-                # Not a channel we can whisper in (e.g. the bot is not in it): DM instead.
-        answer = client.chat_postMessage(channel=row.recipient, text=text, blocks=blocks)
-    except SlackApiError as error:
-        _settle_failure(services, row, error)
+    if channel:
+        try:
+            services.pacer.wait()
+            answer = client.chat_postEphemeral(
+                channel=str(channel), user=row.recipient, text=text, blocks=blocks
+            )
+            services.outbox.sent(row, channel=str(channel), ts=str(answer["message_ts"]))
+            return 1
+        except SlackApiError as error:
+            if error.response.get("error") not in PERMANENT | {"user_not_in_channel"}:
+                raise
+            # Not a channel we can whisper in (e.g. the bot is not in it): DM instead.
+    landed = _post_once(services, client, row, text=text, blocks=blocks)
+    if landed is None:
         return 0
-    services.outbox.sent(row, channel=str(answer["channel"]), ts=str(answer["ts"]))
+    services.outbox.sent(row, channel=landed[0], ts=landed[1])
     return 1
 
 
-def _settle_failure(services: Services, row: Claimed, error: SlackApiError) -> None:
+def _post_once(
+    services: Services, client: WebClient, row: Claimed, *, text: str, blocks: Any
+) -> tuple[str, str] | None:
+    """chat.postMessage for this row, tagged with its id; None if another sender took it.
+
+    Slack has no idempotency key. When an earlier sender may have posted and died before
+    recording it, the conversation is searched for the tag before posting again.
+    """
+    if row.maybe_sent and (found := _find_posted(client, row)):
+        log.info("outbox %s to %s had reached Slack already (%s)", row.id, row.recipient, found[1])
+        return found
+    if not services.outbox.begin_send(row):
+        return None
+    services.pacer.wait()
+    answer = client.chat_postMessage(
+        channel=row.recipient,
+        text=text,
+        blocks=blocks,
+        metadata={"event_type": TAG, "event_payload": {"outbox_id": row.id}},
+    )
+    return str(answer["channel"]), str(answer["ts"])
+
+
+def _find_posted(client: WebClient, row: Claimed) -> tuple[str, str] | None:
+    """The message tagged with this row, posted since its earlier attempt began."""
+    channel = row.recipient
+    if not channel.startswith(("C", "G")):
+        channel = str(client.conversations_open(users=row.recipient)["channel"]["id"])
+    since = row.since.timestamp() if row.since else 0.0
+    oldest = f"{max(0.0, since - CLOCK_SKEW_S):.6f}"
+    cursor = None
+    while True:
+        page = client.conversations_history(
+            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+        )
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == TAG and payload.get("outbox_id") == row.id:
+                return channel, str(message["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+
+
+def _settle_failure(services: Services, row: Claimed, error: SlackApiError) -> datetime | None:
+    """Record a failed send; returns until when the workspace is paused after a 429."""
     name = str(error.response.get("error", ""))
     if name in PERMANENT:
         log.info("outbox %s to %s: %s (not retried)", row.id, row.recipient, name)
         services.outbox.failed(row, error=name)
-        return
-    retry_after = (
-        error.response.headers.get("Retry-After") if error.response.status_code == 429 else None
-    )
-    after = timedelta(seconds=int(retry_after)) if retry_after else None
+        return None
+    if error.response.status_code == 429:
+        retry_after = str(error.response.headers.get("Retry-After") or "")
+        seconds = int(retry_after) if retry_after.isdigit() else DEFAULT_RETRY_AFTER_S
+        until = services.outbox.pause_workspace(workspace_id=row.workspace_id, seconds=seconds)
+        log.warning("outbox %s: Slack says slow down; workspace paused %s s", row.id, seconds)
+        services.outbox.release(row, at=until)
+        return until
     log.warning("outbox %s to %s: %s (will retry)", row.id, row.recipient, name or error)
-    services.outbox.retry_later(row, error=name or str(error)[:200], after=after)
+    services.outbox.retry_later(
+        row, error=name or str(error)[:200], landed_maybe=error.response.status_code >= 500
+    )
+    return None

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# Slack lets an app post about one message per second per channel and "several hundred
+# per minute" to a workspace; DMs are separate channels, so the workspace pace is ours.
+DEFAULT_SEND_PER_MINUTE = 240
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -30,6 +33,7 @@ class Settings:
     port: int
     default_tz: str
     log_level: str
+    send_per_minute: int = DEFAULT_SEND_PER_MINUTE
 
     @classmethod
     def load(
@@ -46,6 +50,9 @@ class Settings:
             port=_port(values.get("PORT") or "3000"),
             default_tz=_timezone(values.get("TRAINBOT_DEFAULT_TZ") or "UTC"),
             log_level=_log_level(values.get("LOG_LEVEL") or "INFO"),
+            send_per_minute=_send_per_minute(
+                values.get("TRAINBOT_SEND_PER_MINUTE") or str(DEFAULT_SEND_PER_MINUTE)
+            ),
         )
 
     def require_http(self) -> None:
@@ -129,6 +136,15 @@ def _timezone(name: str) -> str:
             f"TRAINBOT_DEFAULT_TZ must be an IANA timezone such as Europe/Berlin (got {name!r})"
         ) from None
     return name
+
+
+def _send_per_minute(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) <= 100_000:
+        raise SettingsError(
+            "TRAINBOT_SEND_PER_MINUTE must be a whole number of messages per minute, "
+            f"e.g. {DEFAULT_SEND_PER_MINUTE} (got {raw!r})"
+        )
+    return int(raw)
 
 
 def _log_level(raw: str) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from models.enums import AssignmentStatus, EventKind, Priority, sql_in
+from models.enums import AssignmentStatus, ClosedReason, EventKind, Priority, sql_in
 
 # "Open" = neither completed nor cancelled; at most one per (resource, member).
 OPEN_WHERE = "completed_at IS NULL AND cancelled_at IS NULL"
@@ -21,6 +21,7 @@ class ResourceAssignment(Base):
         CheckConstraint(f"status IN ({sql_in(AssignmentStatus)})", name="status"),
         CheckConstraint(f"priority IN ({sql_in(Priority)})", name="priority"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
+        CheckConstraint(f"closed_reason IN ({sql_in(ClosedReason)})", name="closed_reason"),
         Index(
             "uq_resource_assignments_open",
             "resource_id",
@@ -50,6 +51,7 @@ class ResourceAssignment(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(16))  # why cancelled: ClosedReason
     # The assignee's DM about it, kept current with chat.update.
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     dm_ts: Mapped[str | None] = mapped_column(String(32))

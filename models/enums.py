@@ -46,6 +46,14 @@ class AssignmentStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class ClosedReason(StrEnum):
+    """Why an assignment was closed without being completed."""
+
+    CANCELLED = "cancelled"  # by a manager
+    REASSIGNED = "reassigned"  # moved to someone else by a manager
+    UNREACHABLE = "unreachable"  # a bot or deactivated person, found when sending
+
+
 class Priority(StrEnum):
     LOW = "low"
     NORMAL = "normal"

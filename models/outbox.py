@@ -46,6 +46,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime]
     claim_token: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None]
+    # Set just before the Slack call, cleared when settled: a row claimed again with this
+    # set may have reached Slack already (a sender died in between) and is looked up first.
+    sending_since: Mapped[datetime | None]
     channel: Mapped[str | None] = mapped_column(String(32))  # where it landed
     ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(255))

@@ -20,6 +20,8 @@ class Workspace(Base):
     enterprise_id: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(255), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # After a 429, no sender (in any replica) posts here before this moment.
+    send_paused_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -47,6 +49,8 @@ class Member(Base):
     is_slack_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A manager's choice: a DM when someone they assigned completes (off by default).
+    notify_completions: Mapped[bool] = mapped_column(Boolean, default=False)
     profile_fetched_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -101,6 +101,8 @@ def make_settings(database_url: str, fake: FakeSlack) -> Settings:
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": fake.base_url,
             "DATABASE_URL": database_url,
+            # Slack's pace is tested on its own (test_delivery); elsewhere it only slows tests.
+            "TRAINBOT_SEND_PER_MINUTE": "60000",
         },
         env_file=Path(os.devnull),
     )

@@ -43,6 +43,8 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
         "commands",
         "files:read",
         "groups:read",
+        "im:history",
+        "im:write",
         "usergroups:read",
         "users:read",
     ]

@@ -29,6 +29,22 @@ METHODS: dict[str, Handler] = {
 }
 
 
+class Hang:
+    """One answer held back after `answered` calls (see FakeSlack.hang_after)."""
+
+    def __init__(self, answered: int) -> None:
+        self.remaining = answered
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def take(self) -> bool:
+        """Count one answered call; True for the call whose answer is held."""
+        if self.remaining < 0:
+            return False
+        self.remaining -= 1
+        return self.remaining < 0
+
+
 class FakeSlack(WorkspaceFacade):
     """The Slack Web API, a workspace directory and Slack's view stacks, in one process."""
 
@@ -56,6 +72,7 @@ class FakeSlack(WorkspaceFacade):
         self._thread: threading.Thread | None = None
         self._log = CallLog(self._changed)
         self._failures = FailurePlan()
+        self._hangs: dict[str, Hang] = {}
 
     # lifecycle ---------------------------------------------------------------------
 
@@ -80,6 +97,8 @@ class FakeSlack(WorkspaceFacade):
     def stop(self) -> None:
         if self._server is None:
             return
+        for hang in self._hangs.values():
+            hang.release.set()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -141,6 +160,18 @@ class FakeSlack(WorkspaceFacade):
         with self._lock:
             self._failures.add(method, Failure(error, status, retry_after, times))
 
+    def hang_after(self, method: str, *, answered: int) -> Hang:
+        """Answer `answered` calls to `method`; carry out the next one but hold its answer.
+
+        What a crash between "Slack accepted" and "we recorded it" looks like from Slack's
+        side: the message exists, the caller never hears so. `Hang.reached` is set when the
+        call is held; `Hang.release` lets the answer go.
+        """
+        hang = Hang(answered)
+        with self._lock:
+            self._hangs[method] = hang
+        return hang
+
     def clear_failures(self) -> None:
         with self._lock:
             self._failures.clear()
@@ -174,7 +205,12 @@ class FakeSlack(WorkspaceFacade):
                 reply = Reply.json(response)
             call = ApiCall(method, args, token, reply.status, response, time.time())
             self._log.add(call)
-            return reply
+            hang = self._hangs.get(method)
+            held = hang is not None and reply.status == 200 and hang.take()
+        if held and hang is not None:
+            hang.reached.set()
+            hang.release.wait(timeout=60)
+        return reply
 
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None

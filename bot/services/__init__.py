@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessions
+from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
 from bot.services.catalog import CatalogService
 from bot.services.dashboard import DashboardService
@@ -36,6 +37,7 @@ class Services:
     outbox: OutboxService
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
+    pacer: Pacer  # every post to Slack from this process takes a slot
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -65,5 +67,6 @@ def build_services(
         outbox=OutboxService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
+        pacer=Pacer(settings.send_per_minute),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )

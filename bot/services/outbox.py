@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.db import insert_for
-from models import OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus, Workspace
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -26,6 +26,8 @@ class Claimed:
     assignment_id: int | None
     attempts: int
     token: str
+    maybe_sent: bool  # an earlier sender may have reached Slack and died before recording it
+    since: datetime | None  # when that earlier attempt began
 
 
 class OutboxService:
@@ -37,20 +39,22 @@ class OutboxService:
         """Take up to `limit` due rows for this sender; others skip them until the lease ends."""
         now = self._clock.now()
         token = secrets.token_hex(8)
-        o = OutboxMessage
+        o, w = OutboxMessage, Workspace
         with self._sessions.begin() as s:
             due = (
                 select(o.id)
+                .join(w, w.id == o.workspace_id)
                 .where(
                     o.status == OutboxStatus.PENDING.value,
                     o.next_attempt_at <= now,
                     or_(o.lease_until.is_(None), o.lease_until < now),
+                    or_(w.send_paused_until.is_(None), w.send_paused_until <= now),
                 )
                 .order_by(o.id)
                 .limit(limit)
             )
             if s.get_bind().dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
+                due = due.with_for_update(of=o, skip_locked=True)
             ids = list(s.scalars(due))
             if not ids:
                 return []
@@ -60,10 +64,41 @@ class OutboxService:
             rows = s.scalars(select(o).where(o.id.in_(ids)).order_by(o.id)).all()
             return [
                 Claimed(
-                    r.id, r.workspace_id, r.kind, r.recipient, r.assignment_id, r.attempts, token
+                    r.id, r.workspace_id, r.kind, r.recipient, r.assignment_id, r.attempts, token,
+                    maybe_sent=r.sending_since is not None, since=r.sending_since,
                 )
                 for r in rows
-            ]
+            ]  # fmt: skip
+
+    def begin_send(self, claimed: Claimed) -> bool:
+        """Mark the row as being sent now; False if another sender holds it meanwhile."""
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            done = s.execute(
+                update(o)
+                .where(o.id == claimed.id, o.claim_token == claimed.token)
+                .values(sending_since=self._clock.now())
+                .returning(o.id)
+            ).first()
+            return done is not None
+
+    def pause_workspace(self, *, workspace_id: int, seconds: int) -> datetime:
+        """Slack said 429: no sender posts to this workspace until Retry-After has passed."""
+        until = self._clock.now() + timedelta(seconds=seconds)
+        with self._sessions.begin() as s:
+            s.execute(
+                update(Workspace)
+                .where(
+                    Workspace.id == workspace_id,
+                    or_(Workspace.send_paused_until.is_(None), Workspace.send_paused_until < until),
+                )
+                .values(send_paused_until=until)
+            )
+        return until
+
+    def release(self, claimed: Claimed, *, at: datetime) -> bool:
+        """Hand the row back untouched (no attempt spent), due again at `at`."""
+        return self._settle(claimed, next_attempt_at=at, sending_since=claimed.since)
 
     def enqueue(
         self, *, workspace_id: int, key: str, recipient: str, payload: dict[str, object]
@@ -92,27 +127,35 @@ class OutboxService:
     def skipped(self, claimed: Claimed, *, why: str) -> bool:
         return self._settle(claimed, status=OutboxStatus.SKIPPED, last_error=why[:255])
 
-    def retry_later(self, claimed: Claimed, *, error: str, after: timedelta | None = None) -> bool:
-        """A passing failure: back off exponentially (or as Slack's Retry-After says)."""
+    def retry_later(self, claimed: Claimed, *, error: str, landed_maybe: bool = True) -> bool:
+        """A passing failure: back off exponentially.
+
+        `landed_maybe`: the failed call may have been carried out all the same (a timeout,
+        a 5xx), so the next attempt looks before it posts. A clear "no" from Slack is not.
+        """
         attempts = claimed.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             return self.failed(claimed, error=f"gave up after {attempts} attempts: {error}")
-        delay = after or timedelta(seconds=min(2**attempts * 5, 3600))
+        doubt = {} if landed_maybe else {"sending_since": claimed.since}
         return self._settle(
             claimed,
             status=OutboxStatus.PENDING,
             attempts=attempts,
-            next_attempt_at=self._clock.now() + delay,
+            next_attempt_at=self._clock.now() + timedelta(seconds=min(2**attempts * 5, 3600)),
             last_error=error[:255],
+            **doubt,
         )
 
     def _settle(self, claimed: Claimed, **values: object) -> bool:
         o = OutboxMessage
+        unclaimed: dict[str, object] = {"claim_token": None, "lease_until": None}
+        if "sending_since" not in values and values.get("status") != OutboxStatus.PENDING.value:
+            unclaimed["sending_since"] = None  # settled for good; nothing is in doubt
         with self._sessions.begin() as s:
             done = s.execute(
                 update(o)
                 .where(o.id == claimed.id, o.claim_token == claimed.token)
-                .values(claim_token=None, lease_until=None, **values)
+                .values(**{**unclaimed, **values})
                 .returning(o.id)
             ).first()
             return done is not None
