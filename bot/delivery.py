@@ -69,6 +69,8 @@ def deliver_pending(services: Services, client: WebClient, *, limit: int = 50) -
 def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
     if row.kind == "message":
         return _deliver_message(services, client, row)
+    if row.kind == "assignment_notice" and row.assignment_id is not None:
+        return _deliver_notice(services, client, row, row.assignment_id)
     if row.assignment_id is None:
         services.outbox.skipped(row, why=f"unknown kind {row.kind}")
         return 0
@@ -90,6 +92,27 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
     channel, ts = landed
     if services.outbox.sent(row, channel=channel, ts=ts):
         services.assignments.remember_dm(assignment_id=card.id, channel=channel, ts=ts)
+    return 1
+
+
+def _deliver_notice(services: Services, client: WebClient, row: Claimed, assignment_id: int) -> int:
+    """A change told once (a fresh DM, so Slack notifies), then the assignment DM redrawn."""
+    change = services.outbox.payload(row)
+    card = services.assignments.card(workspace_id=row.workspace_id, assignment_id=assignment_id)
+    notice = render(
+        "assignment_notice.json.j2", c=change, a=card, due_ts=due_timestamp(card.due_on)
+    )
+    landed = _post_once(services, client, row, text=notice["text"], blocks=notice["blocks"])
+    if landed is None:
+        return 0
+    services.outbox.sent(row, channel=landed[0], ts=landed[1])
+    if change.get("change") != "completed" and card.dm_channel and card.dm_ts:
+        message = assignment_message(card)
+        try:
+            client.chat_update(channel=card.dm_channel, ts=card.dm_ts, text=message["text"],
+                               blocks=message["blocks"])  # fmt: skip
+        except SlackApiError as error:  # the notice is what counts; an old DM may be gone
+            log.info("assignment %s: DM not redrawn (%s)", card.id, error.response.get("error"))
     return 1
 
 

@@ -20,6 +20,8 @@ class Callback(StrEnum):
     NOTICE = "notice"
     ASSIGN = "assign"
     ASSIGN_SHORTCUT = "assign_training"  # the global shortcut "Assign training"
+    MANAGE = "manage"
+    MANAGE_CHANGE = "manage_change"
 
 
 class Action(StrEnum):
@@ -43,7 +45,13 @@ class Action(StrEnum):
     ASSIGNMENT_START = "assignment.start"
     ASSIGNMENT_PROGRESS = "assignment.progress"  # + ".25" / ".50" / ".75": one id per button
     ASSIGNMENT_COMPLETE = "assignment.complete"
+    MANAGE_OPEN = "manage.open"
+    MANAGE_FIND = "manage.find"
+    MANAGE_ROW = "manage.row"  # overflow per person: "due|reassign|cancel:<assignment>:<user>"
+    MANAGE_DUE_ALL = "manage.due_all"
+    MANAGE_CANCEL_ALL = "manage.cancel_all"
     HOME_BROWSE = "home.browse"
+    HOME_COMPLETION_DMS = "home.completion_dms"
     HOME_HELP = "home.help"
 
 
@@ -73,6 +81,7 @@ class Block(StrEnum):
     DUE = "due"
     PRIORITY = "priority"
     NOTE = "note"
+    REASSIGN_TO = "reassign_to"
 
 
 # Inside an input block the element's action_id only has to be unique per block.

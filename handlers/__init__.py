@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import assign, assignments, content, home, library, training
+from handlers import assign, assignments, content, home, library, manage, training
 
 
 def register(app: App) -> None:
-    for feature in (library, content, assign, assignments, training, home):
+    for feature in (library, content, assign, assignments, manage, training, home):
         feature.register(app)

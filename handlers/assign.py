@@ -13,7 +13,7 @@ from bot.errors import BotError
 from bot.ids import Action, Block, Callback, Command
 from bot.render import render
 from bot.services import Services
-from bot.services.catalog import require_curator
+from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from handlers.assign_forms import (
     assign_form,
@@ -38,7 +38,7 @@ def open_assign_modal(
     resource_id: int | None = None,
     push: bool = False,
 ) -> None:
-    require_curator(caller)
+    require_manager(caller, "assign training")
     asked = parse_assign_text(text)
     resource = (
         services.catalog.get(caller=caller, resource_id=resource_id)

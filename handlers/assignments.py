@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.delivery import assignment_message
+from bot.delivery import assignment_message, deliver_pending
 from bot.errors import BotError, NotAllowed
 from bot.ids import Action
 from bot.services import Services
@@ -57,6 +57,8 @@ def handle_assignment_step_action(
         show_everywhere(client, services, caller, current, "")
         raise
     show_everywhere(client, services, caller, card, NOTICES[step])
+    if step is Step.COMPLETE:
+        deliver_pending(services, client)  # the assigner's completion DM, if they asked
 
 
 def show_everywhere(

@@ -32,6 +32,7 @@ def publish_home(client: WebClient, services: Services, person: Caller) -> None:
     home = render(
         "home.json.j2",
         name=person.name,
+        role=person.role.value,
         can_manage=person.can_manage,
         library_total=services.catalog.count_published(caller=person),
         d=services.dashboard.for_person(caller=person, today=today),

@@ -179,3 +179,28 @@ def test_archived_content_cannot_be_assigned(
         s.get_one(TrainingResource, resource_id).status = ResourceStatus.ARCHIVED.value
     with pytest.raises(BotError, match="archived"):
         services.assignments.assign(by=manager, form=form(resource_id, AMY))
+
+
+def test_managers_manage_what_they_assigned_admins_everything_members_nothing(
+    services: Services, slack_api: WebClient, manager: Caller, resource_id: int
+) -> None:
+    admin = person(services, slack_api, ADMIN)
+    other = services.members.set_role(
+        caller=admin, user_id=BOB, role=Role.MANAGER, profiles=slack_api
+    )
+    services.assignments.assign(by=manager, form=form(resource_id, AMY))
+    today = date(2026, 11, 26)
+
+    def who(caller: Caller) -> list[str]:
+        roster = services.manage.roster(caller=caller, resource_id=resource_id, today=today)
+        return [row.assignee for row in roster.rows]
+
+    assert who(manager) == [AMY]
+    assert who(admin) == [AMY]
+    assert who(other) == []  # Bob manages only what Bob assigned
+    assert services.manage.cancel(caller=other, resource_id=resource_id).changed == ()
+    with pytest.raises(NotAllowed):
+        services.manage.roster(
+            caller=person(services, slack_api, AMY), resource_id=resource_id, today=today
+        )
+    assert services.manage.cancel(caller=admin, resource_id=resource_id).changed == (AMY,)

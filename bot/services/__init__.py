@@ -16,6 +16,7 @@ from bot.services.assignments import AssignmentService
 from bot.services.catalog import CatalogService
 from bot.services.dashboard import DashboardService
 from bot.services.events import EventLog
+from bot.services.managing import ManageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.settings import Settings
@@ -34,6 +35,7 @@ class Services:
     catalog: CatalogService
     events: EventLog
     assignments: AssignmentService
+    manage: ManageService
     outbox: OutboxService
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
@@ -64,6 +66,7 @@ def build_services(
         catalog=CatalogService(sessions=sessions, clock=clock),
         events=EventLog(sessions=sessions, clock=clock),
         assignments=AssignmentService(sessions=sessions, clock=clock),
+        manage=ManageService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),

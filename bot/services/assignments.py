@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed, NotFound
-from bot.services.catalog import require_curator
+from bot.services.catalog import require_manager
 from bot.services.library import visible_to
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_message
@@ -23,7 +24,7 @@ from models import (
     TrainingResource,
 )
 from models.assignment import OPEN_WHERE
-from models.enums import AssignmentStatus, EventKind, Priority, ResourceStatus, Role
+from models.enums import AssignmentStatus, ClosedReason, EventKind, Priority, ResourceStatus, Role
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class AssignmentCard:
     progress: int
     completed_at: datetime | None
     cancelled: bool
+    closed_reason: str | None  # why it was cancelled: cancelled, reassigned, unreachable
     dm_channel: str | None
     dm_ts: str | None
 
@@ -78,16 +80,18 @@ class AssignmentService:
 
     def assign(self, *, by: Caller, form: AssignForm) -> AssignResult:
         """One open assignment per (resource, person); repeats are reported, not re-sent."""
-        require_curator(by)
+        require_manager(by, "assign training")
         now = self._clock.now()
         with self._sessions.begin() as s:
             resource = _assignable(s, by.workspace_id, form.resource_id)
-            members = _members(s, by.workspace_id, form.user_ids, now)
+            members = members_for(s, by.workspace_id, form.user_ids, now)
             skipped = tuple((m.slack_user_id, _why_not(m)) for m in members if _why_not(m))
             eligible = [m for m in members if not _why_not(m)]
-            created = _insert_open(s, by, form, eligible, now) if eligible else {}
+            created = insert_open(s, by, form, eligible, now) if eligible else {}
             for assignment_id, member in created.items():
-                _record(s, by.workspace_id, assignment_id, by.member_id, EventKind.ASSIGNED, now)
+                record_event(
+                    s, by.workspace_id, assignment_id, by.member_id, EventKind.ASSIGNED, now
+                )
                 enqueue_message(
                     s, workspace_id=by.workspace_id, key=f"assignment:{assignment_id}:dm",
                     recipient=member.slack_user_id, payload={}, now=now,
@@ -120,7 +124,9 @@ class AssignmentService:
                 row.progress = max(0, min(99, progress)) if step is Step.PROGRESS else row.progress
                 kind = EventKind.STARTED if step is Step.START else EventKind.PROGRESS
             row.updated_at = now
-            _record(s, caller.workspace_id, row.id, caller.member_id, kind, now, row)
+            record_event(s, caller.workspace_id, row.id, caller.member_id, kind, now, row)
+            if step is Step.COMPLETE:
+                _tell_assigner(s, row, caller, now)
             return _card(s, row)
 
     def card(self, *, workspace_id: int, assignment_id: int) -> AssignmentCard:
@@ -137,7 +143,8 @@ class AssignmentService:
             row = s.get_one(ResourceAssignment, assignment_id)
             if row.cancelled_at is None and row.completed_at is None:
                 row.cancelled_at = row.updated_at = now
-                _record(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
+                row.closed_reason = ClosedReason.UNREACHABLE.value
+                record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
 
     def remember_dm(self, *, assignment_id: int, channel: str, ts: str) -> None:
         with self._sessions.begin() as s:
@@ -156,7 +163,7 @@ def _assignable(s: Session, workspace_id: int, resource_id: int) -> TrainingReso
     return resource
 
 
-def _members(
+def members_for(
     s: Session, workspace_id: int, user_ids: tuple[str, ...], now: datetime
 ) -> list[Member]:
     """Member rows for these people, created (profile to come) for anyone new."""
@@ -188,7 +195,7 @@ def _why_not(member: Member) -> str:
     return ""
 
 
-def _insert_open(
+def insert_open(
     s: Session, by: Caller, form: AssignForm, members: list[Member], now: datetime
 ) -> dict[int, Member]:
     """Insert-or-ignore against the one-open-assignment index; returns the new rows."""
@@ -217,6 +224,8 @@ def _own_open(s: Session, caller: Caller, assignment_id: int) -> ResourceAssignm
         raise NotFound("That assignment no longer exists.")
     if row.member_id != caller.member_id:
         raise NotAllowed("This assignment belongs to someone else; only they can update it.")
+    if row.closed_reason == ClosedReason.REASSIGNED.value:
+        raise BotError("This assignment was given to someone else, so there is nothing to do here.")
     if row.cancelled_at is not None:
         raise BotError("This assignment was cancelled, so there is nothing left to do here.")
     if row.completed_at is not None:
@@ -224,7 +233,7 @@ def _own_open(s: Session, caller: Caller, assignment_id: int) -> ResourceAssignm
     return row
 
 
-def _record(
+def record_event(
     s: Session,
     workspace_id: int,
     assignment_id: int,
@@ -232,6 +241,7 @@ def _record(
     kind: EventKind,
     now: datetime,
     row: ResourceAssignment | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> None:
     s.add(
         AssignmentEvent(
@@ -241,10 +251,22 @@ def _record(
             kind=kind.value,
             status=row.status if row else AssignmentStatus.ASSIGNED.value,
             progress=row.progress if row else 0,
-            data={},
+            data=dict(data or {}),
             occurred_at=now,
         )
     )
+
+
+def _tell_assigner(s: Session, row: ResourceAssignment, caller: Caller, now: datetime) -> None:
+    """The manager who assigned it hears of the completion, if they asked to."""
+    assigner = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
+    if assigner is None or not assigner.notify_completions or assigner.id == caller.member_id:
+        return
+    enqueue_message(
+        s, workspace_id=row.workspace_id, key=f"completed:{row.id}",
+        recipient=assigner.slack_user_id, payload={"change": "completed", "by": caller.user_id},
+        now=now, assignment_id=row.id, kind="assignment_notice",
+    )  # fmt: skip
 
 
 def _card(s: Session, row: ResourceAssignment) -> AssignmentCard:
@@ -276,6 +298,7 @@ def card_of(
         progress=row.progress,
         completed_at=row.completed_at,
         cancelled=row.cancelled_at is not None,
+        closed_reason=row.closed_reason,
         dm_channel=row.dm_channel,
         dm_ts=row.dm_ts,
     )

@@ -56,7 +56,7 @@ class CatalogService:
 
     def search(self, *, caller: Caller, query: LibraryQuery) -> LibraryPage:
         if query.status is not ResourceStatus.PUBLISHED:
-            _require_manager(caller, "see drafts and archived content")
+            require_manager(caller, "see drafts and archived content")
         with self._sessions.begin() as s:
             return search(s, workspace_id=caller.workspace_id, query=query)
 
@@ -84,7 +84,7 @@ class CatalogService:
             return card(self._visible(s, caller, resource_id), caller.workspace_id)
 
     def create(self, *, caller: Caller, fields: ContentFields) -> ResourceCard:
-        _require_manager(caller, "add content")
+        require_manager(caller, "add content")
         now = self._clock.now()
         with self._sessions.begin() as s:
             row = TrainingResource(
@@ -96,7 +96,7 @@ class CatalogService:
             return card(row, caller.workspace_id)
 
     def update(self, *, caller: Caller, resource_id: int, fields: ContentFields) -> ResourceCard:
-        _require_manager(caller, "edit content")
+        require_manager(caller, "edit content")
         now = self._clock.now()
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
@@ -107,7 +107,7 @@ class CatalogService:
     def set_status(
         self, *, caller: Caller, resource_id: int, status: ResourceStatus
     ) -> ResourceCard:
-        _require_manager(caller, "archive or restore content")
+        require_manager(caller, "archive or restore content")
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
             row.status = status.value
@@ -116,7 +116,7 @@ class CatalogService:
 
     def remove(self, *, caller: Caller, resource_id: int) -> RemoveResult:
         """Delete content nobody was assigned; archive it otherwise, keeping their history."""
-        _require_manager(caller, "remove content")
+        require_manager(caller, "remove content")
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
             title = row.title
@@ -181,10 +181,10 @@ class CatalogService:
 
 def require_curator(caller: Caller) -> None:
     """Managers and admins curate content; everyone else is told so, politely."""
-    _require_manager(caller, "add or edit content")
+    require_manager(caller, "add or edit content")
 
 
-def _require_manager(caller: Caller, what: str) -> None:
+def require_manager(caller: Caller, what: str) -> None:
     if not caller.can_manage:
         raise NotAllowed(
             f"Only managers and admins can {what}. Ask a Trainbot admin if you need access."

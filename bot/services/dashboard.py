@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.clock import Clock
 from bot.services.assignments import AssignmentCard, card_of
+from bot.services.managing import managed_by, open_only
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource
 
 OPEN_SHOWN = 15  # 3 blocks each: with the rest of Home, well inside Slack's 100
 DONE_SHOWN = 5
+RESOURCES_SHOWN = 8  # a manager's assigned resources, each with a Manage button
 
 PRIORITY_RANK = case(
     (ResourceAssignment.priority == "urgent", 0),
@@ -25,10 +27,20 @@ PRIORITY_RANK = case(
 
 
 @dataclass(frozen=True)
+class AssignedResource:
+    resource_id: int
+    title: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class TeamSummary:
     open: int
     overdue: int
     completed: int
+    resources: tuple[AssignedResource, ...]  # what they have open out there, most overdue first
+    completion_dms: bool  # they asked for a DM when someone completes
 
 
 @dataclass(frozen=True)
@@ -92,19 +104,31 @@ class DashboardService:
 
 
 def _team(s: Session, caller: Caller, today: date) -> TeamSummary:
+    """What a manager assigned (an admin: everything in the workspace)."""
     a = ResourceAssignment
     row = s.execute(
         select(
             func.count().filter(a.completed_at.is_(None)),
             func.count().filter(a.completed_at.is_(None), a.due_on < today),
             func.count().filter(a.completed_at.is_not(None)),
-        ).where(
-            a.workspace_id == caller.workspace_id,
-            a.assigned_by_id == caller.member_id,
-            a.cancelled_at.is_(None),
-        )
+        ).where(*managed_by(caller), a.cancelled_at.is_(None))
     ).one()
-    return TeamSummary(open=row[0], overdue=row[1], completed=row[2])
+    overdue = func.count().filter(a.due_on < today)
+    resources = s.execute(
+        select(a.resource_id, TrainingResource.title, func.count(), overdue)
+        .join(TrainingResource, TrainingResource.id == a.resource_id)
+        .where(*managed_by(caller), *open_only())
+        .group_by(a.resource_id, TrainingResource.title)
+        .order_by(overdue.desc(), func.count().desc(), a.resource_id)
+        .limit(RESOURCES_SHOWN)
+    ).all()
+    return TeamSummary(
+        open=row[0], overdue=row[1], completed=row[2],
+        resources=tuple(AssignedResource(*r) for r in resources),
+        completion_dms=bool(s.scalar(
+            select(Member.notify_completions).where(Member.id == caller.member_id)
+        )),
+    )  # fmt: skip
 
 
 _assignee = aliased(Member)

@@ -113,6 +113,13 @@ class MemberService:
             member.updated_at = self._clock.now()
             return self._caller(member, caller.team_id)
 
+    def set_completion_dms(self, *, caller: Caller, on: bool) -> None:
+        """A manager's choice: a DM whenever someone they assigned completes."""
+        with self._sessions.begin() as s:
+            member = s.get_one(Member, caller.member_id)
+            member.notify_completions = on
+            member.updated_at = self._clock.now()
+
     def ensure_workspace(self, *, team_id: str) -> int:
         """The workspace's row id, created when Trainbot first hears of it."""
         with self._sessions.begin() as s:

@@ -1,0 +1,239 @@
+"""Managers changing what they assigned: cancel, move the due date, reassign.
+
+Every change is told to the assignee once: a notice row in the outbox per change (its
+key names the assignment, the change and the moment), which posts a short DM and
+redraws the original assignment DM. Nobody hears about an assignment whose DM never
+went out: that DM, when it goes, shows the assignment as it then is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.errors import BotError, NotFound
+from bot.services.assignments import AssignForm, insert_open, members_for, record_event
+from bot.services.catalog import require_manager
+from bot.services.members import Caller
+from bot.services.outbox import enqueue_message
+from models import Member, ResourceAssignment, TrainingResource
+from models.enums import ClosedReason, EventKind, Priority, Role
+
+ROSTER_SHOWN = 30  # 2 blocks each in the Manage modal, inside Slack's 100
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    assignment_id: int
+    assignee: str
+    status: str
+    progress: int
+    due_on: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The open assignments of one resource that the caller may manage."""
+
+    resource_id: int
+    title: str
+    open_total: int
+    overdue: int
+    completed: int
+    rows: tuple[RosterRow, ...]  # overdue first, then by due date
+    only: str | None  # the one person shown, when the manager looked someone up
+
+    @property
+    def not_shown(self) -> int:
+        return (1 if self.rows else 0) if self.only else self.open_total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class Managed:
+    title: str
+    changed: tuple[str, ...]  # the people whose assignment changed
+
+
+class ManageService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def roster(
+        self, *, caller: Caller, resource_id: int, today: date, only: str | None = None
+    ) -> Roster:
+        require_manager(caller, "manage assignments")
+        a = ResourceAssignment
+        with self._sessions.begin() as s:
+            title = _title(s, caller, resource_id)
+            mine = (*managed_by(caller), a.resource_id == resource_id)
+            counts = s.execute(
+                select(
+                    func.count().filter(*open_only()),
+                    func.count().filter(*open_only(), a.due_on < today),
+                    func.count().filter(a.completed_at.is_not(None)),
+                ).where(*mine)
+            ).one()
+            rows = s.execute(
+                _roster_rows(today)
+                .where(*mine, *open_only(), *((Member.slack_user_id == only,) if only else ()))
+                .limit(ROSTER_SHOWN)
+            ).all()
+        return Roster(
+            resource_id, title, counts[0], counts[1], counts[2],
+            tuple(RosterRow(r.id, r.slack_user_id, r.status, r.progress, r.due_on,
+                            bool(r.due_on and r.due_on < today)) for r in rows),
+            only,
+        )  # fmt: skip
+
+    def cancel(
+        self, *, caller: Caller, resource_id: int, assignment_id: int | None = None
+    ) -> Managed:
+        """Cancel one open assignment, or (no id) every one of this resource the caller manages."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            title = _title(s, caller, resource_id)
+            changed = []
+            for row, assignee in _targets(s, caller, resource_id, assignment_id):
+                row.cancelled_at = row.updated_at = now
+                row.closed_reason = ClosedReason.CANCELLED.value
+                record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.CANCELLED,
+                             now, row)  # fmt: skip
+                tell_assignee(s, row, assignee, now, change="cancelled", by=caller.user_id)
+                changed.append(assignee)
+            return Managed(title, tuple(changed))
+
+    def change_due(
+        self,
+        *,
+        caller: Caller,
+        resource_id: int,
+        due_on: date | None,
+        assignment_id: int | None = None,
+    ) -> Managed:
+        """A new due date (or none) for one person, or for everyone on this resource."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            title = _title(s, caller, resource_id)
+            changed = []
+            for row, assignee in _targets(s, caller, resource_id, assignment_id):
+                if row.due_on == due_on:
+                    continue  # already so: nothing to tell (and a double submit tells once)
+                data = {"from": row.due_on.isoformat() if row.due_on else None,
+                        "to": due_on.isoformat() if due_on else None}  # fmt: skip
+                row.due_on, row.updated_at = due_on, now
+                record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.DUE_CHANGED,
+                             now, row, data)  # fmt: skip
+                tell_assignee(s, row, assignee, now, change="due", by=caller.user_id)
+                changed.append(assignee)
+            return Managed(title, tuple(changed))
+
+    def reassign(
+        self, *, caller: Caller, resource_id: int, assignment_id: int, to_user_id: str
+    ) -> Managed:
+        """Move one open assignment to someone else: theirs is new, the old one is closed."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            title = _title(s, caller, resource_id)
+            found = _targets(s, caller, resource_id, assignment_id)
+            if not found:
+                raise NotFound("That assignment is no longer open.")
+            row, assignee = found[0]
+            if to_user_id == assignee:
+                raise BotError(f"<@{to_user_id}> already has it: choose someone else.")
+            (target,) = members_for(s, caller.workspace_id, (to_user_id,), now)
+            if target.is_bot or target.is_deactivated:
+                raise BotError("Choose a person: bots and deactivated accounts cannot learn.")
+            form = AssignForm(resource_id, (to_user_id,), row.due_on, Priority(row.priority),
+                              row.note)  # fmt: skip
+            created = insert_open(s, caller, form, [target], now)
+            if not created:
+                raise BotError(f"<@{to_user_id}> already has this assignment open.")
+            (new_id,) = created
+            row.cancelled_at = row.updated_at = now
+            row.closed_reason = ClosedReason.REASSIGNED.value
+            record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.REASSIGNED,
+                         now, row, {"to": new_id})  # fmt: skip
+            record_event(s, row.workspace_id, new_id, caller.member_id, EventKind.ASSIGNED, now)
+            enqueue_message(
+                s, workspace_id=caller.workspace_id, key=f"assignment:{new_id}:dm",
+                recipient=to_user_id, payload={}, now=now, assignment_id=new_id,
+                kind="assignment_dm",
+            )  # fmt: skip
+            tell_assignee(
+                s, row, assignee, now, change="reassigned", by=caller.user_id, to=to_user_id
+            )
+            return Managed(title, (assignee,))
+
+
+def open_only() -> tuple[ColumnElement[bool], ...]:
+    a = ResourceAssignment
+    return (a.completed_at.is_(None), a.cancelled_at.is_(None))
+
+
+def managed_by(caller: Caller) -> tuple[ColumnElement[bool], ...]:
+    """Admins manage every assignment in the workspace; managers those they made."""
+    a = ResourceAssignment
+    if caller.role is Role.ADMIN:
+        return (a.workspace_id == caller.workspace_id,)
+    return (a.workspace_id == caller.workspace_id, a.assigned_by_id == caller.member_id)
+
+
+def _title(s: Session, caller: Caller, resource_id: int) -> str:
+    require_manager(caller, "manage assignments")
+    title = s.scalar(select(TrainingResource.title).where(TrainingResource.id == resource_id))
+    if title is None:
+        raise NotFound("That resource no longer exists.")
+    return title
+
+
+def _targets(
+    s: Session, caller: Caller, resource_id: int, assignment_id: int | None
+) -> list[tuple[ResourceAssignment, str]]:
+    """The open assignments a change applies to, locked, with their assignee's Slack id."""
+    a = ResourceAssignment
+    query = (
+        select(a, Member.slack_user_id)
+        .join(Member, Member.id == a.member_id)
+        .where(*managed_by(caller), *open_only(), a.resource_id == resource_id)
+        .order_by(a.id)
+        .with_for_update(of=a)
+    )
+    if assignment_id is not None:
+        query = query.where(a.id == assignment_id)
+    return [(row, user_id) for row, user_id in s.execute(query).all()]
+
+
+def _roster_rows(today: date) -> Select[int, str, str, int, date | None]:
+    a = ResourceAssignment
+    overdue_first = case((a.due_on < today, 0), else_=1)
+    return (
+        select(a.id, Member.slack_user_id, a.status, a.progress, a.due_on)
+        .join(Member, Member.id == a.member_id)
+        .order_by(overdue_first, a.due_on.is_(None), a.due_on, Member.slack_user_id)
+    )
+
+
+def tell_assignee(
+    s: Session,
+    row: ResourceAssignment,
+    assignee: str,
+    now: datetime,
+    *,
+    change: str,
+    by: str,
+    to: str | None = None,
+) -> None:
+    """Owe the assignee one notice of this change (only if they ever got the assignment DM)."""
+    if row.dm_ts is None:
+        return
+    enqueue_message(
+        s, workspace_id=row.workspace_id, key=f"notice:{row.id}:{change}:{now.isoformat()}",
+        recipient=assignee, payload={"change": change, "by": by, "to": to}, now=now,
+        assignment_id=row.id, kind="assignment_notice",
+    )  # fmt: skip
