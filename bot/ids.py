@@ -51,6 +51,7 @@ class Action(StrEnum):
     MANAGE_DUE_ALL = "manage.due_all"
     MANAGE_CANCEL_ALL = "manage.cancel_all"
     HOME_BROWSE = "home.browse"
+    HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"
     HOME_HELP = "home.help"
 

@@ -76,6 +76,12 @@ def handle_assign_shortcut(body: dict[str, Any], client: WebClient, services: Se
     open_assign_modal(client, services, caller, trigger_id=body["trigger_id"])
 
 
+def handle_home_assign_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """ "Assign training" on a manager's Home: the same modal."""
+    caller = caller_of(body, services, client)
+    open_assign_modal(client, services, caller, trigger_id=body["trigger_id"])
+
+
 def handle_library_assign_action(
     body: dict[str, Any], client: WebClient, services: Services
 ) -> None:
@@ -160,3 +166,4 @@ def register(app: App) -> None:
     app.options(Action.ASSIGN_GROUPS)(handle_group_suggestion)
     app.view_submission(Callback.ASSIGN)(handle_assign_submission)
     app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))
+    app.action(Action.HOME_ASSIGN)(after_ack(handle_home_assign_action))

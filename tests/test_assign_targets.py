@@ -55,6 +55,9 @@ def test_everyone_in_a_user_group_gets_the_assignment(
     assert recipients == sorted([AMY, BOB])  # Amy, chosen twice, gets one DM
     confirmation = slack.fake.calls_to("chat.postEphemeral")[-1]
     assert "to 2 people" in view_texts(confirmation.args)
+    # The manager hears first, not after every DM it announces has gone out.
+    first_dm = slack.fake.calls_to("chat.postMessage")[0]
+    assert slack.fake.calls.index(confirmation) < slack.fake.calls.index(first_dm)
 
 
 def test_groups_that_cannot_be_read_are_named_in_the_modal(

@@ -191,3 +191,17 @@ def test_completion_dms_are_off_until_the_manager_turns_them_on(
     app_server.settle()
     (told,) = dms(slack, manager)
     assert f"<@{BOB}> completed" in view_texts(told)
+
+
+def test_a_managers_home_has_an_assign_button(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    slack.app_home_opened(manager)
+    app_server.settle()
+    slack.click(user=manager, action_id=Action.HOME_ASSIGN)
+    app_server.settle()
+    assert top_view(slack, manager)["title"]["text"] == "Assign training"
+    slack.app_home_opened(AMY)
+    app_server.settle()
+    home = slack.fake.home(AMY)
+    assert home is not None and "Assign training" not in view_texts(home)

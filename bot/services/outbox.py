@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -50,7 +50,9 @@ class OutboxService:
                     or_(o.lease_until.is_(None), o.lease_until < now),
                     or_(w.send_paused_until.is_(None), w.send_paused_until <= now),
                 )
-                .order_by(o.id)
+                # A manager waiting for their confirmation should not wait behind the
+                # thousand DMs it confirms: notes to one person go first.
+                .order_by(case((o.kind == "message", 0), else_=1), o.id)
                 .limit(limit)
             )
             if s.get_bind().dialect.name == "postgresql":
@@ -61,7 +63,8 @@ class OutboxService:
             s.execute(
                 update(o).where(o.id.in_(ids)).values(claim_token=token, lease_until=now + LEASE)
             )
-            rows = s.scalars(select(o).where(o.id.in_(ids)).order_by(o.id)).all()
+            order = case((o.kind == "message", 0), else_=1)
+            rows = s.scalars(select(o).where(o.id.in_(ids)).order_by(order, o.id)).all()
             return [
                 Claimed(
                     r.id, r.workspace_id, r.kind, r.recipient, r.assignment_id, r.attempts, token,
