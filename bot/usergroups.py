@@ -56,12 +56,18 @@ class UsergroupDirectory:
         self._lock = threading.Lock()
         self._lists: dict[str, tuple[float, UsergroupList]] = {}
 
-    def listing(self, client: WebClient, *, team_id: str) -> UsergroupList:
-        """The workspace's enabled groups by handle, or why Slack will not list them."""
+    def cached(self, *, team_id: str) -> UsergroupList | None:
+        """The list as last fetched, if still fresh; never calls Slack."""
         with self._lock:
             cached = self._lists.get(team_id)
         if cached and time.monotonic() - cached[0] < self._ttl_s:
             return cached[1]
+        return None
+
+    def listing(self, client: WebClient, *, team_id: str) -> UsergroupList:
+        """The workspace's enabled groups by handle, or why Slack will not list them."""
+        if (fresh := self.cached(team_id=team_id)) is not None:
+            return fresh
         try:
             answer = client.usergroups_list(include_count=True)
         except SlackApiError as error:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.clock import local_today
 from bot.delivery import deliver_pending
@@ -25,6 +27,7 @@ from handlers.assign_forms import (
 from handlers.support import after_ack, caller_of, later
 
 SUGGESTIONS = 100  # Slack shows at most 100 options
+log = logging.getLogger("trainbot.assign")
 
 
 def open_assign_modal(
@@ -46,20 +49,35 @@ def open_assign_modal(
         else (services.catalog.find_one(caller=caller, words=asked.words) if asked.words else None)
     )
     today = local_today(services.clock.now(), caller.tz)
-    groups = services.usergroups.listing(client, team_id=caller.team_id)
-    view = render(
-        "assign_modal.json.j2",
-        resource=resource,
-        users=asked.users,
-        groups=[g for g in groups.groups if g.id in asked.groups],
-        groups_unavailable=groups.unavailable,
-        due=default_due(today),
-        metadata=assign_metadata(channel_id),
-    )
-    if push:
+
+    def draw(groups_unavailable: str | None) -> dict[str, Any]:
+        return render(
+            "assign_modal.json.j2", resource=resource, users=asked.users,
+            groups=[{"id": gid, "label": label} for gid, label in asked.groups],
+            groups_unavailable=groups_unavailable, due=default_due(today),
+            metadata=assign_metadata(channel_id),
+        )  # fmt: skip
+
+    # The trigger_id lives 3 s: open first, ask Slack about user groups only after.
+    known = services.usergroups.cached(team_id=caller.team_id)
+    view = draw(known.unavailable if known else None)
+    opened = (
         client.views_push(trigger_id=trigger_id, view=view)
-    else:
-        client.views_open(trigger_id=trigger_id, view=view)
+        if push
+        else client.views_open(trigger_id=trigger_id, view=view)
+    )
+    if known is None:
+        unavailable = services.usergroups.listing(client, team_id=caller.team_id).unavailable
+        if unavailable:
+            _update_quietly(client, opened["view"], draw(unavailable))
+
+
+def _update_quietly(client: WebClient, shown: dict[str, Any], view: dict[str, Any]) -> None:
+    """Redraw a modal unless the person has changed it meanwhile (Slack's hash says so)."""
+    try:
+        client.views_update(view_id=shown["id"], hash=shown["hash"], view=view)
+    except SlackApiError as error:
+        log.info("assign modal not redrawn: %s", error.response.get("error"))
 
 
 def handle_assign_command(body: dict[str, Any], client: WebClient, services: Services) -> None:

@@ -17,7 +17,7 @@ from bot.usergroups import UsergroupDirectory, group_problem
 from models.enums import Priority
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
+GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 MAX_CHANNEL_MEMBERS = 5000
 NOTE_MAX = 1000
 
@@ -25,14 +25,14 @@ NOTE_MAX = 1000
 @dataclass(frozen=True)
 class AssignText:
     users: list[str]
-    groups: list[str]  # user group ids
+    groups: list[tuple[str, str]]  # (user group id, "@handle" as Slack wrote it)
     words: str
 
 
 def parse_assign_text(text: str) -> AssignText:
-    """`<@U1|amy> <!subteam^S1|@devs> python basics` -> (["U1"], ["S1"], "python basics")."""
+    """`<@U1|amy> <!subteam^S1|@devs> python` -> (["U1"], [("S1", "@devs")], "python")."""
     users = USER_MENTION.findall(text)
-    groups = GROUP_MENTION.findall(text)
+    groups = [(gid, label or gid) for gid, label in GROUP_MENTION.findall(text)]
     words = re.sub(r"<[^>]*>", " ", text)  # channels come in the modal
     return AssignText(
         list(dict.fromkeys(users)), list(dict.fromkeys(groups)), " ".join(words.split())
