@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.render import render
 from bot.services import Services
-from bot.services.assignments import AssignmentCard
+from bot.services.cards import AssignmentCard
 from bot.services.outbox import Claimed
 
 log = logging.getLogger("trainbot.delivery")

@@ -15,6 +15,7 @@ from bot.errors import BotError
 from bot.ids import Action, Block, Callback, Command
 from bot.render import render
 from bot.services import Services
+from bot.services.assignments import AssignResult
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from handlers.assign_forms import (
@@ -160,17 +161,32 @@ def handle_assign_submission(
         ack(response_action="errors", errors={Block.RESOURCE: error.user_message})
         return
     ack()
+    later(confirm_and_send, body=body, client=client, context=context, respond=None,
+          caller=caller, result=result)  # fmt: skip
+
+
+def confirm_and_send(
+    services: Services,
+    client: WebClient,
+    view: dict[str, Any],
+    caller: Caller,
+    result: AssignResult,
+) -> None:
+    """After the ack: learn who is a bot or deactivated, tell the manager, then send the DMs."""
+    services.members.profile_strangers(
+        workspace_id=caller.workspace_id, user_ids=result.created, profiles=client
+    )
+    dropped = services.assignments.drop_unreachable(assignment_ids=result.assignment_ids)
     services.outbox.enqueue(
         workspace_id=caller.workspace_id,
         key=f"assign-confirm:{view['id']}",  # a double submit confirms once
         recipient=caller.user_id,
         payload={
-            **render("assign_confirm.json.j2", r=result),
+            **render("assign_confirm.json.j2", r=result.without(dropped)),
             "channel": confirmation_channel(view),
         },
     )
-    # Then send what is owed: DMs to the assignees, the manager's confirmation.
-    later(deliver_pending, body=body, client=client, context=context, respond=None)
+    deliver_pending(services, client)
 
 
 def _short(title: str) -> str:

@@ -12,7 +12,8 @@ from bot.delivery import assignment_message, deliver_pending
 from bot.errors import BotError, NotAllowed
 from bot.ids import Action
 from bot.services import Services
-from bot.services.assignments import AssignmentCard, Step
+from bot.services.assignments import Step
+from bot.services.cards import AssignmentCard
 from bot.services.members import Caller
 from handlers.home import publish_home
 from handlers.support import after_ack, caller_of

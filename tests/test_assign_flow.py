@@ -278,6 +278,11 @@ def test_bots_and_deactivated_channel_members_get_no_dm_and_no_assignment(
     )
     app_server.settle()
     assert [c.args["channel"] for c in slack.fake.calls_to("chat.postMessage")] == [AMY]
+    confirmation = view_texts(slack.fake.calls_to("chat.postEphemeral")[-1].args)
+    assert "to 1 person" in confirmation
+    assert "Skipped: <@U0GONE0001>, <@U0HELPER01>" in confirmation or (
+        "Skipped: <@U0HELPER01>, <@U0GONE0001>" in confirmation
+    )
     with engine.connect() as conn:
         still_open = conn.scalar(
             select(func.count())

@@ -113,3 +113,28 @@ def test_a_plan_downgrade_while_the_modal_is_open_is_explained(
     assert response.json["errors"][Block.GROUPS] == (
         "I can't read who is in @devs: User groups need a paid Slack plan."
     )
+
+
+def test_a_big_channel_is_profiled_in_pages_and_its_bots_are_named_to_the_manager(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    load_starter(app_server)
+    people = [f"U0PEER{n:04d}" for n in range(30)]
+    for n, user_id in enumerate(people):
+        slack.fake.add_user(user_id, f"peer{n}", is_bot=n < 2, deleted=n == 2)
+    slack.fake.add_channel("C0BIG00001", "big", members=people)
+    view = open_assign(slack, manager)
+    slack.submit_view(
+        user=manager,
+        view_id=view["id"],
+        values={Block.RESOURCE: git_option(slack, manager, view), Block.CHANNELS: ["C0BIG00001"]},
+    )
+    app_server.settle()
+    assert slack.fake.calls_to("users.list")  # 30 strangers: one page, not 30 users.info
+    assert not [c for c in slack.fake.calls_to("users.info") if c.args["user"] in people]
+    confirmation = view_texts(slack.fake.calls_to("chat.postEphemeral")[-1].args)
+    assert "to 27 people" in confirmation
+    assert "Skipped: <@U0PEER0000>, <@U0PEER0001>, <@U0PEER0002> (a bot, deactivated)" in (
+        confirmation
+    )
+    assert len(slack.fake.calls_to("chat.postMessage")) == 27

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed, NotFound
+from bot.services.cards import AssignmentCard, card_for
 from bot.services.catalog import require_manager
 from bot.services.library import visible_to
 from bot.services.members import Caller
@@ -42,35 +43,19 @@ class AssignResult:
     created: tuple[str, ...]
     already_open: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]  # (user id, why)
+    assignment_ids: tuple[int, ...] = ()  # of `created`
+
+    def without(self, dropped: tuple[tuple[str, str], ...]) -> AssignResult:
+        """The result once people found unreachable after all are moved to `skipped`."""
+        gone = {user for user, _ in dropped}
+        created = tuple(u for u in self.created if u not in gone)
+        return replace(self, created=created, skipped=self.skipped + dropped)
 
 
 class Step(StrEnum):
     START = "start"
     PROGRESS = "progress"
     COMPLETE = "complete"
-
-
-@dataclass(frozen=True)
-class AssignmentCard:
-    """An assignment as the assignee's DM and Home show it."""
-
-    id: int
-    title: str
-    url: str | None
-    type: str
-    duration_minutes: int | None
-    assignee: str
-    assigned_by: str | None
-    due_on: date | None
-    priority: str
-    note: str
-    status: str
-    progress: int
-    completed_at: datetime | None
-    cancelled: bool
-    closed_reason: str | None  # why it was cancelled: cancelled, reassigned, unreachable
-    dm_channel: str | None
-    dm_ts: str | None
 
 
 class AssignmentService:
@@ -105,6 +90,7 @@ class AssignmentService:
                     m.slack_user_id for m in eligible if m.slack_user_id not in created_ids
                 ),
                 skipped=skipped,
+                assignment_ids=tuple(created),
             )
 
     def advance(
@@ -127,14 +113,14 @@ class AssignmentService:
             record_event(s, caller.workspace_id, row.id, caller.member_id, kind, now, row)
             if step is Step.COMPLETE:
                 _tell_assigner(s, row, caller, now)
-            return _card(s, row)
+            return card_for(s, row)
 
     def card(self, *, workspace_id: int, assignment_id: int) -> AssignmentCard:
         with self._sessions.begin() as s:
             row = s.get(ResourceAssignment, assignment_id)
             if row is None or row.workspace_id != workspace_id:
                 raise NotFound("That assignment no longer exists.")
-            return _card(s, row)
+            return card_for(s, row)
 
     def cancel_unreachable(self, *, assignment_id: int, why: str) -> None:
         """Someone who turned out to be a bot or deactivated: nothing is owed, nothing counts."""
@@ -145,6 +131,23 @@ class AssignmentService:
                 row.cancelled_at = row.updated_at = now
                 row.closed_reason = ClosedReason.UNREACHABLE.value
                 record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
+
+    def drop_unreachable(self, *, assignment_ids: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+        """Cancel those of these assignments whose person turned out a bot or deactivated."""
+        now = self._clock.now()
+        a = ResourceAssignment
+        with self._sessions.begin() as s:
+            found = s.execute(
+                select(a, Member)
+                .join(Member, Member.id == a.member_id)
+                .where(a.id.in_(assignment_ids), text(OPEN_WHERE))
+                .where(Member.is_bot | Member.is_deactivated)
+            ).all()
+            for row, _ in found:
+                row.cancelled_at = row.updated_at = now
+                row.closed_reason = ClosedReason.UNREACHABLE.value
+                record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
+            return tuple((member.slack_user_id, _why_not(member)) for _, member in found)
 
     def remember_dm(self, *, assignment_id: int, channel: str, ts: str) -> None:
         with self._sessions.begin() as s:
@@ -267,38 +270,3 @@ def _tell_assigner(s: Session, row: ResourceAssignment, caller: Caller, now: dat
         recipient=assigner.slack_user_id, payload={"change": "completed", "by": caller.user_id},
         now=now, assignment_id=row.id, kind="assignment_notice",
     )  # fmt: skip
-
-
-def _card(s: Session, row: ResourceAssignment) -> AssignmentCard:
-    by = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
-    return card_of(
-        row,
-        s.get_one(TrainingResource, row.resource_id),
-        s.get_one(Member, row.member_id).slack_user_id,
-        by.slack_user_id if by else None,
-    )
-
-
-def card_of(
-    row: ResourceAssignment, resource: TrainingResource, assignee: str, assigner: str | None
-) -> AssignmentCard:
-    """The plain card templates get, from the rows it is made of."""
-    return AssignmentCard(
-        id=row.id,
-        title=resource.title,
-        url=resource.url,
-        type=resource.type,
-        duration_minutes=resource.duration_minutes,
-        assignee=assignee,
-        assigned_by=assigner,
-        due_on=row.due_on,
-        priority=row.priority,
-        note=row.note,
-        status=row.status,
-        progress=row.progress,
-        completed_at=row.completed_at,
-        cancelled=row.cancelled_at is not None,
-        closed_reason=row.closed_reason,
-        dm_channel=row.dm_channel,
-        dm_ts=row.dm_ts,
-    )

@@ -9,7 +9,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.clock import Clock
-from bot.services.assignments import AssignmentCard, card_of
+from bot.services.cards import AssignmentCard, card_of
 from bot.services.managing import managed_by, open_only
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource

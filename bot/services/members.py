@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -20,12 +21,19 @@ log = logging.getLogger(__name__)
 
 # Profiles (name, tz, admin flag) change rarely; user_change events refresh them sooner.
 PROFILE_TTL = timedelta(hours=12)
+FEW_STRANGERS = 20  # up to this many, users.info each; beyond, users.list pages
 
 
 class ProfileSource(Protocol):
     """Where profiles come from: Slack's users.info (a WebClient fits)."""
 
     def users_info(self, *, user: str) -> Any: ...
+
+
+class DirectorySource(ProfileSource, Protocol):
+    """users.info and users.list (a WebClient fits)."""
+
+    def users_list(self, *, cursor: str | None = None, limit: int | None = None) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,33 @@ class MemberService:
         profile = _fetch_profile(profiles, user_id)
         with self._sessions.begin() as s:
             return _unreachable(self._upsert(s, workspace_id, user_id, profile, now))
+
+    def profile_strangers(
+        self, *, workspace_id: int, user_ids: Sequence[str], profiles: DirectorySource
+    ) -> int:
+        """Fetch the profiles of people never profiled (met as channel or group members).
+
+        A few: users.info each (Tier 4). Many: users.list, whose pages of 200 cover a
+        workspace in a handful of Tier 2 calls. Returns how many profiles were stored.
+        """
+        m = Member
+        with self._sessions.begin() as s:
+            strangers = set(s.scalars(select(m.slack_user_id).where(
+                m.workspace_id == workspace_id, m.slack_user_id.in_(user_ids),
+                m.profile_fetched_at.is_(None),
+            )))  # fmt: skip
+        if len(strangers) <= FEW_STRANGERS:
+            found = [p for uid in sorted(strangers) if (p := _fetch_profile(profiles, uid))]
+        else:
+            found = _list_profiles(profiles, strangers)
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            by_id = {str(user["id"]): user for user in found}
+            for member in s.scalars(
+                select(m).where(m.workspace_id == workspace_id, m.slack_user_id.in_(list(by_id)))
+            ):
+                _apply(member, by_id[member.slack_user_id], now)
+        return len(found)
 
     def set_role(
         self, *, caller: Caller, user_id: str, role: Role, profiles: ProfileSource
@@ -230,6 +265,22 @@ def _fetch_profile(profiles: ProfileSource, user_id: str) -> dict[str, Any] | No
         return None
     user = response.get("user")
     return user if isinstance(user, dict) else None
+
+
+def _list_profiles(profiles: DirectorySource, wanted: set[str]) -> list[dict[str, Any]]:
+    """The profiles of `wanted` from users.list, as far as Slack answers (DMs do the rest)."""
+    found: list[dict[str, Any]] = []
+    cursor = None
+    try:
+        while len(found) < len(wanted):
+            page = profiles.users_list(cursor=cursor, limit=200)
+            found += [u for u in page.get("members") or [] if u.get("id") in wanted]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+    except Exception:  # SlackApiError or a network error: each DM profiles its person
+        log.warning("users.list failed; profiles will be fetched one by one", exc_info=True)
+    return found
 
 
 def _apply(member: Member, user: dict[str, Any], now: datetime) -> None:
