@@ -4,7 +4,9 @@
 
 Kinds:
 - `bolt-default`: a Bolt app with Bolt's defaults (process_before_response=False)
-  whose only listeners ack the `/library` command and the `library.filter.type` action;
+  whose only listeners ack what the benchmarks send: the `/library` and `/assign`
+  commands, the `library.filter.type` and `assignment.complete` actions, the
+  `assign.resource` typeahead (with no options) and the `assign` view submission;
 - `bolt-before-response`: the same with process_before_response=True;
 - `plain-wsgi`: a WSGI callable that reads the request and answers 200 (the floor).
 
@@ -26,7 +28,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.ids import Action, Command
+from bot.ids import Action, Callback, Command
 from bot.server import ServeOptions, _Gunicorn
 from bot.settings import Settings
 from bot.web import EVENTS_PATH, HEALTH_PATH, StartResponse, WSGIApp
@@ -41,8 +43,13 @@ def ack_only(ack: Ack) -> None:
     ack()
 
 
+def ack_no_options(ack: Ack) -> None:
+    """A typeahead's ack must carry options (Slack shows "no results" for none)."""
+    ack(options=[])
+
+
 def bare_bolt_app(settings: Settings, *, process_before_response: bool) -> App:
-    """One command and one action listener, each only acking."""
+    """A listener for each kind of request the benchmarks send, each only acking."""
     client = WebClient(token=settings.bot_token, base_url=settings.api_url)
     app = App(
         client=client,
@@ -51,6 +58,11 @@ def bare_bolt_app(settings: Settings, *, process_before_response: bool) -> App:
     )
     app.command(Command.LIBRARY)(ack_only)
     app.action(Action.LIBRARY_FILTER_TYPE)(ack_only)
+    # bench/assign_scale.py
+    app.command(Command.ASSIGN)(ack_only)
+    app.options(Action.ASSIGN_RESOURCE)(ack_no_options)
+    app.view_submission(Callback.ASSIGN)(ack_only)
+    app.action(Action.ASSIGNMENT_COMPLETE)(ack_only)
     return app
 
 
