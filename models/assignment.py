@@ -31,6 +31,10 @@ class ResourceAssignment(Base):
             postgresql_where=text(OPEN_WHERE),
         ),
         Index("ix_resource_assignments_workspace_id_member_id", "workspace_id", "member_id"),
+        # A manager's Home and Manage read what they assigned.
+        Index(
+            "ix_resource_assignments_workspace_id_assigned_by_id", "workspace_id", "assigned_by_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

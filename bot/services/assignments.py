@@ -17,7 +17,7 @@ from bot.services.cards import AssignmentCard, card_for
 from bot.services.catalog import require_manager
 from bot.services.library import visible_to
 from bot.services.members import Caller
-from bot.services.outbox import enqueue_message
+from bot.services.outbox import ROWS_PER_INSERT, enqueue_many, enqueue_message, owed
 from models import (
     AssignmentEvent,
     Member,
@@ -73,15 +73,17 @@ class AssignmentService:
             skipped = tuple((m.slack_user_id, _why_not(m)) for m in members if _why_not(m))
             eligible = [m for m in members if not _why_not(m)]
             created = insert_open(s, by, form, eligible, now) if eligible else {}
-            for assignment_id, member in created.items():
+            for assignment_id in created:
                 record_event(
                     s, by.workspace_id, assignment_id, by.member_id, EventKind.ASSIGNED, now
                 )
-                enqueue_message(
-                    s, workspace_id=by.workspace_id, key=f"assignment:{assignment_id}:dm",
-                    recipient=member.slack_user_id, payload={}, now=now,
-                    assignment_id=assignment_id, kind="assignment_dm",
-                )  # fmt: skip
+            # One insert for every DM owed (after the events, which flush as one batch).
+            enqueue_many(s, [
+                owed(workspace_id=by.workspace_id, key=f"assignment:{assignment_id}:dm",
+                     recipient=member.slack_user_id, payload={}, assignment_id=assignment_id,
+                     kind="assignment_dm")
+                for assignment_id, member in created.items()
+            ], now=now)  # fmt: skip
             created_ids = {m.slack_user_id for m in created.values()}
             return AssignResult(
                 resource_title=resource.title,
@@ -173,14 +175,15 @@ def members_for(
     wanted = sorted(set(user_ids))
     if not wanted:
         return []
-    s.execute(
-        insert_for(s, Member)
-        .values([{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
-                  "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False,
-                  "is_bot": False, "is_deactivated": False, "created_at": now,
-                  "updated_at": now} for uid in wanted])
-        .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
-    )  # fmt: skip
+    for start in range(0, len(wanted), ROWS_PER_INSERT):
+        s.execute(
+            insert_for(s, Member)
+            .values([{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
+                      "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False,
+                      "is_bot": False, "is_deactivated": False, "created_at": now,
+                      "updated_at": now} for uid in wanted[start : start + ROWS_PER_INSERT]])
+            .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
+        )  # fmt: skip
     return list(
         s.scalars(
             select(Member)
@@ -210,14 +213,16 @@ def insert_open(
          "assigned_at": now, "updated_at": now}
         for m in members
     ]  # fmt: skip
-    inserted = s.execute(
-        insert_for(s, ResourceAssignment)
-        .values(rows)
-        .on_conflict_do_nothing(
-            index_elements=["resource_id", "member_id"], index_where=text(OPEN_WHERE)
-        )
-        .returning(ResourceAssignment.id, ResourceAssignment.member_id)
-    ).all()
+    inserted: list[tuple[int, int]] = []
+    for start in range(0, len(rows), ROWS_PER_INSERT):  # SQLite allows 32,766 parameters
+        inserted += s.execute(
+            insert_for(s, ResourceAssignment)
+            .values(rows[start : start + ROWS_PER_INSERT])
+            .on_conflict_do_nothing(
+                index_elements=["resource_id", "member_id"], index_where=text(OPEN_WHERE)
+            )
+            .returning(ResourceAssignment.id, ResourceAssignment.member_id)
+        ).all()
     return {assignment_id: by_id[member_id] for assignment_id, member_id in inserted}
 
 

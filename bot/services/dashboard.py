@@ -73,17 +73,20 @@ class DashboardService:
         is_open = (a.completed_at.is_(None), a.cancelled_at.is_(None))
         with self._sessions.begin() as s:
             overdue_first = case((a.due_on < today, 0), else_=1)
-            open_rows = s.execute(
-                _cards()
-                .where(*mine, *is_open)
-                .order_by(overdue_first, a.due_on.is_(None), a.due_on, PRIORITY_RANK, a.id)
-                .limit(OPEN_SHOWN)
-            ).all()
+            # "Done" first: an assignment completed between the two reads (they need not
+            # share a snapshot) then shows in neither list, rather than twice with one
+            # block_id, which Slack refuses; the completing click redraws Home anyway.
             done_rows = s.execute(
                 _cards()
                 .where(*mine, a.completed_at.is_not(None))
                 .order_by(a.completed_at.desc())
                 .limit(DONE_SHOWN)
+            ).all()
+            open_rows = s.execute(
+                _cards()
+                .where(*mine, *is_open)
+                .order_by(overdue_first, a.due_on.is_(None), a.due_on, PRIORITY_RANK, a.id)
+                .limit(OPEN_SHOWN)
             ).all()
             counts = s.execute(
                 select(
@@ -93,6 +96,8 @@ class DashboardService:
                 ).where(*mine, a.cancelled_at.is_(None))
             ).one()
             team = _team(s, caller, today) if caller.can_manage else None
+        done_ids = {row[0].id for row in done_rows}
+        open_rows = [row for row in open_rows if row[0].id not in done_ids]
         return Dashboard(
             open=tuple(card_of(x, r, who, by) for x, r, who, by in open_rows),
             open_total=counts[0],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.vocab import STATUS_LABELS
@@ -131,7 +132,11 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
     rows = s.scalars(
-        _most_relevant_first(conds, query.words).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        select(TrainingResource)
+        .where(*conds)
+        .order_by(*_most_relevant_first(query.words))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return LibraryPage(
         query=query,
@@ -146,11 +151,15 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
 def suggestions(s: Session, *, workspace_id: int, words: str, limit: int) -> list[tuple[int, str]]:
     """(id, title) of the published resources best matching `words` (typeahead)."""
     conds = _conditions(workspace_id, LibraryQuery(words=words[:SEARCH_MAX]))
-    rows = s.scalars(_most_relevant_first(conds, words).limit(limit)).all()
-    return [(row.id, row.title) for row in rows]
+    r = TrainingResource
+    # Two columns, not whole rows: a keystroke need not load descriptions and domains.
+    found = s.execute(
+        select(r.id, r.title).where(*conds).order_by(*_most_relevant_first(words)).limit(limit)
+    ).all()
+    return [(rid, title) for rid, title in found]
 
 
-def _most_relevant_first(conds: list[ColumnElement[bool]], words: str) -> Select[TrainingResource]:
+def _most_relevant_first(words: str) -> tuple[ColumnElement[Any], ...]:
     """A word in the title counts most, then one in the skills, domains or partner, then
     one only in the description (search_text, which the conditions match, has them all)."""
     r = TrainingResource
@@ -162,7 +171,7 @@ def _most_relevant_first(conds: list[ColumnElement[bool]], words: str) -> Select
             (func.lower(r.description).like(pattern, escape="\\"), 1),
             else_=3,
         )
-    return select(r).where(*conds).order_by(relevance.desc(), func.lower(r.title), r.id)
+    return (relevance.desc(), func.lower(r.title), r.id.expression)
 
 
 def domain_facets(s: Session, *, workspace_id: int) -> tuple[Facet, ...]:

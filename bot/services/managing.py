@@ -19,7 +19,7 @@ from bot.errors import BotError, NotFound
 from bot.services.assignments import AssignForm, insert_open, members_for, record_event
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
-from bot.services.outbox import enqueue_message
+from bot.services.outbox import enqueue_many, enqueue_message, owed
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ClosedReason, EventKind, Priority, Role
 
@@ -98,14 +98,15 @@ class ManageService:
         now = self._clock.now()
         with self._sessions.begin() as s:
             title = _title(s, caller, resource_id)
-            changed = []
+            changed, notices = [], []
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
                 row.cancelled_at = row.updated_at = now
                 row.closed_reason = ClosedReason.CANCELLED.value
                 record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.CANCELLED,
                              now, row)  # fmt: skip
-                tell_assignee(s, row, assignee, now, change="cancelled", by=caller.user_id)
+                notices.append(notice(row, assignee, now, change="cancelled", by=caller.user_id))
                 changed.append(assignee)
+            enqueue_many(s, [n for n in notices if n], now=now)
             return Managed(title, tuple(changed))
 
     def change_due(
@@ -120,7 +121,7 @@ class ManageService:
         now = self._clock.now()
         with self._sessions.begin() as s:
             title = _title(s, caller, resource_id)
-            changed = []
+            changed, notices = [], []
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
                 if row.due_on == due_on:
                     continue  # already so: nothing to tell (and a double submit tells once)
@@ -129,8 +130,9 @@ class ManageService:
                 row.due_on, row.updated_at = due_on, now
                 record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.DUE_CHANGED,
                              now, row, data)  # fmt: skip
-                tell_assignee(s, row, assignee, now, change="due", by=caller.user_id)
+                notices.append(notice(row, assignee, now, change="due", by=caller.user_id))
                 changed.append(assignee)
+            enqueue_many(s, [n for n in notices if n], now=now)
             return Managed(title, tuple(changed))
 
     def reassign(
@@ -165,9 +167,8 @@ class ManageService:
                 recipient=to_user_id, payload={}, now=now, assignment_id=new_id,
                 kind="assignment_dm",
             )  # fmt: skip
-            tell_assignee(
-                s, row, assignee, now, change="reassigned", by=caller.user_id, to=to_user_id
-            )
+            told = notice(row, assignee, now, change="reassigned", by=caller.user_id, to=to_user_id)
+            enqueue_many(s, [told] if told else [], now=now)
             return Managed(title, (assignee,))
 
 
@@ -219,8 +220,7 @@ def _roster_rows(today: date) -> Select[int, str, str, int, date | None]:
     )
 
 
-def tell_assignee(
-    s: Session,
+def notice(
     row: ResourceAssignment,
     assignee: str,
     now: datetime,
@@ -228,12 +228,12 @@ def tell_assignee(
     change: str,
     by: str,
     to: str | None = None,
-) -> None:
-    """Owe the assignee one notice of this change (only if they ever got the assignment DM)."""
+) -> dict[str, object] | None:
+    """The one notice of this change the assignee is owed (none if they never got the DM)."""
     if row.dm_ts is None:
-        return
-    enqueue_message(
-        s, workspace_id=row.workspace_id, key=f"notice:{row.id}:{change}:{now.isoformat()}",
-        recipient=assignee, payload={"change": change, "by": by, "to": to}, now=now,
+        return None
+    return owed(
+        workspace_id=row.workspace_id, key=f"notice:{row.id}:{change}:{now.isoformat()}",
+        recipient=assignee, payload={"change": change, "by": by, "to": to},
         assignment_id=row.id, kind="assignment_notice",
     )  # fmt: skip

@@ -8,7 +8,9 @@ Reviewed by hand:
 - outbox.sending_since marks a row whose Slack call may have happened (see models/outbox.py);
 - workspaces.send_paused_until shares a 429's Retry-After with every sender;
 - members.notify_completions is a manager's opt-in, false for everyone who exists;
-- resource_assignments.closed_reason says why a closed assignment was not completed.
+- resource_assignments.closed_reason says why a closed assignment was not completed;
+- an index on resource_assignments (workspace_id, assigned_by_id): a manager's Home and
+  Manage read what they assigned, which was a sequential scan of every assignment.
   Existing cancelled rows were only ever cancelled for being unreachable (the one way
   to cancel before this revision), so they are backfilled as such.
 The CHECK on closed_reason needs a table copy on SQLite, hence batch mode there.
@@ -45,9 +47,18 @@ def upgrade() -> None:
         "UPDATE resource_assignments SET closed_reason = 'unreachable' "
         "WHERE cancelled_at IS NOT NULL"
     )
+    op.create_index(
+        "ix_resource_assignments_workspace_id_assigned_by_id",
+        "resource_assignments",
+        ["workspace_id", "assigned_by_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        "ix_resource_assignments_workspace_id_assigned_by_id", table_name="resource_assignments"
+    )
     with op.batch_alter_table("resource_assignments") as batch_op:
         batch_op.drop_constraint(op.f("ck_resource_assignments_closed_reason"), type_="check")
         batch_op.drop_column("closed_reason")
