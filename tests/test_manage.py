@@ -205,3 +205,34 @@ def test_a_managers_home_has_an_assign_button(
     app_server.settle()
     home = slack.fake.home(AMY)
     assert home is not None and "Assign training" not in view_texts(home)
+
+
+def test_clicks_by_a_stranger_or_on_a_cancelled_assignment_are_explained(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    load_starter(app_server)
+    assign_git(slack, manager, AMY)
+    app_server.settle()
+    (amys,) = dms(slack, AMY)
+    # Bob sends a click on Amy's DM (a forwarded payload, a shared screen...): refused.
+    slack.click(user=BOB, action_id=Action.ASSIGNMENT_COMPLETE,
+                channel=slack.fake.dm_channel(AMY), ts=amys["ts"])  # fmt: skip
+    app_server.settle()
+    slack.fake.wait_for_response_text("belongs to someone else")  # to Bob, ephemeral
+    assert "Not started" in view_texts(dms(slack, AMY)[0])  # unchanged
+
+    slack.app_home_opened(AMY)
+    app_server.settle()
+    open_manage(slack, app_server, manager)
+    slack.click(user=manager, action_id=Action.MANAGE_CANCEL_ALL)
+    app_server.settle()
+    slack.submit_view(user=manager, view_id=top_view(slack, manager)["id"], values={})
+    app_server.settle()
+    home = slack.fake.home(AMY)
+    assert home is not None  # drawn before the cancel: still offers Start
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_START, view_id=home["id"])
+    app_server.settle()
+    assert "was cancelled" in view_texts(dms(slack, AMY)[-1])
+    with engine.connect() as conn:
+        kinds = conn.execute(select(AssignmentEvent.kind)).scalars().all()
+    assert sorted(kinds) == ["assigned", "cancelled"]  # neither click changed anything
