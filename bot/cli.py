@@ -1,4 +1,4 @@
-"""`trainbot`: serve, migrate, import the catalog."""
+"""`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import db
+from bot.cli_jobs import add_parser as jobs_parser
+from bot.cli_jobs import run_jobs
 from bot.errors import BotError
 from bot.settings import Settings, SettingsError
 
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEAM_ID",
         help="import as this workspace's own content (default: the shared library)",
     )
+    jobs_parser(commands)
     return parser
 
 
@@ -77,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args)
         if args.command == "db":
             return _db(settings, args.db_command)
+        if args.command == "jobs":
+            return run_jobs(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         print(f"trainbot: {error}", file=sys.stderr)

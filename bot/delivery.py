@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.render import render
 from bot.services import Services
 from bot.services.cards import AssignmentCard
 from bot.services.outbox import Claimed
+from bot.services.reminders import Reminder
 
 log = logging.getLogger("trainbot.delivery")
 
@@ -71,6 +73,8 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         return _deliver_message(services, client, row)
     if row.kind == "assignment_notice" and row.assignment_id is not None:
         return _deliver_notice(services, client, row, row.assignment_id)
+    if row.kind == "reminder":
+        return _deliver_reminder(services, client, row)
     if row.assignment_id is None:
         services.outbox.skipped(row, why=f"unknown kind {row.kind}")
         return 0
@@ -92,6 +96,32 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
     channel, ts = landed
     if services.outbox.sent(row, channel=channel, ts=ts):
         services.assignments.remember_dm(assignment_id=card.id, channel=channel, ts=ts)
+    return 1
+
+
+def reminder_message(reminder: Reminder, notice: str = "") -> dict[str, Any]:
+    return render("reminder_dm.json.j2", r=reminder, due_ts=due_timestamp, notice=notice)
+
+
+def _deliver_reminder(services: Services, client: WebClient, row: Claimed) -> int:
+    """Today's reminder: a fresh DM (so Slack notifies) listing what is still open."""
+    payload = services.outbox.payload(row)
+    reminder = services.reminders.reminder_for(workspace_id=row.workspace_id, payload=payload)
+    still_open = tuple(c for c in reminder.cards if c.status != "completed" and not c.cancelled)
+    if not still_open:
+        services.outbox.skipped(row, why="nothing left open to remind of")
+        return 0
+    why = services.members.unreachable_because(
+        workspace_id=row.workspace_id, user_id=row.recipient, profiles=client
+    )
+    if why:
+        services.outbox.skipped(row, why=why)
+        return 0
+    message = reminder_message(replace(reminder, cards=still_open))
+    landed = _post_once(services, client, row, text=message["text"], blocks=message["blocks"])
+    if landed is None:
+        return 0
+    services.outbox.sent(row, channel=landed[0], ts=landed[1])
     return 1
 
 

@@ -22,6 +22,7 @@ class Callback(StrEnum):
     ASSIGN_SHORTCUT = "assign_training"  # the global shortcut "Assign training"
     MANAGE = "manage"
     MANAGE_CHANGE = "manage_change"
+    REMINDER_POLICY = "reminder_policy"
 
 
 class Action(StrEnum):
@@ -50,6 +51,8 @@ class Action(StrEnum):
     MANAGE_ROW = "manage.row"  # overflow per person: "due|reassign|cancel:<assignment>:<user>"
     MANAGE_DUE_ALL = "manage.due_all"
     MANAGE_CANCEL_ALL = "manage.cancel_all"
+    REMINDER_SNOOZE_DAY = "reminder.snooze.day"
+    REMINDER_SNOOZE_MONDAY = "reminder.snooze.monday"
     HOME_BROWSE = "home.browse"
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"
@@ -83,6 +86,12 @@ class Block(StrEnum):
     PRIORITY = "priority"
     NOTE = "note"
     REASSIGN_TO = "reassign_to"
+    DAYS_BEFORE = "days_before"
+    ON_DUE_DATE = "on_due_date"
+    OVERDUE_EVERY = "overdue_every"
+    OVERDUE_TIMES = "overdue_times"
+    HOUR = "hour"
+    WEEKDAYS_ONLY = "weekdays_only"
 
 
 # Inside an input block the element's action_id only has to be unique per block.

@@ -14,6 +14,7 @@ import threading
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
 
 from bot.app import make_client
 from bot.delivery import deliver_pending
@@ -38,6 +39,16 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="deliver-outbox",
         next_run_time=services.clock.now(),
     )
+    # Who is owed a reminder now (their local hour has come): owed rows, sent by the job
+    # above. Every minute, so a 09:00 reminder leaves at 09:00 wherever people are.
+    scheduler.add_job(
+        plan_and_send_reminders,
+        "interval",
+        minutes=1,
+        args=(services, client),
+        id="plan-reminders",
+        next_run_time=services.clock.now(),
+    )
     scheduler.add_job(
         services.events.forget_old,
         "interval",
@@ -46,6 +57,14 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         next_run_time=services.clock.now() + timedelta(minutes=1),
     )
     return scheduler
+
+
+def plan_and_send_reminders(services: Services, client: WebClient) -> int:
+    planned = services.reminders.plan()
+    if planned:
+        log.info("reminders owed: %d", len(planned))
+        deliver_pending(services, client)
+    return len(planned)
 
 
 def run(settings: Settings) -> None:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import assign, assignments, content, home, library, manage, training
+from handlers import (
+    assign,
+    assignments,
+    content,
+    home,
+    library,
+    manage,
+    reminders,
+    training,
+)
 
 
 def register(app: App) -> None:
-    for feature in (library, content, assign, assignments, manage, training, home):
+    for feature in (library, content, assign, assignments, manage, reminders, training, home):
         feature.register(app)

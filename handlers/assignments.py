@@ -16,6 +16,7 @@ from bot.services.assignments import Step
 from bot.services.cards import AssignmentCard
 from bot.services.members import Caller
 from handlers.home import publish_home
+from handlers.reminders import redraw_reminder
 from handlers.support import after_ack, caller_of
 
 PROGRESS_BUTTON = re.compile(rf"^{re.escape(Action.ASSIGNMENT_PROGRESS)}\.(25|50|75)$")
@@ -58,6 +59,7 @@ def handle_assignment_step_action(
         show_everywhere(client, services, caller, current, "")
         raise
     show_everywhere(client, services, caller, card, NOTICES[step])
+    redraw_reminder(client, services, caller, body, NOTICES[step])
     if step is Step.COMPLETE:
         deliver_pending(services, client)  # the assigner's completion DM, if they asked
 

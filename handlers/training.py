@@ -15,10 +15,11 @@ from bot.render import render
 from bot.services import Services
 from handlers.content import open_content_modal
 from handlers.home import publish_home
+from handlers.reminders import open_policy_modal
 from handlers.support import after_ack, caller_of
 from models.enums import Role
 
-SUBCOMMANDS = ("help", "add", "role")
+SUBCOMMANDS = ("help", "add", "role", "reminders")
 ROLE_USAGE = "Usage: `/training role @person manager` (or `member`)."
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -35,6 +36,9 @@ def handle_training_command(
     verb = subcommand(body.get("text", ""))
     if verb == "add":
         open_content_modal(client, services, caller, trigger_id=body["trigger_id"])
+        return
+    if verb == "reminders":
+        open_policy_modal(client, services, caller, body["trigger_id"])
         return
     if verb == "role":
         user_id, role = parse_role_args(body.get("text", ""))

@@ -56,6 +56,10 @@ class ResourceAssignment(Base):
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(16))  # why cancelled: ClosedReason
+    # The assignee's local day the next reminder is owed (None: no more, or closed), kept
+    # current on every change, so the scheduler reads only what is due (indexed).
+    next_remind_on: Mapped[date | None] = mapped_column(index=True)
+    last_reminded_on: Mapped[date | None]
     # The assignee's DM about it, kept current with chat.update.
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     dm_ts: Mapped[str | None] = mapped_column(String(32))

@@ -19,6 +19,7 @@ from bot.services.events import EventLog
 from bot.services.managing import ManageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.reminders import ReminderService
 from bot.settings import Settings
 from bot.usergroups import UsergroupDirectory
 
@@ -37,6 +38,7 @@ class Services:
     assignments: AssignmentService
     manage: ManageService
     outbox: OutboxService
+    reminders: ReminderService
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -68,6 +70,7 @@ def build_services(
         assignments=AssignmentService(sessions=sessions, clock=clock),
         manage=ManageService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
+        reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),

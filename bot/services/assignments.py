@@ -18,6 +18,7 @@ from bot.services.catalog import require_manager
 from bot.services.library import visible_to
 from bot.services.members import Caller
 from bot.services.outbox import ROWS_PER_INSERT, enqueue_many, enqueue_message, owed
+from bot.services.reminder_policy import policy_of
 from models import (
     AssignmentEvent,
     Member,
@@ -105,6 +106,7 @@ class AssignmentService:
             if step is Step.COMPLETE:
                 row.status = AssignmentStatus.COMPLETED.value
                 row.progress, row.completed_at = 100, now
+                row.next_remind_on = None
                 kind = EventKind.COMPLETED
             else:
                 row.status = AssignmentStatus.IN_PROGRESS.value
@@ -132,6 +134,7 @@ class AssignmentService:
             if row.cancelled_at is None and row.completed_at is None:
                 row.cancelled_at = row.updated_at = now
                 row.closed_reason = ClosedReason.UNREACHABLE.value
+                row.next_remind_on = None
                 record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
 
     def drop_unreachable(self, *, assignment_ids: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
@@ -148,6 +151,7 @@ class AssignmentService:
             for row, _ in found:
                 row.cancelled_at = row.updated_at = now
                 row.closed_reason = ClosedReason.UNREACHABLE.value
+                row.next_remind_on = None
                 record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
             return tuple((member.slack_user_id, _why_not(member)) for _, member in found)
 
@@ -206,11 +210,13 @@ def insert_open(
 ) -> dict[int, Member]:
     """Insert-or-ignore against the one-open-assignment index; returns the new rows."""
     by_id = {m.id: m for m in members}
+    # The assignment DM goes out today: the first reminder is owed after today.
+    next_remind_on = policy_of(s, by.workspace_id).next_reminder(form.due_on, after=now.date())
     rows = [
         {"workspace_id": by.workspace_id, "resource_id": form.resource_id, "member_id": m.id,
          "assigned_by_id": by.member_id, "status": AssignmentStatus.ASSIGNED.value, "progress": 0,
          "priority": form.priority.value, "due_on": form.due_on, "note": form.note,
-         "assigned_at": now, "updated_at": now}
+         "assigned_at": now, "updated_at": now, "next_remind_on": next_remind_on}
         for m in members
     ]  # fmt: skip
     inserted: list[tuple[int, int]] = []

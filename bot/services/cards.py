@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
 
 from models import Member, ResourceAssignment, TrainingResource
 
@@ -66,3 +68,26 @@ def card_of(
         dm_channel=row.dm_channel,
         dm_ts=row.dm_ts,
     )
+
+
+_assignee = aliased(Member)
+_assigner = aliased(Member)
+
+
+def card_rows() -> Select[ResourceAssignment, TrainingResource, str, str]:
+    """One statement for a list of cards, whatever its length."""
+    a = ResourceAssignment
+    return (
+        select(a, TrainingResource, _assignee.slack_user_id, _assigner.slack_user_id)
+        .join(TrainingResource, TrainingResource.id == a.resource_id)
+        .join(_assignee, _assignee.id == a.member_id)
+        .outerjoin(_assigner, _assigner.id == a.assigned_by_id)
+    )
+
+
+def cards_by_id(s: Session, workspace_id: int, ids: Sequence[int]) -> list[AssignmentCard]:
+    """These assignments as cards, in the order given (one statement)."""
+    a = ResourceAssignment
+    rows = s.execute(card_rows().where(a.workspace_id == workspace_id, a.id.in_(ids))).all()
+    by_id = {row[0].id: card_of(*row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]

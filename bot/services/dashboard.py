@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.services.cards import AssignmentCard, card_of
+from bot.services.cards import AssignmentCard, card_of, card_rows
 from bot.services.managing import managed_by, open_only
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource
@@ -77,13 +77,13 @@ class DashboardService:
             # share a snapshot) then shows in neither list, rather than twice with one
             # block_id, which Slack refuses; the completing click redraws Home anyway.
             done_rows = s.execute(
-                _cards()
+                card_rows()
                 .where(*mine, a.completed_at.is_not(None))
                 .order_by(a.completed_at.desc())
                 .limit(DONE_SHOWN)
             ).all()
             open_rows = s.execute(
-                _cards()
+                card_rows()
                 .where(*mine, *is_open)
                 .order_by(overdue_first, a.due_on.is_(None), a.due_on, PRIORITY_RANK, a.id)
                 .limit(OPEN_SHOWN)
@@ -134,18 +134,3 @@ def _team(s: Session, caller: Caller, today: date) -> TeamSummary:
             select(Member.notify_completions).where(Member.id == caller.member_id)
         )),
     )  # fmt: skip
-
-
-_assignee = aliased(Member)
-_assigner = aliased(Member)
-
-
-def _cards() -> Select[ResourceAssignment, TrainingResource, str, str]:
-    """One statement for a list of cards, whatever its length."""
-    a = ResourceAssignment
-    return (
-        select(a, TrainingResource, _assignee.slack_user_id, _assigner.slack_user_id)
-        .join(TrainingResource, TrainingResource.id == a.resource_id)
-        .join(_assignee, _assignee.id == a.member_id)
-        .outerjoin(_assigner, _assigner.id == a.assigned_by_id)
-    )

@@ -20,6 +20,7 @@ from bot.services.assignments import AssignForm, insert_open, members_for, recor
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, enqueue_message, owed
+from bot.services.reminder_policy import policy_of
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ClosedReason, EventKind, Priority, Role
 
@@ -102,6 +103,7 @@ class ManageService:
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
                 row.cancelled_at = row.updated_at = now
                 row.closed_reason = ClosedReason.CANCELLED.value
+                row.next_remind_on = None
                 record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.CANCELLED,
                              now, row)  # fmt: skip
                 notices.append(notice(row, assignee, now, change="cancelled", by=caller.user_id))
@@ -121,6 +123,7 @@ class ManageService:
         now = self._clock.now()
         with self._sessions.begin() as s:
             title = _title(s, caller, resource_id)
+            policy = policy_of(s, caller.workspace_id)
             changed, notices = [], []
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
                 if row.due_on == due_on:
@@ -128,6 +131,9 @@ class ManageService:
                 data = {"from": row.due_on.isoformat() if row.due_on else None,
                         "to": due_on.isoformat() if due_on else None}  # fmt: skip
                 row.due_on, row.updated_at = due_on, now
+                # Re-planned from the new date, from tomorrow on: the notice is today's news.
+                after = max(now.date(), row.last_reminded_on or now.date())
+                row.next_remind_on = policy.next_reminder(due_on, after=after)
                 record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.DUE_CHANGED,
                              now, row, data)  # fmt: skip
                 notices.append(notice(row, assignee, now, change="due", by=caller.user_id))
@@ -159,6 +165,7 @@ class ManageService:
             (new_id,) = created
             row.cancelled_at = row.updated_at = now
             row.closed_reason = ClosedReason.REASSIGNED.value
+            row.next_remind_on = None
             record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.REASSIGNED,
                          now, row, {"to": new_id})  # fmt: skip
             record_event(s, row.workspace_id, new_id, caller.member_id, EventKind.ASSIGNED, now)

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -29,6 +29,14 @@ class Claimed:
     token: str
     maybe_sent: bool  # an earlier sender may have reached Slack and died before recording it
     since: datetime | None  # when that earlier attempt began
+
+
+@dataclass(frozen=True)
+class OutboxStatusReport:
+    counts: dict[str, int]  # by OutboxStatus value
+    next_attempt: datetime | None  # of the pending ones
+    failed: tuple[tuple[str, str, str | None, datetime], ...]  # kind, recipient, error, when
+    paused: tuple[tuple[str, datetime | None], ...]  # team id, until
 
 
 class OutboxService:
@@ -73,6 +81,27 @@ class OutboxService:
                 )
                 for r in rows
             ]  # fmt: skip
+
+    def status(self, *, failures: int = 10) -> OutboxStatusReport:
+        """How many messages are in each state, and the latest that failed, with why."""
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            counts = dict(s.execute(select(o.status, func.count()).group_by(o.status)).all())
+            next_attempt = s.scalar(
+                select(func.min(o.next_attempt_at)).where(o.status == OutboxStatus.PENDING.value)
+            )
+            failed = s.execute(
+                select(o.kind, o.recipient, o.last_error, o.created_at)
+                .where(o.status == OutboxStatus.FAILED.value)
+                .order_by(o.id.desc())
+                .limit(failures)
+            ).all()
+            paused = s.execute(
+                select(Workspace.team_id, Workspace.send_paused_until).where(
+                    Workspace.send_paused_until > self._clock.now()
+                )
+            ).all()
+        return OutboxStatusReport(counts, next_attempt, tuple(failed), tuple(paused))
 
     def begin_send(self, claimed: Claimed) -> bool:
         """Mark the row as being sent now; False if another sender holds it meanwhile."""
@@ -198,13 +227,19 @@ def owed(
             "payload": payload, "assignment_id": assignment_id, "kind": kind}  # fmt: skip
 
 
-def enqueue_many(s: Session, messages: list[dict[str, object]], *, now: datetime) -> None:
-    """Owe many messages in a statement per 1,000 (SQLite allows 32,766 parameters)."""
+def enqueue_many(s: Session, messages: list[dict[str, object]], *, now: datetime) -> list[str]:
+    """Owe many messages in a statement per 1,000 (SQLite allows 32,766 parameters).
+
+    Returns the keys that were new (a key owed already is left as it is).
+    """
     pending = {"status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": now,
                "created_at": now}  # fmt: skip
+    created: list[str] = []
     for start in range(0, len(messages), ROWS_PER_INSERT):
-        s.execute(
+        created += s.scalars(
             insert_for(s, OutboxMessage)
             .values([{**m, **pending} for m in messages[start : start + ROWS_PER_INSERT]])
             .on_conflict_do_nothing(index_elements=["key"])
-        )
+            .returning(OutboxMessage.key)
+        ).all()
+    return created

@@ -1,0 +1,79 @@
+"""`trainbot jobs`: run the scheduler's sweeps by hand, and see what the outbox holds."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from bot.clock import Clock, FixedClock, SystemClock
+from bot.services import Services
+from bot.settings import Settings, SettingsError
+
+SCHEDULE = (
+    "deliver-outbox every 10 s, plan-reminders every minute, forget-old-event-ids every 6 h "
+    "(in each `trainbot serve`, unless --no-scheduler)"
+)
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    jobs = commands.add_parser("jobs", help="scheduler sweeps and the outbox")
+    actions = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run = actions.add_parser("run", help="run a sweep now and print what it sent")
+    run.add_argument("sweep", choices=("reminders", "digests"))
+    run.add_argument(
+        "--as-of", type=_moment, metavar="ISO-8601",
+        help="run as if it were this moment (e.g. 2026-12-01T09:00:00+01:00; no offset: UTC)",
+    )  # fmt: skip
+    run.add_argument("--dry-run", action="store_true", help="send nothing, record nothing")
+    actions.add_parser("status", help="the schedule, planned reminders and the outbox")
+
+
+def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import db
+    from bot.services import build_services
+
+    clock: Clock = FixedClock(args.as_of) if getattr(args, "as_of", None) else SystemClock()
+    services = build_services(settings, clock=clock)
+    db.upgrade(services.engine)
+    if args.jobs_command == "status":
+        return _status(services)
+    if args.sweep == "digests":
+        raise SettingsError("weekly digests are not built yet: only `reminders` can run")
+    if args.dry_run:
+        for r in services.reminders.plan(dry_run=True):
+            print(f"would remind {r.user_id} ({r.day}): {len(r.assignment_ids)} assignment(s)")
+        return 0
+    if not settings.bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is not set: sending reminders needs the bot token")
+    from bot.app import make_client
+    from bot.delivery import deliver_pending
+
+    planned = services.reminders.plan()
+    for r in planned:
+        print(f"reminder owed to {r.user_id} ({r.day}): {len(r.assignment_ids)} assignment(s)")
+    sent = deliver_pending(services, make_client(settings))
+    print(f"{len(planned)} reminder(s) owed, {sent} message(s) sent")
+    return 0
+
+
+def _status(services: Services) -> int:
+    first, planned = services.reminders.upcoming()
+    report = services.outbox.status()
+    print(f"schedule: {SCHEDULE}")
+    print(f"reminders: {planned} open assignment(s) with one planned, the next on {first or '-'}")
+    counts = ", ".join(f"{report.counts.get(k, 0)} {k}" for k in ("pending", "sent", "failed",
+                                                                 "skipped"))  # fmt: skip
+    print(f"outbox: {counts}; next attempt {report.next_attempt or '-'}")
+    for team_id, until in report.paused:
+        print(f"paused: workspace {team_id} until {until} (Slack said 429)")
+    for kind, recipient, error, when in report.failed:
+        print(f"failed: {when:%Y-%m-%d %H:%M} {kind} to {recipient}: {error}")
+    return 0
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 moment: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

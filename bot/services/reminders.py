@@ -1,0 +1,236 @@
+"""Due-date reminders: planning who is owed one today, snoozing, and the policy.
+
+The planner works from the database as it is now, so a sweep after downtime catches
+up, and any replica may run it: each reminder is an outbox row keyed by person and
+local day (insert-or-ignore), so a person gets at most one reminder DM a day, listing
+everything due. Only rows whose `next_remind_on` has come are read (indexed), a page
+of people at a time, so a sweep costs the same few statements per page whatever the
+size of the assignments table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, local_today
+from bot.errors import BotError, NotAllowed, NotFound
+from bot.services.cards import AssignmentCard, cards_by_id
+from bot.services.members import Caller
+from bot.services.outbox import enqueue_many, owed
+from bot.services.reminder_policy import policy_of
+from models import Member, OutboxMessage, ResourceAssignment, Workspace
+from models.enums import Role
+from models.reminders import LATEST_HOUR, SATURDAY, ReminderPolicy, next_monday, snooze_day
+
+PAGE = 2000  # assignments read per statement
+# id, member_id, workspace_id, due_on, next_remind_on, priority, slack_user_id, tz
+DueRow = Row[int, int, int, date | None, date | None, str, str, str | None]
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    workspace_id: int
+    user_id: str
+    day: date  # the learner's local day
+    assignment_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder DM as sent: its day and what it listed, for redrawing it after a click."""
+
+    day: date
+    cards: tuple[AssignmentCard, ...]
+
+
+class ReminderService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._default_tz = default_tz
+
+    def plan(self, *, dry_run: bool = False) -> list[PlannedReminder]:
+        """Owe today's reminders to everyone for whom it is now reminder time."""
+        now = self._clock.now()
+        planned: list[PlannedReminder] = []
+        after_member = 0
+        while True:
+            with self._sessions.begin() as s:
+                rows = _due_page(s, now, after_member)
+                if not rows:
+                    return planned
+                if len(rows) == PAGE and rows[0].member_id != rows[-1].member_id:
+                    # Never split a person across pages: their last rows come next page.
+                    rows = [r for r in rows if r.member_id != rows[-1].member_id]
+                after_member = rows[-1].member_id
+                found = list(self._reminders(s, now, rows))
+                if not dry_run:
+                    found = _owe(s, found, now)
+                planned += [reminder for reminder, _ in found]
+
+    def upcoming(self) -> tuple[date | None, int]:
+        """The earliest day a reminder is planned for, and how many open assignments have one."""
+        a = ResourceAssignment
+        with self._sessions.begin() as s:
+            first, count = s.execute(
+                select(func.min(a.next_remind_on), func.count(a.next_remind_on)).where(
+                    a.completed_at.is_(None), a.cancelled_at.is_(None)
+                )
+            ).one()
+        return first, int(count)
+
+    def reminder_at(self, *, workspace_id: int, channel: str, ts: str) -> Reminder | None:
+        """The reminder this message is (None: it is not one of ours)."""
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            payload = s.scalar(
+                select(o.payload).where(
+                    o.workspace_id == workspace_id, o.kind == "reminder",
+                    o.channel == channel, o.ts == ts,
+                )
+            )  # fmt: skip
+            if payload is None:
+                return None
+            ids = [int(i) for i in payload["assignments"]]
+            return _reminder(payload, cards_by_id(s, workspace_id, ids))
+
+    def reminder_for(self, *, workspace_id: int, payload: dict[str, Any]) -> Reminder:
+        """What an owed reminder lists now (the outbox row's payload)."""
+        ids = [int(i) for i in payload["assignments"]]
+        with self._sessions.begin() as s:
+            return _reminder(payload, cards_by_id(s, workspace_id, ids))
+
+    def snooze(self, *, caller: Caller, assignment_id: int, until: str) -> date:
+        """No reminder about this before `until` ("day": the next (week)day, or "monday")."""
+        with self._sessions.begin() as s:
+            row = s.get(ResourceAssignment, assignment_id, with_for_update=True)
+            if row is None or row.workspace_id != caller.workspace_id:
+                raise NotFound("That assignment no longer exists.")
+            if row.member_id != caller.member_id:
+                raise NotAllowed(
+                    "This assignment belongs to someone else; only they can snooze it."
+                )
+            if row.completed_at is not None or row.cancelled_at is not None:
+                raise BotError("This one is closed already: no more reminders about it.")
+            today = local_today(self._clock.now(), caller.tz)
+            policy = policy_of(s, caller.workspace_id)
+            day = (next_monday(today) if until == "monday"
+                   else snooze_day(today, weekdays_only=policy.weekdays_only))  # fmt: skip
+            row.next_remind_on = day
+            row.updated_at = self._clock.now()
+            return day
+
+    def policy(self, *, workspace_id: int) -> ReminderPolicy:
+        with self._sessions.begin() as s:
+            return policy_of(s, workspace_id)
+
+    def set_policy(self, *, caller: Caller, policy: ReminderPolicy) -> int:
+        """An admin's new policy; every open assignment is re-planned by it (returns how many)."""
+        if caller.role is not Role.ADMIN:
+            raise NotAllowed("Only Trainbot admins can change the reminder policy.")
+        now = self._clock.now()
+        a = ResourceAssignment
+        with self._sessions.begin() as s:
+            workspace = s.get_one(Workspace, caller.workspace_id, with_for_update=True)
+            workspace.settings = {**(workspace.settings or {}), "reminders": policy.as_settings()}
+            rows = s.execute(
+                select(a.id, a.due_on, a.last_reminded_on).where(
+                    a.workspace_id == caller.workspace_id, a.due_on.is_not(None),
+                    a.completed_at.is_(None), a.cancelled_at.is_(None),
+                )
+            ).all()  # fmt: skip
+            plans = [
+                {"id": rid, "next_remind_on": policy.next_reminder(
+                    due, after=max(now.date(), last or now.date()))}
+                for rid, due, last in rows
+            ]  # fmt: skip
+            if plans:
+                s.execute(update(a), plans)
+            return len(plans)
+
+    def _reminders(
+        self, s: Session, now: datetime, rows: Sequence[DueRow]
+    ) -> Iterator[tuple[PlannedReminder, list[dict[str, Any]]]]:
+        """Per person whose reminder hour it is: the reminder, and the rows' new plans."""
+        policies: dict[int, ReminderPolicy] = {}
+        for _, group in groupby(rows, key=lambda r: r.member_id):
+            mine = list(group)
+            first = mine[0]
+            if first.workspace_id not in policies:
+                policies[first.workspace_id] = policy_of(s, first.workspace_id)
+            policy = policies[first.workspace_id]
+            local = now.astimezone(ZoneInfo(first.tz or self._default_tz))
+            day = local.date()
+            if not policy.hour <= local.hour < LATEST_HOUR:
+                continue
+            if policy.weekdays_only and day.weekday() >= SATURDAY:
+                continue
+            due = [r for r in mine if r.next_remind_on <= day]
+            if not due:
+                continue
+            plans = [
+                {"id": r.id, "last_reminded_on": day,
+                 "next_remind_on": policy.next_reminder(r.due_on, after=day)}
+                for r in due
+            ]  # fmt: skip
+            ids = tuple(r.id for r in sorted(due, key=_most_pressing))
+            yield PlannedReminder(first.workspace_id, first.slack_user_id, day, ids), plans
+
+
+def _reminder(payload: dict[str, Any], cards: list[AssignmentCard]) -> Reminder:
+    # A due date removed since: nothing to remind of there.
+    dated = tuple(card for card in cards if card.due_on is not None)
+    return Reminder(date.fromisoformat(str(payload["day"])), dated)
+
+
+def _due_page(s: Session, now: datetime, after_member: int) -> Sequence[DueRow]:
+    """Open assignments whose next reminder day has come somewhere on Earth."""
+    a, m = ResourceAssignment, Member
+    horizon = now.date() + timedelta(days=1)  # the furthest-ahead timezone's today
+    return s.execute(
+        select(a.id, a.member_id, a.workspace_id, a.due_on, a.next_remind_on, a.priority,
+               m.slack_user_id, m.tz)
+        .join(m, m.id == a.member_id)
+        .where(a.next_remind_on <= horizon, a.completed_at.is_(None), a.cancelled_at.is_(None),
+               m.is_bot.is_(False), m.is_deactivated.is_(False), a.member_id > after_member)
+        .order_by(a.member_id, a.id)
+        .limit(PAGE)
+    ).all()  # fmt: skip
+
+
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _most_pressing(row: DueRow) -> tuple[int, date, int]:
+    return (PRIORITY_ORDER.get(row.priority, 2), row.due_on or date.max, row.id)
+
+
+def _owe(
+    s: Session, found: list[tuple[PlannedReminder, list[dict[str, Any]]]], now: datetime
+) -> list[tuple[PlannedReminder, list[dict[str, Any]]]]:
+    """Owe the reminders not owed yet; only theirs move on to the next reminder day."""
+    if not found:
+        return []
+    keys = {
+        f"reminder:{r.workspace_id}:{r.user_id}:{r.day.isoformat()}": (r, plans)
+        for r, plans in found
+    }
+    created = enqueue_many(s, [
+        owed(workspace_id=r.workspace_id, key=key, recipient=r.user_id,
+             payload={"assignments": list(r.assignment_ids), "day": r.day.isoformat()},
+             kind="reminder")
+        for key, (r, _) in keys.items()
+    ], now=now)  # fmt: skip
+    mine = [keys[key] for key in created]
+    plans = [plan for _, row_plans in mine for plan in row_plans]
+    if plans:
+        s.execute(update(ResourceAssignment), plans)
+    return mine

@@ -1,0 +1,65 @@
+"""The reminder policy's calendar: which local days a reminder is owed (pure rules)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models.reminders import PolicyError, ReminderPolicy, next_monday, snooze_day
+
+WED = date(2026, 12, 9)
+
+
+def test_the_default_policy_reminds_before_on_and_after_the_due_date_then_stops() -> None:
+    assert ReminderPolicy().reminder_days(WED) == [
+        date(2026, 12, 7),  # two days before (a Monday)
+        WED,
+        date(2026, 12, 16),  # overdue: every 7 days...
+        date(2026, 12, 23),
+        date(2026, 12, 30),  # ...3 times, then nothing more
+    ]
+
+
+def test_a_reminder_that_falls_on_a_weekend_waits_for_monday_unless_told_otherwise() -> None:
+    sunday = date(2026, 12, 13)
+    policy = ReminderPolicy(days_before=1, overdue_times=0)
+    assert policy.reminder_days(sunday) == [date(2026, 12, 14)]  # Saturday and Sunday: Monday
+    every_day = ReminderPolicy(days_before=1, overdue_times=0, weekdays_only=False)
+    assert every_day.reminder_days(sunday) == [date(2026, 12, 12), sunday]
+
+
+def test_the_next_reminder_is_the_first_one_after_a_day() -> None:
+    policy = ReminderPolicy()
+    assert policy.next_reminder(WED, after=date(2026, 12, 1)) == date(2026, 12, 7)
+    assert policy.next_reminder(WED, after=date(2026, 12, 7)) == WED
+    assert policy.next_reminder(WED, after=date(2026, 12, 30)) is None
+    assert policy.next_reminder(None, after=date(2026, 12, 1)) is None  # no due date
+
+
+def test_snoozing_skips_the_weekend() -> None:
+    friday = date(2026, 12, 11)
+    assert snooze_day(friday, weekdays_only=True) == date(2026, 12, 14)
+    assert snooze_day(friday, weekdays_only=False) == date(2026, 12, 12)
+    assert next_monday(friday) == date(2026, 12, 14)
+    assert next_monday(date(2026, 12, 14)) == date(2026, 12, 21)  # Monday: the next one
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"overdue_every": 0}, "overdue_every"), ({"hour": 23}, "hour"),
+     ({"days_before": -1}, "days_before"), ({"overdue_times": 11}, "overdue_times")],
+)  # fmt: skip
+def test_a_policy_that_makes_no_sense_is_refused_naming_the_field(
+    change: dict[str, int], field: str
+) -> None:
+    with pytest.raises(PolicyError) as refused:
+        ReminderPolicy(**change)  # type: ignore[arg-type]
+    assert refused.value.field == field
+
+
+def test_a_stored_policy_survives_a_round_trip_and_junk_falls_back_to_defaults() -> None:
+    policy = ReminderPolicy(days_before=3, hour=8, weekdays_only=False)
+    assert ReminderPolicy.from_settings({"reminders": policy.as_settings()}) == policy
+    assert ReminderPolicy.from_settings({"reminders": {"hour": 99}}) == ReminderPolicy()
+    assert ReminderPolicy.from_settings(None) == ReminderPolicy()
