@@ -10,8 +10,8 @@ from bot.services import Services
 from bot.settings import Settings, SettingsError
 
 SCHEDULE = (
-    "deliver-outbox every 10 s, plan-reminders every minute, forget-old-event-ids every 6 h "
-    "(in each `trainbot serve`, unless --no-scheduler)"
+    "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
+    "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 
 
@@ -37,23 +37,39 @@ def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
     db.upgrade(services.engine)
     if args.jobs_command == "status":
         return _status(services)
-    if args.sweep == "digests":
-        raise SettingsError("weekly digests are not built yet: only `reminders` can run")
+    if not args.dry_run and not settings.bot_token:
+        raise SettingsError(f"SLACK_BOT_TOKEN is not set: sending {args.sweep} needs the bot token")
+    lines = (
+        _reminders(services, args.dry_run)
+        if args.sweep == "reminders"
+        else _digests(services, args.dry_run)
+    )
+    for line in lines:
+        print(line)
     if args.dry_run:
-        for r in services.reminders.plan(dry_run=True):
-            print(f"would remind {r.user_id} ({r.day}): {len(r.assignment_ids)} assignment(s)")
         return 0
-    if not settings.bot_token:
-        raise SettingsError("SLACK_BOT_TOKEN is not set: sending reminders needs the bot token")
     from bot.app import make_client
     from bot.delivery import deliver_pending
 
-    planned = services.reminders.plan()
-    for r in planned:
-        print(f"reminder owed to {r.user_id} ({r.day}): {len(r.assignment_ids)} assignment(s)")
     sent = deliver_pending(services, make_client(settings))
-    print(f"{len(planned)} reminder(s) owed, {sent} message(s) sent")
+    print(f"{len(lines)} {args.sweep[:-1]}(s) owed, {sent} message(s) sent")
     return 0
+
+
+def _reminders(services: Services, dry_run: bool) -> list[str]:
+    verb = "would remind" if dry_run else "reminder owed to"
+    return [
+        f"{verb} {r.user_id} ({r.day}): {len(r.assignment_ids)} assignment(s)"
+        for r in services.reminders.plan(dry_run=dry_run)
+    ]
+
+
+def _digests(services: Services, dry_run: bool) -> list[str]:
+    verb = "would post" if dry_run else "digest owed to"
+    return [
+        f"{verb} {sub.channel_id} ({week}): {sub.scope.value} {sub.scope_label}"
+        for sub, week in services.digests.plan(dry_run=dry_run)
+    ]
 
 
 def _status(services: Services) -> int:

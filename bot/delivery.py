@@ -10,6 +10,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery_digest import deliver_digest
+from bot.posting import post_once
 from bot.render import render
 from bot.services import Services
 from bot.services.cards import AssignmentCard
@@ -24,8 +26,6 @@ PERMANENT = {
     "not_in_channel", "messages_tab_disabled", "restricted_action", "no_such_subteam",
     "cannot_dm_bot",
 }  # fmt: skip
-TAG = "trainbot_outbox"  # message metadata event_type: which outbox row a message is
-CLOCK_SKEW_S = 60  # Slack's clock and ours may differ; look a little further back
 DEFAULT_RETRY_AFTER_S = 30
 
 
@@ -75,6 +75,8 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         return _deliver_notice(services, client, row, row.assignment_id)
     if row.kind == "reminder":
         return _deliver_reminder(services, client, row)
+    if row.kind == "digest":
+        return deliver_digest(services, client, row)
     if row.assignment_id is None:
         services.outbox.skipped(row, why=f"unknown kind {row.kind}")
         return 0
@@ -90,7 +92,7 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         services.outbox.skipped(row, why=why)
         return 0
     message = assignment_message(card)
-    landed = _post_once(services, client, row, text=message["text"], blocks=message["blocks"])
+    landed = post_once(services, client, row, text=message["text"], blocks=message["blocks"])
     if landed is None:
         return 0
     channel, ts = landed
@@ -118,7 +120,7 @@ def _deliver_reminder(services: Services, client: WebClient, row: Claimed) -> in
         services.outbox.skipped(row, why=why)
         return 0
     message = reminder_message(replace(reminder, cards=still_open))
-    landed = _post_once(services, client, row, text=message["text"], blocks=message["blocks"])
+    landed = post_once(services, client, row, text=message["text"], blocks=message["blocks"])
     if landed is None:
         return 0
     services.outbox.sent(row, channel=landed[0], ts=landed[1])
@@ -132,7 +134,7 @@ def _deliver_notice(services: Services, client: WebClient, row: Claimed, assignm
     notice = render(
         "assignment_notice.json.j2", c=change, a=card, due_ts=due_timestamp(card.due_on)
     )
-    landed = _post_once(services, client, row, text=notice["text"], blocks=notice["blocks"])
+    landed = post_once(services, client, row, text=notice["text"], blocks=notice["blocks"])
     if landed is None:
         return 0
     services.outbox.sent(row, channel=landed[0], ts=landed[1])
@@ -165,56 +167,11 @@ def _deliver_message(services: Services, client: WebClient, row: Claimed) -> int
             if error.response.get("error") not in PERMANENT | {"user_not_in_channel"}:
                 raise
             # Not a channel we can whisper in (e.g. the bot is not in it): DM instead.
-    landed = _post_once(services, client, row, text=text, blocks=blocks)
+    landed = post_once(services, client, row, text=text, blocks=blocks)
     if landed is None:
         return 0
     services.outbox.sent(row, channel=landed[0], ts=landed[1])
     return 1
-
-
-def _post_once(
-    services: Services, client: WebClient, row: Claimed, *, text: str, blocks: Any
-) -> tuple[str, str] | None:
-    """chat.postMessage for this row, tagged with its id; None if another sender took it.
-
-    Slack has no idempotency key. When an earlier sender may have posted and died before
-    recording it, the conversation is searched for the tag before posting again.
-    """
-    if row.maybe_sent and (found := _find_posted(client, row)):
-        log.info("outbox %s to %s had reached Slack already (%s)", row.id, row.recipient, found[1])
-        return found
-    if not services.outbox.begin_send(row):
-        return None
-    services.pacer.wait()
-    answer = client.chat_postMessage(
-        channel=row.recipient,
-        text=text,
-        blocks=blocks,
-        metadata={"event_type": TAG, "event_payload": {"outbox_id": row.id}},
-    )
-    return str(answer["channel"]), str(answer["ts"])
-
-
-def _find_posted(client: WebClient, row: Claimed) -> tuple[str, str] | None:
-    """The message tagged with this row, posted since its earlier attempt began."""
-    channel = row.recipient
-    if not channel.startswith(("C", "G")):
-        channel = str(client.conversations_open(users=row.recipient)["channel"]["id"])
-    since = row.since.timestamp() if row.since else 0.0
-    oldest = f"{max(0.0, since - CLOCK_SKEW_S):.6f}"
-    cursor = None
-    while True:
-        page = client.conversations_history(
-            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
-        )
-        for message in page.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == TAG and payload.get("outbox_id") == row.id:
-                return channel, str(message["ts"])
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return None
 
 
 def _settle_failure(services: Services, row: Claimed, error: SlackApiError) -> datetime | None:

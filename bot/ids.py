@@ -23,6 +23,7 @@ class Callback(StrEnum):
     MANAGE = "manage"
     MANAGE_CHANGE = "manage_change"
     REMINDER_POLICY = "reminder_policy"
+    DIGEST = "digest"
 
 
 class Action(StrEnum):
@@ -53,6 +54,9 @@ class Action(StrEnum):
     MANAGE_CANCEL_ALL = "manage.cancel_all"
     REMINDER_SNOOZE_DAY = "reminder.snooze.day"
     REMINDER_SNOOZE_MONDAY = "reminder.snooze.monday"
+    DIGEST_NEW = "digest.new"
+    DIGEST_EDIT = "digest.edit"
+    DIGEST_UNSUBSCRIBE = "digest.unsubscribe"
     HOME_BROWSE = "home.browse"
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"
@@ -92,6 +96,11 @@ class Block(StrEnum):
     OVERDUE_TIMES = "overdue_times"
     HOUR = "hour"
     WEEKDAYS_ONLY = "weekdays_only"
+    DIGEST_CHANNEL = "digest_channel"
+    DIGEST_SCOPE = "digest_scope"
+    DIGEST_GROUP = "digest_group"
+    WEEKDAY = "weekday"
+    TIMEZONE = "timezone"
 
 
 # Inside an input block the element's action_id only has to be unique per block.

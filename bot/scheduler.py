@@ -39,14 +39,14 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="deliver-outbox",
         next_run_time=services.clock.now(),
     )
-    # Who is owed a reminder now (their local hour has come): owed rows, sent by the job
-    # above. Every minute, so a 09:00 reminder leaves at 09:00 wherever people are.
+    # Who is owed a reminder or a digest now (their local hour has come): owed rows, sent
+    # at once. Every minute, so a 09:00 reminder leaves at 09:00 wherever people are.
     scheduler.add_job(
-        plan_and_send_reminders,
+        plan_and_send,
         "interval",
         minutes=1,
         args=(services, client),
-        id="plan-reminders",
+        id="plan-reminders-and-digests",
         next_run_time=services.clock.now(),
     )
     scheduler.add_job(
@@ -59,12 +59,12 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
     return scheduler
 
 
-def plan_and_send_reminders(services: Services, client: WebClient) -> int:
-    planned = services.reminders.plan()
-    if planned:
-        log.info("reminders owed: %d", len(planned))
+def plan_and_send(services: Services, client: WebClient) -> int:
+    reminders, digests = services.reminders.plan(), services.digests.plan()
+    if reminders or digests:
+        log.info("owed: %d reminders, %d digests", len(reminders), len(digests))
         deliver_pending(services, client)
-    return len(planned)
+    return len(reminders) + len(digests)
 
 
 def run(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from handlers import (
     assign,
     assignments,
     content,
+    digests,
     home,
     library,
     manage,
@@ -17,5 +18,6 @@ from handlers import (
 
 
 def register(app: App) -> None:
-    for feature in (library, content, assign, assignments, manage, reminders, training, home):
+    features = (library, content, assign, assignments, manage, reminders, digests, training, home)
+    for feature in features:
         feature.register(app)

@@ -14,12 +14,13 @@ from bot.ids import Action, Command
 from bot.render import render
 from bot.services import Services
 from handlers.content import open_content_modal
+from handlers.digests import CHANNEL_MENTION, digest_list, open_digest_modal
 from handlers.home import publish_home
 from handlers.reminders import open_policy_modal
 from handlers.support import after_ack, caller_of
 from models.enums import Role
 
-SUBCOMMANDS = ("help", "add", "role", "reminders")
+SUBCOMMANDS = ("help", "add", "role", "reminders", "digest")
 ROLE_USAGE = "Usage: `/training role @person manager` (or `member`)."
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -36,6 +37,13 @@ def handle_training_command(
     verb = subcommand(body.get("text", ""))
     if verb == "add":
         open_content_modal(client, services, caller, trigger_id=body["trigger_id"])
+        return
+    if verb == "digest":
+        text = body.get("text", "")
+        if CHANNEL_MENTION.search(text):
+            open_digest_modal(client, caller, body["trigger_id"], text=text)
+        else:
+            respond(**digest_list(services, caller))
         return
     if verb == "reminders":
         open_policy_modal(client, services, caller, body["trigger_id"])

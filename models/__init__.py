@@ -3,6 +3,7 @@
 from models.assignment import AssignmentEvent, ResourceAssignment
 from models.base import Base
 from models.delivery import ProcessedEvent
+from models.digest import DigestScope, DigestSubscription
 from models.outbox import OutboxMessage, OutboxStatus
 from models.resource import (
     CourseSection,
@@ -18,6 +19,8 @@ __all__ = [
     "Base",
     "CourseSection",
     "CourseSectionItem",
+    "DigestScope",
+    "DigestSubscription",
     "Domain",
     "Member",
     "OutboxMessage",

@@ -16,6 +16,7 @@ def chat_post_message(ws: Workspace, method: str, args: Args) -> dict[str, Any]:
     ws.reject_bad_message(method, args)
     channel = ws.postable_channel(args.get("channel"))
     _require_content(args)
+    _require_known_files(ws, args)
     message = ws.bot_message(ws.next_ts(), args)
     ws.messages.setdefault(channel.id, []).append(message)
     return {"channel": channel.id, "ts": message["ts"], "message": copy.deepcopy(message)}
@@ -108,6 +109,14 @@ def _within(ts: Decimal, oldest: Decimal, latest: Decimal | None, inclusive: boo
     if inclusive:
         return ts >= oldest and (latest is None or ts <= latest)
     return ts > oldest and (latest is None or ts < latest)
+
+
+def _require_known_files(ws: Workspace, args: Args) -> None:
+    """An image block may show an uploaded file by id; Slack refuses an unknown one."""
+    for block in args.get("blocks") or []:
+        file_id = ((block or {}).get("slack_file") or {}).get("id") if block else None
+        if block.get("type") == "image" and file_id and file_id not in ws.files:
+            raise ApiError("invalid_blocks", [f"unknown slack_file {file_id}"])
 
 
 def _require_content(args: Args) -> None:

@@ -15,6 +15,7 @@ from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
 from bot.services.catalog import CatalogService
 from bot.services.dashboard import DashboardService
+from bot.services.digests import DigestService
 from bot.services.events import EventLog
 from bot.services.managing import ManageService
 from bot.services.members import MemberService
@@ -39,6 +40,7 @@ class Services:
     manage: ManageService
     outbox: OutboxService
     reminders: ReminderService
+    digests: DigestService
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -71,6 +73,7 @@ def build_services(
         manage=ManageService(sessions=sessions, clock=clock),
         outbox=OutboxService(sessions=sessions, clock=clock),
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
+        digests=DigestService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),

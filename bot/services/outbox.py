@@ -238,7 +238,7 @@ def enqueue_many(s: Session, messages: list[dict[str, object]], *, now: datetime
     for start in range(0, len(messages), ROWS_PER_INSERT):
         created += s.scalars(
             insert_for(s, OutboxMessage)
-            .values([{**m, **pending} for m in messages[start : start + ROWS_PER_INSERT]])
+            .values([{**pending, **m} for m in messages[start : start + ROWS_PER_INSERT]])
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(OutboxMessage.key)
         ).all()
