@@ -38,10 +38,13 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert m["features"]["app_home"]["messages_tab_enabled"] is True
     assert sorted(m["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",
         "channels:read",
         "chat:write",
         "commands",
         "files:read",
+        "files:write",
+        "groups:history",
         "groups:read",
         "im:history",
         "im:write",

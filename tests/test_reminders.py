@@ -3,7 +3,7 @@ snooze, re-planning and catch-up, on both databases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from bot.services import Services, build_services
 from bot.services.assignments import AssignForm, Step
 from bot.services.catalog_files import parse_catalog
 from bot.services.members import Caller
-from models import ResourceAssignment, TrainingResource
+from models import OutboxMessage, ResourceAssignment, TrainingResource
 from models.enums import Priority, Role
 from tests.conftest import ADMIN, AMY, BOB, MANAGER, TEAM_ID, RunningApp, make_settings
 
@@ -168,3 +168,27 @@ def test_snooze_from_the_reminder_itself(
     assert done["text"] == "Reminder: all done"
     assert "Marked complete" in view_texts(done)
     assert world.sweep("2026-12-02T08:05") == []
+
+
+def test_slack_failing_some_calls_leaves_every_other_reminder_sent_once(world: World) -> None:
+    people = [f"U3{n:08d}" for n in range(6)]
+    for n, user in enumerate(people):
+        world.fake.add_user(user, f"learner{n}", tz="Europe/Berlin")
+    world.assign("r1", *people, due=date(2026, 12, 2))
+    world.fake.fail("chat.postMessage", error="user_disabled")  # the first one: for good
+    world.fake.fail("chat.postMessage", status=500)  # the next: passing trouble
+    world.fake.fail("chat.postMessage", status=429, retry_after=30)  # then: slow down
+    assert len(world.sweep("2026-11-30T08:05")) == 6
+    for minutes in (1, 5, 15, 60):  # the scheduler keeps delivering as backoffs run out
+        world.clock.set(at("2026-11-30T08:05") + timedelta(minutes=minutes))
+        deliver_pending(world.services, world.client)
+    counts = [len(world.reminders(user)) for user in people]
+    assert sorted(counts) == [0, 1, 1, 1, 1, 1]
+    with world.services.sessions.begin() as s:
+        rows = s.execute(
+            select(OutboxMessage.status, OutboxMessage.last_error).where(
+                OutboxMessage.kind == "reminder"
+            )
+        ).all()
+    assert sorted(status for status, _ in rows) == ["failed"] + ["sent"] * 5
+    assert ("failed", "user_disabled") in [tuple(r) for r in rows]
