@@ -63,3 +63,23 @@ def test_a_stored_policy_survives_a_round_trip_and_junk_falls_back_to_defaults()
     assert ReminderPolicy.from_settings({"reminders": policy.as_settings()}) == policy
     assert ReminderPolicy.from_settings({"reminders": {"hour": 99}}) == ReminderPolicy()
     assert ReminderPolicy.from_settings(None) == ReminderPolicy()
+
+
+def test_a_digest_moment_keeps_its_wall_clock_hour_across_dst() -> None:
+    from datetime import UTC, datetime
+
+    from models.digest import digest_slot
+
+    def monday_9_new_york(now: datetime) -> datetime:
+        return digest_slot(now, weekday=0, hour=9, tz="America/New_York").at
+
+    before = monday_9_new_york(datetime(2027, 3, 10, 12, tzinfo=UTC))  # EST week
+    after = monday_9_new_york(datetime(2027, 3, 17, 12, tzinfo=UTC))  # EDT from Sun 14
+    assert before == datetime(2027, 3, 8, 14, tzinfo=UTC)
+    assert after == datetime(2027, 3, 15, 13, tzinfo=UTC)
+    slot = digest_slot(datetime(2027, 3, 15, 13, 30, tzinfo=UTC), weekday=0, hour=9,
+                       tz="America/New_York")  # fmt: skip
+    assert slot.week == "2027-W11"
+    assert slot.state(datetime(2027, 3, 15, 12, 59, tzinfo=UTC)) == "later"
+    assert slot.state(datetime(2027, 3, 16, 13, 0, tzinfo=UTC)) == "due"  # a day late: still
+    assert slot.state(datetime(2027, 3, 16, 13, 1, tzinfo=UTC)) == "missed"

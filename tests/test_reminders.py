@@ -192,3 +192,13 @@ def test_slack_failing_some_calls_leaves_every_other_reminder_sent_once(world: W
         ).all()
     assert sorted(status for status, _ in rows) == ["failed"] + ["sent"] * 5
     assert ("failed", "user_disabled") in [tuple(r) for r in rows]
+
+
+def test_someone_deactivated_in_slack_gets_no_more_reminders(world: World) -> None:
+    world.assign("r1", AMY, BOB, due=date(2026, 12, 2))
+    world.fake.update_user(BOB, deleted=True)
+    world.services.members.apply_profile(team_id=TEAM_ID, user=world.fake.user(BOB) or {})
+    planned = world.sweep("2026-11-30T08:05")  # Amy's 09:05; Bob's is 17:05 in Tokyo
+    assert [p.user_id for p in planned] == [AMY]
+    world.sweep("2026-11-30T00:05")
+    assert world.reminders(BOB) == []
