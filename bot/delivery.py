@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -109,8 +108,8 @@ def _deliver_reminder(services: Services, client: WebClient, row: Claimed) -> in
     """Today's reminder: a fresh DM (so Slack notifies) listing what is still open."""
     payload = services.outbox.payload(row)
     reminder = services.reminders.reminder_for(workspace_id=row.workspace_id, payload=payload)
-    still_open = tuple(c for c in reminder.cards if c.status != "completed" and not c.cancelled)
-    if not still_open:
+    still_open = reminder.still_open()
+    if not still_open.cards:
         services.outbox.skipped(row, why="nothing left open to remind of")
         return 0
     why = services.members.unreachable_because(
@@ -119,7 +118,7 @@ def _deliver_reminder(services: Services, client: WebClient, row: Claimed) -> in
     if why:
         services.outbox.skipped(row, why=why)
         return 0
-    message = reminder_message(replace(reminder, cards=still_open))
+    message = reminder_message(still_open)
     landed = post_once(services, client, row, text=message["text"], blocks=message["blocks"])
     if landed is None:
         return 0

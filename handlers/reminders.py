@@ -3,7 +3,6 @@ admin's (`/training reminders`: the workspace's policy)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -46,8 +45,7 @@ def redraw_reminder(
     )
     if reminder is None:
         return
-    still_open = tuple(c for c in reminder.cards if c.status != "completed" and not c.cancelled)
-    message = reminder_message(replace(reminder, cards=still_open), notice)
+    message = reminder_message(reminder.still_open(), notice)
     client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
 
 

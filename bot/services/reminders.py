@@ -50,6 +50,11 @@ class Reminder:
     day: date
     cards: tuple[AssignmentCard, ...]
 
+    def still_open(self) -> Reminder:
+        """The reminder without what was completed or cancelled since."""
+        cards = tuple(c for c in self.cards if c.status != "completed" and not c.cancelled)
+        return Reminder(self.day, cards)
+
 
 class ReminderService:
     def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
