@@ -16,6 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from bot import db
 from bot.cli_jobs import add_parser as jobs_parser
 from bot.cli_jobs import run_jobs
+from bot.cli_report import add_parser as report_parser
+from bot.cli_report import run_report
 from bot.errors import BotError
 from bot.settings import Settings, SettingsError
 
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import as this workspace's own content (default: the shared library)",
     )
     jobs_parser(commands)
+    report_parser(commands)
     return parser
 
 
@@ -82,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(settings, args.db_command)
         if args.command == "jobs":
             return run_jobs(settings, args)
+        if args.command == "report":
+            return run_report(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         print(f"trainbot: {error}", file=sys.stderr)

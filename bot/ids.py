@@ -12,6 +12,7 @@ class Command(StrEnum):
     LIBRARY = "/library"
     TRAINING = "/training"
     ASSIGN = "/assign"
+    PROGRESS = "/progress"
 
 
 class Callback(StrEnum):
@@ -57,6 +58,7 @@ class Action(StrEnum):
     DIGEST_NEW = "digest.new"
     DIGEST_EDIT = "digest.edit"
     DIGEST_UNSUBSCRIBE = "digest.unsubscribe"
+    PROGRESS_EXPORT = "progress.export"
     HOME_BROWSE = "home.browse"
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"

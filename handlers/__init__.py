@@ -12,12 +12,16 @@ from handlers import (
     home,
     library,
     manage,
+    progress,
     reminders,
     training,
 )
 
 
 def register(app: App) -> None:
-    features = (library, content, assign, assignments, manage, reminders, digests, training, home)
+    features = (
+        library, content, assign, assignments, manage, reminders, digests, progress, training,
+        home,
+    )  # fmt: skip
     for feature in features:
         feature.register(app)

@@ -234,6 +234,11 @@ class WorkspaceFacade:
             log = copy.deepcopy(self._ws.response_log)
         return [payload.get("text") or view_texts(payload) for _, payload in log]
 
+    def response_payloads(self) -> list[dict[str, Any]]:
+        """Every payload POSTed to a response_url, in order."""
+        with self._lock:
+            return [payload for _, payload in copy.deepcopy(self._ws.response_log)]
+
     def wait_for_response_text(self, needle: str, timeout: float = 5.0) -> str:
         """The first response_url text containing `needle`, waiting up to `timeout` s."""
         deadline = time.monotonic() + timeout

@@ -20,6 +20,7 @@ from bot.services.events import EventLog
 from bot.services.managing import ManageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.progress import ProgressService
 from bot.services.reminders import ReminderService
 from bot.settings import Settings
 from bot.usergroups import UsergroupDirectory
@@ -41,6 +42,7 @@ class Services:
     outbox: OutboxService
     reminders: ReminderService
     digests: DigestService
+    progress: ProgressService
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -74,6 +76,7 @@ def build_services(
         outbox=OutboxService(sessions=sessions, clock=clock),
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         digests=DigestService(sessions=sessions, clock=clock),
+        progress=ProgressService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),

@@ -1,0 +1,188 @@
+"""Progress reports: a person, a group of people, or one resource, in a few statements.
+
+Who may see what: everyone their own report; managers the assignments they made; admins
+every assignment in the workspace (the same rule as Manage).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.services.catalog import require_manager
+from bot.services.managing import managed_by
+from bot.services.members import Caller
+from models import Member, ResourceAssignment, TrainingResource
+
+Ts = TypeVarTuple("Ts")
+ROWS_SHOWN = 20
+OVERDUE_SHOWN = 10
+CSV_HEADER = ("person", "resource", "status", "progress", "priority", "assigned_on", "due_on",
+              "completed_on")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report is about. `people` None: not limited to people (a resource, a workspace)."""
+
+    title: str
+    people: tuple[str, ...] | None = None  # Slack user ids
+    resource_id: int | None = None
+    own: bool = False  # the caller's own report: every assignment of theirs, whoever assigned it
+    person: str | None = None  # when about one person: their Slack id (shown as a mention)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    label: str  # a Slack user id (rows per person) or a resource title (rows per resource)
+    total: int
+    completed: int
+    overdue: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    by_person: bool  # rows are people (else resources)
+    total: int
+    in_progress: int
+    overdue: int
+    completed: int
+    completed_a_week_ago: int
+    total_a_week_ago: int
+    rows: tuple[ReportRow, ...]  # most overdue first, then least complete
+    rows_total: int
+    late: tuple[tuple[str, str, int], ...]  # (user id, title, days late), most late first
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def change(self) -> int | None:
+        """Percentage points since a week ago (None when nothing was assigned then)."""
+        if not self.total_a_week_ago:
+            return None
+        return self.rate - round(100 * self.completed_a_week_ago / self.total_a_week_ago)
+
+
+class ProgressService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def report(self, *, caller: Caller, scope: Scope, today: date) -> Report:
+        if not scope.own:
+            require_manager(caller, "see other people's progress")
+        now = self._clock.now()
+        a = ResourceAssignment
+        where = _where(caller, scope)
+        late = (a.completed_at.is_(None)) & (a.due_on < today)
+        # One person's report lists resources; anything wider lists people.
+        by_person = not (scope.own or (scope.people is not None and len(scope.people) == 1))
+        label = Member.slack_user_id if by_person else TrainingResource.title
+        with self._sessions.begin() as s:
+            counts = s.execute(
+                _joined(select(
+                    func.count(), func.count().filter(a.status == "in_progress"),
+                    func.count().filter(late), func.count().filter(a.completed_at.is_not(None)),
+                    func.count().filter(a.completed_at <= now - timedelta(days=7)),
+                    func.count().filter(a.assigned_at <= now - timedelta(days=7)),
+                    func.count(func.distinct(label)),
+                )).where(*where)
+            ).one()  # fmt: skip
+            overdue = func.count().filter(late)
+            done = func.count().filter(a.completed_at.is_not(None))
+            rows = s.execute(
+                _joined(select(label, func.count(), done, overdue)).where(*where)
+                .group_by(label)
+                .order_by(overdue.desc(), (done * 1.0 / func.count()), label)
+                .limit(ROWS_SHOWN)
+            ).all()  # fmt: skip
+            overdue_items = s.execute(
+                _joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
+                .where(*where, late).order_by(a.due_on, Member.slack_user_id)
+                .limit(OVERDUE_SHOWN)
+            ).all()  # fmt: skip
+        return Report(
+            scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
+            tuple(ReportRow(str(r[0]), r[1], r[2], r[3]) for r in rows), counts[6],
+            tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
+        )  # fmt: skip
+
+    def export(self, *, caller: Caller | None, workspace_id: int, scope: Scope) -> str:
+        """Every assignment in scope as CSV (`caller` None: an operator, who sees all)."""
+        if caller is not None and not scope.own:
+            require_manager(caller, "see other people's progress")
+        with self._sessions.begin() as s:
+            return "".join(_csv_lines(s, caller, workspace_id, scope))
+
+
+def _where(caller: Caller, scope: Scope) -> list[ColumnElement[bool]]:
+    a = ResourceAssignment
+    where: list[ColumnElement[bool]] = [a.cancelled_at.is_(None)]
+    if scope.own:
+        where += [a.workspace_id == caller.workspace_id, a.member_id == caller.member_id]
+    else:
+        where += list(managed_by(caller))
+    return where + _scope_filter(scope)
+
+
+def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
+    a = ResourceAssignment
+    where: list[ColumnElement[bool]] = []
+    if scope.people is not None:
+        where.append(Member.slack_user_id.in_(scope.people))
+    if scope.resource_id is not None:
+        where.append(a.resource_id == scope.resource_id)
+    return where
+
+
+def _joined(query: Select[*Ts]) -> Select[*Ts]:
+    """Assignments with their person and resource, whatever the columns asked for."""
+    a = ResourceAssignment
+    return (
+        query.select_from(a)
+        .join(Member, Member.id == a.member_id)
+        .join(TrainingResource, TrainingResource.id == a.resource_id)
+    )
+
+
+def _csv_lines(s: Session, caller: Caller | None, workspace_id: int, scope: Scope) -> Iterator[str]:
+    a = ResourceAssignment
+    where = (
+        _where(caller, scope) if caller is not None
+        else [a.workspace_id == workspace_id, a.cancelled_at.is_(None), *_scope_filter(scope)]
+    )  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    query = _joined(
+        select(Member.slack_user_id, TrainingResource.title, a.status, a.progress, a.priority,
+               a.assigned_at, a.due_on, a.completed_at)
+    ).where(*where).order_by(Member.slack_user_id, TrainingResource.title, a.id)  # fmt: skip
+    for row in s.execute(query).yield_per(1000):
+        writer.writerow([row[0], row[1], row[2], row[3], row[4], _day(row[5]),
+                         _day(row[6]), _day(row[7])])  # fmt: skip
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()

@@ -1,0 +1,89 @@
+"""/progress: a report on yourself, a person, a user group, a channel or one training;
+"Export CSV" sends every row of it to your DM as a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.clock import local_today
+from bot.errors import BotError
+from bot.ids import Action, Command
+from bot.render import render
+from bot.services import Services
+from bot.services.members import Caller
+from bot.services.progress import Scope
+from handlers.assign_forms import GROUP_MENTION, USER_MENTION
+from handlers.digests import CHANNEL_MENTION
+from handlers.support import after_ack, caller_of
+
+USAGE = (
+    "Usage: `/progress` (yours), `/progress @person`, `/progress @group`, "
+    "`/progress #channel` or `/progress words naming a training`."
+)
+MAX_TEXT = 2000  # what a button can carry back for the export
+
+
+def scope_of(text: str, caller: Caller, services: Services, client: WebClient) -> Scope:
+    """What the command's words ask about; people in groups and channels are read now."""
+    text = text.strip()
+    if (
+        text in ("", "me")
+        or text in (f"<@{caller.user_id}>",)
+        or text.startswith(f"<@{caller.user_id}|")
+    ):
+        return Scope("your training", own=True)
+    if len(text) > MAX_TEXT:
+        raise BotError(USAGE)
+    if user := USER_MENTION.fullmatch(text):
+        return Scope(user.group(1), people=(user.group(1),), person=user.group(1))
+    if group := GROUP_MENTION.fullmatch(text):
+        label = group.group(2) or group.group(1)
+        return Scope(
+            label, people=tuple(services.usergroups.members(client, group_id=group.group(1)))
+        )
+    if channel := CHANNEL_MENTION.fullmatch(text):
+        members = client.conversations_members(channel=channel.group(1), limit=1000)["members"]
+        name = str(client.conversations_info(channel=channel.group(1))["channel"]["name"])
+        return Scope(f"#{name}", people=tuple(str(m) for m in members))
+    if "<" in text:
+        raise BotError(USAGE)
+    resource = services.catalog.find_one(caller=caller, words=text)
+    if resource is None:
+        raise BotError(f"No single training matches “{text}”. {USAGE}")
+    return Scope(resource.title, resource_id=resource.id)
+
+
+def handle_progress_command(
+    body: dict[str, Any], client: WebClient, services: Services, respond: Respond
+) -> None:
+    caller = caller_of(body, services, client)
+    text = str(body.get("text", ""))
+    scope = scope_of(text, caller, services, client)
+    today = local_today(services.clock.now(), caller.tz)
+    report = services.progress.report(caller=caller, scope=scope, today=today)
+    respond(**render("progress_report.json.j2", r=report, asked=text.strip()))
+
+
+def handle_progress_export_action(
+    body: dict[str, Any], client: WebClient, services: Services, respond: Respond
+) -> None:
+    """The report's rows, all of them, as a CSV file in the caller's DM."""
+    caller = caller_of(body, services, client)
+    scope = scope_of(str(body["actions"][0]["value"]), caller, services, client)
+    content = services.progress.export(caller=caller, workspace_id=caller.workspace_id, scope=scope)
+    dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
+    stamp = services.clock.now().strftime("%Y-%m-%d")
+    client.files_upload_v2(
+        channel=dm, content=content, filename=f"progress-{stamp}.csv",
+        title=f"Progress: {scope.title}"[:250], initial_comment="Here is the export you asked for.",
+    )  # fmt: skip
+    respond(text=":page_facing_up: The CSV is in your DM with Trainbot.", replace_original=False)
+
+
+def register(app: App) -> None:
+    app.command(Command.PROGRESS)(after_ack(handle_progress_command))
+    app.action(Action.PROGRESS_EXPORT)(after_ack(handle_progress_export_action))
