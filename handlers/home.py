@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from slack_bolt import App
@@ -14,8 +16,26 @@ from bot.render import render
 from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
+from bot.services.progress import Scope
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
+
+
+@dataclass(frozen=True)
+class HomeState:
+    """Which Home tab a manager looks at, with its filters (kept in the view's metadata)."""
+
+    tab: str = "learning"
+    domain: str | None = None
+    type: str | None = None
+
+
+def home_state(view: dict[str, Any] | None) -> HomeState:
+    try:
+        saved = json.loads((view or {}).get("private_metadata") or "{}")
+        return HomeState(str(saved.get("tab", "learning")), saved.get("domain"), saved.get("type"))
+    except (ValueError, AttributeError):
+        return HomeState()
 
 
 def handle_home_opened_event(
@@ -23,11 +43,17 @@ def handle_home_opened_event(
 ) -> None:
     if event.get("tab") != "home":
         return
-    publish_home(client, services, caller_of(body, services, client))
+    person = caller_of(body, services, client)
+    publish_home(client, services, person, home_state(event.get("view")))
 
 
-def publish_home(client: WebClient, services: Services, person: Caller) -> None:
+def publish_home(
+    client: WebClient, services: Services, person: Caller, state: HomeState | None = None
+) -> None:
     """Draw this person's Home tab as it is now (on opening it, and after changes)."""
+    if state is not None and state.tab == "team" and person.can_manage:
+        client.views_publish(user_id=person.user_id, view=team_view(services, person, state))
+        return
     today = local_today(services.clock.now(), person.tz)
     home = render(
         "home.json.j2",
@@ -40,6 +66,37 @@ def publish_home(client: WebClient, services: Services, person: Caller) -> None:
         due_ts=due_timestamp,
     )
     client.views_publish(user_id=person.user_id, view=home)
+
+
+def team_view(services: Services, person: Caller, state: HomeState) -> dict[str, Any]:
+    """Team progress: the same figures as /progress, for what this manager assigned."""
+    today = local_today(services.clock.now(), person.tz)
+    scope = Scope("your team", domain=state.domain, type=state.type)
+    report = services.progress.report
+    return render(
+        "home_team.json.j2",
+        people=report(caller=person, scope=scope, today=today, by_person=True),
+        trainings=report(caller=person, scope=scope, today=today, by_person=False),
+        domain=state.domain, type=state.type, domains=services.catalog.domains(caller=person),
+        metadata=json.dumps(asdict(state)),
+    )  # fmt: skip
+
+
+def handle_home_tab_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """A tab button: the other tab, its filters as they were."""
+    state = replace(home_state(body.get("view")), tab=str(body["actions"][0]["value"]))
+    publish_home(client, services, caller_of(body, services, client), state)
+
+
+def handle_team_filter_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """A Team progress filter: the tab again, narrowed ("any" clears it)."""
+    action = body["actions"][0]
+    value = str(action["selected_option"]["value"])
+    chosen = None if value == "any" else value
+    state = home_state(body.get("view"))
+    state = (replace(state, domain=chosen) if action["action_id"] == Action.TEAM_FILTER_DOMAIN
+             else replace(state, type=chosen))  # fmt: skip
+    publish_home(client, services, caller_of(body, services, client), state)
 
 
 def handle_user_change_event(
@@ -60,3 +117,9 @@ def register(app: App) -> None:
     app.event("app_home_opened")(after_ack(handle_home_opened_event))
     app.event("user_change")(after_ack(handle_user_change_event))
     app.action(Action.HOME_BROWSE)(after_ack(handle_home_browse_action))
+    tab = after_ack(handle_home_tab_action)
+    app.action(Action.HOME_TAB_LEARNING)(tab)
+    app.action(Action.HOME_TAB_TEAM)(tab)
+    team_filter = after_ack(handle_team_filter_action)
+    app.action(Action.TEAM_FILTER_DOMAIN)(team_filter)
+    app.action(Action.TEAM_FILTER_TYPE)(team_filter)

@@ -14,11 +14,13 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotAllowed, NotFound
 from bot.services.library import (
+    Facet,
     LibraryPage,
     LibraryQuery,
     ResourceCard,
     card,
     count,
+    domain_facets,
     search,
     suggestions,
     visible_to,
@@ -74,6 +76,11 @@ class CatalogService:
             if len(found) != 1:
                 return None
             return card(self._visible(s, caller, found[0][0]), caller.workspace_id)
+
+    def domains(self, *, caller: Caller) -> tuple[Facet, ...]:
+        """The domains of the caller's library, most used first."""
+        with self._sessions.begin() as s:
+            return domain_facets(s, workspace_id=caller.workspace_id)
 
     def count_published(self, *, caller: Caller) -> int:
         with self._sessions.begin() as s:

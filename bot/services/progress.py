@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.services.catalog import require_manager
 from bot.services.managing import managed_by
 from bot.services.members import Caller
-from models import Member, ResourceAssignment, TrainingResource
+from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
 
 Ts = TypeVarTuple("Ts")
 ROWS_SHOWN = 20
@@ -38,10 +38,13 @@ class Scope:
     resource_id: int | None = None
     own: bool = False  # the caller's own report: every assignment of theirs, whoever assigned it
     person: str | None = None  # when about one person: their Slack id (shown as a mention)
+    domain: str | None = None  # only trainings in this domain (slug)
+    type: str | None = None  # only trainings of this type
 
 
 @dataclass(frozen=True)
 class ReportRow:
+    ref: str  # the person's Slack id, or the resource's id
     label: str  # a Slack user id (rows per person) or a resource title (rows per resource)
     total: int
     completed: int
@@ -83,15 +86,19 @@ class ProgressService:
         self._sessions = sessions
         self._clock = clock
 
-    def report(self, *, caller: Caller, scope: Scope, today: date) -> Report:
+    def report(
+        self, *, caller: Caller, scope: Scope, today: date, by_person: bool | None = None
+    ) -> Report:
+        """The report; rows per person or per training (default: per training for one person)."""
         if not scope.own:
             require_manager(caller, "see other people's progress")
         now = self._clock.now()
         a = ResourceAssignment
         where = _where(caller, scope)
         late = (a.completed_at.is_(None)) & (a.due_on < today)
-        # One person's report lists resources; anything wider lists people.
-        by_person = not (scope.own or (scope.people is not None and len(scope.people) == 1))
+        if by_person is None:  # one person's report lists trainings; anything wider, people
+            by_person = not (scope.own or (scope.people is not None and len(scope.people) == 1))
+        ref = Member.slack_user_id if by_person else TrainingResource.id
         label = Member.slack_user_id if by_person else TrainingResource.title
         with self._sessions.begin() as s:
             counts = s.execute(
@@ -100,14 +107,14 @@ class ProgressService:
                     func.count().filter(late), func.count().filter(a.completed_at.is_not(None)),
                     func.count().filter(a.completed_at <= now - timedelta(days=7)),
                     func.count().filter(a.assigned_at <= now - timedelta(days=7)),
-                    func.count(func.distinct(label)),
+                    func.count(func.distinct(ref)),
                 )).where(*where)
             ).one()  # fmt: skip
             overdue = func.count().filter(late)
             done = func.count().filter(a.completed_at.is_not(None))
             rows = s.execute(
-                _joined(select(label, func.count(), done, overdue)).where(*where)
-                .group_by(label)
+                _joined(select(ref, label, func.count(), done, overdue)).where(*where)
+                .group_by(ref, label)
                 .order_by(overdue.desc(), (done * 1.0 / func.count()), label)
                 .limit(ROWS_SHOWN)
             ).all()  # fmt: skip
@@ -118,7 +125,7 @@ class ProgressService:
             ).all()  # fmt: skip
         return Report(
             scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
-            tuple(ReportRow(str(r[0]), r[1], r[2], r[3]) for r in rows), counts[6],
+            tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows), counts[6],
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
         )  # fmt: skip
 
@@ -147,6 +154,14 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
         where.append(Member.slack_user_id.in_(scope.people))
     if scope.resource_id is not None:
         where.append(a.resource_id == scope.resource_id)
+    if scope.type is not None:
+        where.append(TrainingResource.type == scope.type)
+    if scope.domain is not None:
+        where.append(a.resource_id.in_(
+            select(ResourceDomain.resource_id)
+            .join(Domain, Domain.id == ResourceDomain.domain_id)
+            .where(Domain.slug == scope.domain)
+        ))  # fmt: skip
     return where
 
 
