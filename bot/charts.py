@@ -43,3 +43,37 @@ def completion_chart(weeks: Sequence[tuple[datetime, int | None]], *, title: str
         return out.getvalue()
     finally:
         plt.close(figure)
+
+
+def trend_chart(
+    ends: Sequence[datetime], series: dict[str, list[int | None]], *, title: str
+) -> bytes:
+    """Completion rate over the weeks: one line per series ("All" bold), gaps where none."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    labels = [end.strftime("%d %b") for end in ends]
+    figure, axes = plt.subplots(figsize=(7, 3.5), dpi=100)
+    try:
+        figure.patch.set_facecolor("white")
+        for name, rates in series.items():
+            values = [float("nan") if rate is None else rate for rate in rates]
+            axes.plot(labels, values, marker="o", label=name[:30],
+                      linewidth=3 if name == "All" else 1.5,
+                      color=INK if name == "All" else None)  # fmt: skip
+        axes.set_ylim(0, 105)
+        axes.set_ylabel("% completed", color=INK)
+        axes.set_title(title, color=INK, fontsize=11)
+        axes.tick_params(colors=INK, labelsize=8)
+        axes.grid(axis="y", color=GRID)
+        axes.legend(fontsize=8, frameon=False, loc="upper left")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png", facecolor="white")
+        return out.getvalue()
+    finally:
+        plt.close(figure)

@@ -59,6 +59,7 @@ class Action(StrEnum):
     DIGEST_EDIT = "digest.edit"
     DIGEST_UNSUBSCRIBE = "digest.unsubscribe"
     PROGRESS_EXPORT = "progress.export"
+    PROGRESS_CHART = "progress.chart"
     HOME_TAB_LEARNING = "home.tab.learning"
     HOME_TAB_TEAM = "home.tab.team"
     TEAM_FILTER_DOMAIN = "team.filter.domain"

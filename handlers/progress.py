@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
+from bot.charts import trend_chart
 from bot.clock import local_today
 from bot.errors import BotError
 from bot.ids import Action, Command
@@ -75,15 +76,37 @@ def handle_progress_export_action(
     caller = caller_of(body, services, client)
     scope = scope_of(str(body["actions"][0]["value"]), caller, services, client)
     content = services.progress.export(caller=caller, workspace_id=caller.workspace_id, scope=scope)
+    send_file(client, services, caller, content, "csv", f"Progress: {scope.title}")
+    respond(text=":page_facing_up: The CSV is in your DM with Trainbot.", replace_original=False)
+
+
+def handle_progress_chart_action(
+    body: dict[str, Any], client: WebClient, services: Services, respond: Respond
+) -> None:
+    """ "Show chart": completion over the last 8 weeks, overall and by domain, to the DM."""
+    caller = caller_of(body, services, client)
+    scope = scope_of(str(body["actions"][0]["value"]), caller, services, client)
+    ends, series = services.progress.trend(caller=caller, scope=scope)
+    title = f"Completion over 8 weeks: {scope.title}"[:80]
+    send_file(client, services, caller, trend_chart(ends, series, title=title), "png", title)
+    respond(text=":chart_with_upwards_trend: The chart is in your DM with Trainbot.",
+            replace_original=False)  # fmt: skip
+
+
+def send_file(
+    client: WebClient, services: Services, caller: Caller, content: str | bytes, kind: str,
+    title: str,
+) -> None:  # fmt: skip
+    """A file for the caller's eyes only: uploaded into their DM with Trainbot."""
     dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
     stamp = services.clock.now().strftime("%Y-%m-%d")
     client.files_upload_v2(
-        channel=dm, content=content, filename=f"progress-{stamp}.csv",
-        title=f"Progress: {scope.title}"[:250], initial_comment="Here is the export you asked for.",
+        channel=dm, content=content, filename=f"progress-{stamp}.{kind}", title=title[:250],
+        initial_comment="Here is what you asked for.",
     )  # fmt: skip
-    respond(text=":page_facing_up: The CSV is in your DM with Trainbot.", replace_original=False)
 
 
 def register(app: App) -> None:
     app.command(Command.PROGRESS)(after_ack(handle_progress_command))
     app.action(Action.PROGRESS_EXPORT)(after_ack(handle_progress_export_action))
+    app.action(Action.PROGRESS_CHART)(after_ack(handle_progress_chart_action))

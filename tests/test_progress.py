@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.fakeslack import SlackClient, subteam_ref, view_texts
 from bot.ids import Action
 from bot.services.progress import CSV_HEADER
-from models import Member, ResourceAssignment, TrainingResource
+from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
 from tests.conftest import AMY, BOB, RunningApp
 from tests.support.seed import load_starter
 from tests.support.waiting import eventually
@@ -41,10 +41,11 @@ def team(slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedC
     load_starter(app_server)
     assign_git(slack, manager, AMY, BOB, due="2026-11-30")
     app_server.settle()
-    slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)
+    clock.advance(timedelta(days=2))
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)  # two days after assigning
     slack.click(user=BOB, action_id=Action.ASSIGNMENT_START)
     app_server.settle()
-    clock.advance(timedelta(days=5))  # Tuesday 1 December: Bob's is a day late
+    clock.advance(timedelta(days=3))  # Tuesday 1 December: Bob's is a day late
 
 
 def test_a_training_report_lists_people_as_the_database_has_them(
@@ -120,3 +121,27 @@ def test_export_csv_reaches_the_dm_and_matches_the_database_row_by_row(
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     assert list(csv.reader(io.StringIO(cli.stdout))) == rows
+
+
+def test_analytics_and_the_chart(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
+) -> None:
+    team(slack, app_server, manager, clock)
+    text = view_texts(report(slack, manager, "pro git"))
+    assert "Median time to complete: 2.0 days" in text
+    assert "Overdue: 100% of open" in text
+    with engine.connect() as conn:
+        domains = conn.scalars(
+            select(Domain.name)
+            .join(ResourceDomain, ResourceDomain.domain_id == Domain.id)
+            .join(TrainingResource, TrainingResource.id == ResourceDomain.resource_id)
+            .where(TrainingResource.title.startswith(GIT))
+        ).all()
+    for name in domains:
+        assert f"{name} 50% (1/2)" in text
+    slack.click(user=manager, action_id=Action.PROGRESS_CHART)
+    slack.fake.wait_for_response_text("The chart is in your DM")
+    (chart,) = [f for f in slack.fake.files.values() if f["name"].endswith(".png")]
+    assert chart["content"].startswith(b"\x89PNG\r\n\x1a\n") and len(chart["content"]) > 5_000
+    upload = slack.fake.calls_to("files.completeUploadExternal")[-1]
+    assert upload.args["channel_id"] == slack.fake.dm_channel(manager)

@@ -11,18 +11,17 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.services.analytics import by_domain, joined, median_days, weekly_rates
 from bot.services.catalog import require_manager
 from bot.services.managing import managed_by
 from bot.services.members import Caller
 from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
 
-Ts = TypeVarTuple("Ts")
 ROWS_SHOWN = 20
 OVERDUE_SHOWN = 10
 CSV_HEADER = ("person", "resource", "status", "progress", "priority", "assigned_on", "due_on",
@@ -68,6 +67,8 @@ class Report:
     rows: tuple[ReportRow, ...]  # most overdue first, then least complete
     rows_total: int
     late: tuple[tuple[str, str, int], ...]  # (user id, title, days late), most late first
+    median_days: float | None  # from assigned to completed
+    domains: tuple[tuple[str, int, int], ...]  # (domain, completed, total), biggest first
 
     @property
     def rate(self) -> int:
@@ -102,7 +103,7 @@ class ProgressService:
         label = Member.slack_user_id if by_person else TrainingResource.title
         with self._sessions.begin() as s:
             counts = s.execute(
-                _joined(select(
+                joined(select(
                     func.count(), func.count().filter(a.status == "in_progress"),
                     func.count().filter(late), func.count().filter(a.completed_at.is_not(None)),
                     func.count().filter(a.completed_at <= now - timedelta(days=7)),
@@ -113,21 +114,35 @@ class ProgressService:
             overdue = func.count().filter(late)
             done = func.count().filter(a.completed_at.is_not(None))
             rows = s.execute(
-                _joined(select(ref, label, func.count(), done, overdue)).where(*where)
+                joined(select(ref, label, func.count(), done, overdue)).where(*where)
                 .group_by(ref, label)
                 .order_by(overdue.desc(), (done * 1.0 / func.count()), label)
                 .limit(ROWS_SHOWN)
             ).all()  # fmt: skip
             overdue_items = s.execute(
-                _joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
+                joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
                 .where(*where, late).order_by(a.due_on, Member.slack_user_id)
                 .limit(OVERDUE_SHOWN)
             ).all()  # fmt: skip
+            median = median_days(s, where)
+            domains = by_domain(s, where)
         return Report(
             scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
             tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows), counts[6],
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
+            median, domains,
         )  # fmt: skip
+
+    def trend(
+        self, *, caller: Caller, scope: Scope
+    ) -> tuple[list[datetime], dict[str, list[int | None]]]:
+        """Weekly completion rates, overall and for the scope's biggest domains (a chart)."""
+        if not scope.own:
+            require_manager(caller, "see other people's progress")
+        where = _where(caller, scope)
+        with self._sessions.begin() as s:
+            names = [name for name, _, _ in by_domain(s, where, limit=4)]
+            return weekly_rates(s, where, now=self._clock.now(), domains=names)
 
     def export(self, *, caller: Caller | None, workspace_id: int, scope: Scope) -> str:
         """Every assignment in scope as CSV (`caller` None: an operator, who sees all)."""
@@ -165,16 +180,6 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
     return where
 
 
-def _joined(query: Select[*Ts]) -> Select[*Ts]:
-    """Assignments with their person and resource, whatever the columns asked for."""
-    a = ResourceAssignment
-    return (
-        query.select_from(a)
-        .join(Member, Member.id == a.member_id)
-        .join(TrainingResource, TrainingResource.id == a.resource_id)
-    )
-
-
 def _csv_lines(s: Session, caller: Caller | None, workspace_id: int, scope: Scope) -> Iterator[str]:
     a = ResourceAssignment
     where = (
@@ -184,7 +189,7 @@ def _csv_lines(s: Session, caller: Caller | None, workspace_id: int, scope: Scop
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    query = _joined(
+    query = joined(
         select(Member.slack_user_id, TrainingResource.title, a.status, a.progress, a.priority,
                a.assigned_at, a.due_on, a.completed_at)
     ).where(*where).order_by(Member.slack_user_id, TrainingResource.title, a.id)  # fmt: skip
