@@ -64,6 +64,7 @@ class Action(StrEnum):
     HOME_TAB_TEAM = "home.tab.team"
     TEAM_FILTER_DOMAIN = "team.filter.domain"
     TEAM_FILTER_TYPE = "team.filter.type"
+    TEAM_FILTER_CLEAR = "team.filter.clear"
     HOME_BROWSE = "home.browse"
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"

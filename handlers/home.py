@@ -28,12 +28,15 @@ class HomeState:
     tab: str = "learning"
     domain: str | None = None
     type: str | None = None
+    group: str | None = None  # a user group's id
+    group_label: str | None = None
 
 
 def home_state(view: dict[str, Any] | None) -> HomeState:
     try:
         saved = json.loads((view or {}).get("private_metadata") or "{}")
-        return HomeState(str(saved.get("tab", "learning")), saved.get("domain"), saved.get("type"))
+        fields = {k: saved[k] for k in ("domain", "type", "group", "group_label") if k in saved}
+        return HomeState(str(saved.get("tab", "learning")), **fields)
     except (ValueError, AttributeError):
         return HomeState()
 
@@ -52,7 +55,9 @@ def publish_home(
 ) -> None:
     """Draw this person's Home tab as it is now (on opening it, and after changes)."""
     if state is not None and state.tab == "team" and person.can_manage:
-        client.views_publish(user_id=person.user_id, view=team_view(services, person, state))
+        client.views_publish(
+            user_id=person.user_id, view=team_view(client, services, person, state)
+        )
         return
     today = local_today(services.clock.now(), person.tz)
     home = render(
@@ -68,16 +73,21 @@ def publish_home(
     client.views_publish(user_id=person.user_id, view=home)
 
 
-def team_view(services: Services, person: Caller, state: HomeState) -> dict[str, Any]:
+def team_view(
+    client: WebClient, services: Services, person: Caller, state: HomeState
+) -> dict[str, Any]:
     """Team progress: the same figures as /progress, for what this manager assigned."""
     today = local_today(services.clock.now(), person.tz)
-    scope = Scope("your team", domain=state.domain, type=state.type)
+    people = (
+        tuple(services.usergroups.members(client, group_id=state.group)) if state.group else None
+    )
+    scope = Scope("your team", people=people, domain=state.domain, type=state.type)
     report = services.progress.report
     return render(
         "home_team.json.j2",
         people=report(caller=person, scope=scope, today=today, by_person=True),
         trainings=report(caller=person, scope=scope, today=today, by_person=False),
-        domain=state.domain, type=state.type, domains=services.catalog.domains(caller=person),
+        state=state, domains=services.catalog.domains(caller=person),
         metadata=json.dumps(asdict(state)),
     )  # fmt: skip
 
@@ -91,11 +101,18 @@ def handle_home_tab_action(body: dict[str, Any], client: WebClient, services: Se
 def handle_team_filter_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
     """A Team progress filter: the tab again, narrowed ("any" clears it)."""
     action = body["actions"][0]
-    value = str(action["selected_option"]["value"])
-    chosen = None if value == "any" else value
+    option = action.get("selected_option") or {"value": "any"}
+    chosen = None if option["value"] == "any" else str(option["value"])
     state = home_state(body.get("view"))
-    state = (replace(state, domain=chosen) if action["action_id"] == Action.TEAM_FILTER_DOMAIN
-             else replace(state, type=chosen))  # fmt: skip
+    if action["action_id"] == Action.TEAM_FILTER_CLEAR:
+        state = HomeState(tab="team")
+    elif action["action_id"] == Action.TEAM_FILTER_DOMAIN:
+        state = replace(state, domain=chosen)
+    elif action["action_id"] == Action.TEAM_FILTER_TYPE:
+        state = replace(state, type=chosen)
+    else:  # the user group typeahead
+        label = str((option.get("text") or {}).get("text") or "").split(" (")[0] or None
+        state = replace(state, group=chosen, group_label=label if chosen else None)
     publish_home(client, services, caller_of(body, services, client), state)
 
 
@@ -123,3 +140,5 @@ def register(app: App) -> None:
     team_filter = after_ack(handle_team_filter_action)
     app.action(Action.TEAM_FILTER_DOMAIN)(team_filter)
     app.action(Action.TEAM_FILTER_TYPE)(team_filter)
+    app.action(Action.TEAM_FILTER_CLEAR)(team_filter)
+    app.action(Action.ASSIGN_GROUPS)(team_filter)  # in modals it is an input: never dispatched

@@ -65,6 +65,17 @@ def test_team_progress_agrees_with_progress_and_the_database(
     slack.select(user=manager, view_id=view_id, action_id=Action.TEAM_FILTER_TYPE, value="any")
     assert "*50%* of 2 assignments completed." in view_texts(home(slack, app_server, manager))
 
+    # A user group narrows it to its members; "Clear filters" shows everyone again.
+    slack.fake.add_usergroup("S0DEVS0001", "devs", members=[BOB])
+    view_id = home(slack, app_server, manager)["id"]
+    slack.select(user=manager, view_id=view_id, action_id=Action.ASSIGN_GROUPS,
+                 value=("S0DEVS0001", "@devs"))  # fmt: skip
+    narrowed = view_texts(home(slack, app_server, manager))
+    assert "*0%* of 1 assignment completed." in narrowed and f"<@{AMY}>" not in narrowed
+    slack.click(user=manager, action_id=Action.TEAM_FILTER_CLEAR,
+                view_id=home(slack, app_server, manager)["id"])  # fmt: skip
+    assert "*50%* of 2 assignments completed." in view_texts(home(slack, app_server, manager))
+
 
 def test_members_have_no_team_tab(slack: SlackClient, app_server: RunningApp) -> None:
     slack.app_home_opened(AMY)
