@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.charts import trend_chart
 from bot.clock import local_today
@@ -15,9 +16,11 @@ from bot.errors import BotError
 from bot.ids import Action, Command
 from bot.render import render
 from bot.services import Services
+from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.progress import Scope
-from handlers.assign_forms import GROUP_MENTION, USER_MENTION
+from bot.usergroups import group_problem
+from handlers.assign_forms import GROUP_MENTION, USER_MENTION, channel_members
 from handlers.digests import CHANNEL_MENTION
 from handlers.support import after_ack, caller_of
 
@@ -37,19 +40,24 @@ def scope_of(text: str, caller: Caller, services: Services, client: WebClient) -
         or text.startswith(f"<@{caller.user_id}|")
     ):
         return Scope("your training", own=True)
+    require_manager(caller, "see other people's progress")  # before asking Slack anything
     if len(text) > MAX_TEXT:
         raise BotError(USAGE)
     if user := USER_MENTION.fullmatch(text):
         return Scope(user.group(1), people=(user.group(1),), person=user.group(1))
     if group := GROUP_MENTION.fullmatch(text):
         label = group.group(2) or group.group(1)
-        return Scope(
-            label, people=tuple(services.usergroups.members(client, group_id=group.group(1)))
-        )
+        try:
+            people = services.usergroups.members(client, group_id=group.group(1))
+        except SlackApiError as error:
+            raise BotError(group_problem(label, str(error.response.get("error")))) from None
+        return Scope(label, people=tuple(people))
     if channel := CHANNEL_MENTION.fullmatch(text):
-        members = client.conversations_members(channel=channel.group(1), limit=1000)["members"]
-        name = str(client.conversations_info(channel=channel.group(1))["channel"]["name"])
-        return Scope(f"#{name}", people=tuple(str(m) for m in members))
+        members, problems = channel_members(client, [channel.group(1)])
+        if problems:
+            raise BotError(problems[0])
+        name = channel.group(2) or channel.group(1)
+        return Scope(f"#{name}", people=tuple(members))
     if "<" in text:
         raise BotError(USAGE)
     resource = services.catalog.find_one(caller=caller, words=text)
