@@ -166,6 +166,16 @@ def test_subscribing_listing_and_unsubscribing_from_slack(
     slack.command("/training", "digest", user=manager)
     listing = slack.fake.wait_for_response_text("Fridays at 16:00")
     assert f"<#{GENERAL}>" in listing
+    before = len(slack.fake.calls_to("views.open"))
+    slack.click(user=manager, action_id=Action.DIGEST_EDIT)
+    next_call(slack, "views.open", before)
+    edit = top_view(slack, manager)
+    timing = [b for b in edit["blocks"] if b.get("block_id") in (Block.WEEKDAY, Block.HOUR)]
+    chosen = {b["block_id"]: b["element"]["initial_option"]["value"] for b in timing}
+    assert chosen == {Block.WEEKDAY: "4", Block.HOUR: "16"}
+    slack.submit_view(user=manager, view_id=edit["id"], values={Block.HOUR: "8"})
+    slack.command("/training", "digest", user=manager)
+    slack.fake.wait_for_response_text("Fridays at 08:00")  # changed, not doubled
     slack.click(user=manager, action_id=Action.DIGEST_UNSUBSCRIBE)
     slack.fake.wait_for_response_text("Weekly digests: none yet")
     assert app_server.services.digests.subscriptions(caller=_caller(app_server, manager)) == []
