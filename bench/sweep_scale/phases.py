@@ -1,0 +1,151 @@
+"""The steps of a run on the seeded database: plan, plan again, replay, deliver, the floor.
+
+The planner changes what it plans from (it owes reminders and moves each row's next
+reminder on), so the due rows are copied aside first (BACKUP) and put back to replay the
+very same sweep: once more under tracemalloc, and for EXPLAIN ANALYZE of the page query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import psycopg
+from slack_sdk import WebClient
+
+from bench.assign_scale.database import conninfo_of
+from bench.servers import BOT_TOKEN
+from bench.sweep_scale.measure import Measured, Shape, measure
+from bench.sweep_scale.seed import MOMENT, TODAY
+from bench.timing import StampedFakeSlack
+from bot.app import make_client
+from bot.clock import FixedClock
+from bot.delivery import deliver_pending
+from bot.posting import TAG
+from bot.services import Services
+
+BACKUP = "bench_sweep_backup"
+HORIZON = TODAY + timedelta(days=1)  # what the planner reads: due somewhere on Earth
+PAGE_QUERY = "FROM resource_assignments JOIN members"  # the planner's page of due rows
+OPEN_IN_HORIZON = """
+FROM resource_assignments a JOIN members m ON m.id = a.member_id
+WHERE a.next_remind_on <= %(horizon)s AND a.completed_at IS NULL AND a.cancelled_at IS NULL
+  AND NOT m.is_bot AND NOT m.is_deactivated
+"""
+
+
+def _sql(url: str, *statements: str, **params: Any) -> list[Any]:
+    """Run statements in autocommit (VACUUM needs it); the first row of each (or None)."""
+    rows = []
+    with psycopg.connect(conninfo_of(url), autocommit=True) as conn:
+        for sql in statements:
+            cursor = conn.execute(sql, params)
+            rows.append(cursor.fetchone() if cursor.description else None)
+    return rows
+
+
+def rows_in_horizon(url: str) -> int:
+    """Open assignments whose next reminder day has come somewhere: what a sweep reads."""
+    (found,) = _sql(url, "SELECT count(*) " + OPEN_IN_HORIZON, horizon=HORIZON)
+    return int(found[0])
+
+
+def keep_due_state(url: str) -> None:
+    _sql(
+        url,
+        f"DROP TABLE IF EXISTS {BACKUP}",
+        f"CREATE TABLE {BACKUP} AS SELECT a.id, a.next_remind_on, a.last_reminded_on "
+        + OPEN_IN_HORIZON,
+        horizon=HORIZON,
+    )
+
+
+def restore_due_state(url: str) -> None:
+    """The due rows as they were, no reminder owed, the tables vacuumed: as before the sweep."""
+    _sql(
+        url,
+        f"UPDATE resource_assignments a SET next_remind_on = b.next_remind_on,"
+        f" last_reminded_on = b.last_reminded_on FROM {BACKUP} b WHERE a.id = b.id",
+        "DELETE FROM outbox WHERE kind = 'reminder'",
+        "VACUUM ANALYZE resource_assignments",
+        "VACUUM ANALYZE outbox",
+    )
+
+
+def explain(url: str, shape: Shape | None) -> dict[str, list[str]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the first and the last time a statement ran."""
+    if shape is None:
+        return {}
+    plans = {}
+    with psycopg.connect(conninfo_of(url)) as conn:
+        for which, (statement, parameters) in (("first", shape.first), ("last", shape.last)):
+            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            plans[which] = [str(row[0]) for row in rows]
+        conn.rollback()
+    return plans
+
+
+def sweeps(services: Services, clock: FixedClock, url: str) -> dict[str, Any]:
+    """The sweep, the one a minute later, then the same sweep again under tracemalloc."""
+    engine = services.engine
+    plan = services.reminders.plan
+    found: dict[str, Any] = {"rows_read_by_the_sweep": rows_in_horizon(url)}
+    keep_due_state(url)
+    sweep = measure("plan", engine, lambda: len(plan()))
+    found["rows_read_a_minute_later"] = rows_in_horizon(url)
+    clock.advance(timedelta(minutes=1))
+    later = measure("plan, a minute later", engine, lambda: len(plan()))
+    restore_due_state(url)
+    clock.set(MOMENT)
+    found["explain_page_query"] = explain(url, sweep.tally.find(PAGE_QUERY))
+    traced = measure("plan again, under tracemalloc", engine, lambda: len(plan()), trace=True)
+    found["steps"] = [sweep, later, traced]
+    return found
+
+
+def deliver(services: Services, fake: StampedFakeSlack) -> tuple[Measured, dict[str, Any]]:
+    """deliver_pending for everything owed, with what the stand-in spent answering."""
+    fake.reset_calls()
+    client = make_client(services.settings)
+    sent = measure("deliver_pending", services.engine, lambda: deliver_pending(services, client))
+    return sent, stand_in(fake, sent.result)
+
+
+def stand_in(fake: StampedFakeSlack, messages: int) -> dict[str, Any]:
+    """The stand-in's own time for the chat.postMessage calls it answered since reset_calls."""
+    posts = [s for s in fake.stamps if s.path == "/api/chat.postMessage"]
+    busy = sum(s.answered - s.started for s in posts) * 1000
+    return {
+        "posts": len(posts),
+        "other_calls": len(fake.stamps) - len(posts),
+        "stand_in_ms_per_post": round(busy / max(1, len(posts)), 3),
+        "messages": messages,
+    }
+
+
+def floor(fake: StampedFakeSlack, people: Sequence[str], rounds: int) -> dict[str, Any]:
+    """The same posts (each person's reminder, as the stand-in recorded it) from a plain
+    WebClient, one after another, `rounds` times: what the stand-in and the HTTP client
+    cost alone. The median round is the floor."""
+    posts = [(user, fake.messages(fake.dm_channel(user))[-1]) for user in people]
+    client = WebClient(token=BOT_TOKEN, base_url=fake.base_url)
+    found = []
+    for _ in range(rounds):
+        fake.reset_calls()
+        started = time.perf_counter()
+        for n, (user, message) in enumerate(posts):
+            client.chat_postMessage(
+                channel=user, text=message["text"], blocks=message.get("blocks"),
+                metadata={"event_type": TAG, "event_payload": {"outbox_id": n}},
+            )  # fmt: skip
+        seconds = time.perf_counter() - started
+        found.append({
+            **stand_in(fake, len(posts)),
+            "seconds": round(seconds, 3),
+            "ms_per_post": round(seconds * 1000 / max(1, len(posts)), 3),
+            "posts_per_second": round(len(posts) / seconds, 1) if seconds else None,
+        })  # fmt: skip
+    median = sorted(found, key=lambda r: float(r["ms_per_post"]))[len(found) // 2]
+    return {**median, "rounds": found}
