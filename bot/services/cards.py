@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from models import Member, ResourceAssignment, TrainingResource
 
@@ -82,6 +82,8 @@ def card_rows() -> Select[ResourceAssignment, TrainingResource, str, str]:
         .join(TrainingResource, TrainingResource.id == a.resource_id)
         .join(_assignee, _assignee.id == a.member_id)
         .outerjoin(_assigner, _assigner.id == a.assigned_by_id)
+        # A card shows no domains: skip the query that would load them for every resource.
+        .options(lazyload(TrainingResource.domains))
     )
 
 

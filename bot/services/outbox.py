@@ -59,14 +59,17 @@ class OutboxService:
                     or_(o.lease_until.is_(None), o.lease_until < now),
                     or_(w.send_paused_until.is_(None), w.send_paused_until <= now),
                 )
-                # A manager waiting for their confirmation should not wait behind the
-                # thousand DMs it confirms: notes to one person go first.
-                .order_by(case((o.kind == "message", 0), else_=1), o.id)
+                .order_by(o.id)
                 .limit(limit)
             )
             if s.get_bind().dialect.name == "postgresql":
                 due = due.with_for_update(of=o, skip_locked=True)
-            ids = list(s.scalars(due))
+            # A manager waiting for their confirmation should not wait behind the thousand
+            # DMs it confirms: notes to one person are taken first. Two reads in id order
+            # (which the primary key serves) rather than one sorted on kind.
+            ids = list(s.scalars(due.where(o.kind == "message")))
+            if len(ids) < limit:
+                ids += s.scalars(due.where(o.kind != "message").limit(limit - len(ids))).all()
             if not ids:
                 return []
             s.execute(
