@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.clock import local_today
 from bot.delivery import due_timestamp
@@ -78,9 +79,12 @@ def team_view(
 ) -> dict[str, Any]:
     """Team progress: the same figures as /progress, for what this manager assigned."""
     today = local_today(services.clock.now(), person.tz)
-    people = (
-        tuple(services.usergroups.members(client, group_id=state.group)) if state.group else None
-    )
+    people = None
+    if state.group:
+        try:
+            people = tuple(services.usergroups.members(client, group_id=state.group))
+        except SlackApiError:  # the group is gone (or the plan changed): show everyone
+            state = replace(state, group=None, group_label=None)
     scope = Scope("your team", people=people, domain=state.domain, type=state.type)
     report = services.progress.report
     return render(
