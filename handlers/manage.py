@@ -24,14 +24,16 @@ CHANGES = ("due", "reassign", "cancel")
 
 
 def manage_view(
-    services: Services, caller: Caller, resource_id: int, only: str | None = None
-) -> dict[str, Any]:
+    services: Services, caller: Caller, resource_id: int, only: str | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
     today = local_today(services.clock.now(), caller.tz)
     roster = services.manage.roster(caller=caller, resource_id=resource_id, today=today, only=only)
     metadata = {"resource": resource_id, "title": roster.title[:150], "open": roster.open_total}
     return render(
-        "manage_modal.json.j2", r=roster, due_ts=due_timestamp, metadata=json.dumps(metadata)
-    )
+        "manage_modal.json.j2", r=roster, due_ts=due_timestamp, notice=notice,
+        metadata=json.dumps(metadata),
+    )  # fmt: skip
 
 
 def handle_manage_open_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
@@ -61,6 +63,9 @@ def handle_manage_change_action(
     about = json.loads(parent["private_metadata"])
     if action["action_id"] == Action.MANAGE_ROW:
         op, assignment, who = str(action["selected_option"]["value"]).split(":")
+        if op == "nudge":
+            _nudge(client, services, body, about, int(assignment))
+            return
     else:
         op = "due" if action["action_id"] == Action.MANAGE_DUE_ALL else "cancel"
         assignment, who = "", ""
@@ -72,6 +77,23 @@ def handle_manage_change_action(
         count=about["open"], due=None, metadata=json.dumps(metadata),
     )  # fmt: skip
     client.views_push(trigger_id=body["trigger_id"], view=view)
+
+
+def _nudge(
+    client: WebClient, services: Services, body: dict[str, Any], about: dict[str, Any],
+    assignment_id: int,
+) -> None:  # fmt: skip
+    """ "Nudge now": a reminder to that person at once; Manage says so (once a day each)."""
+    caller = caller_of(body, services, client)
+    resource_id = int(about["resource"])
+    who, sent = services.manage.nudge(
+        caller=caller, resource_id=resource_id, assignment_id=assignment_id
+    )
+    notice = f":bell: <@{who}> " + ("gets a reminder now." if sent else "was nudged today already.")
+    view = body["view"]
+    client.views_update(view_id=view["id"], hash=view["hash"],
+                        view=manage_view(services, caller, resource_id, notice=notice))  # fmt: skip
+    deliver_pending(services, client)
 
 
 def handle_manage_change_submission(

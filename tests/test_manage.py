@@ -236,3 +236,25 @@ def test_clicks_by_a_stranger_or_on_a_cancelled_assignment_are_explained(
     with engine.connect() as conn:
         kinds = conn.execute(select(AssignmentEvent.kind)).scalars().all()
     assert sorted(kinds) == ["assigned", "cancelled"]  # neither click changed anything
+
+
+def test_nudge_now_sends_one_reminder_a_day(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    load_starter(app_server)
+    assign_git(slack, manager, AMY, due="2026-12-10")
+    app_server.settle()
+    open_manage(slack, app_server, manager)
+    for expected in ("gets a reminder now.", "was nudged today already."):
+        manage = top_view(slack, manager)
+        block = row_block(manage, AMY)
+        assignment = block["block_id"].split(":")[1]
+        slack.block_action(
+            user=manager, action_id=Action.MANAGE_ROW, view_id=manage["id"],
+            block_id=block["block_id"], selected_option={"value": f"nudge:{assignment}:{AMY}"},
+        )  # fmt: skip
+        app_server.settle()
+        assert f":bell: <@{AMY}> {expected}" in view_texts(top_view(slack, manager))
+    reminders = [m for m in dms(slack, AMY) if m["text"].startswith("Reminder:")]
+    assert len(reminders) == 1
+    assert "due in 14 days" in view_texts(reminders[0])

@@ -141,6 +141,23 @@ class ManageService:
             enqueue_many(s, [n for n in notices if n], now=now)
             return Managed(title, tuple(changed))
 
+    def nudge(self, *, caller: Caller, resource_id: int, assignment_id: int) -> tuple[str, bool]:
+        """A reminder now, for one person (at most one nudge a day): (who, sent now?)."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            _title(s, caller, resource_id)
+            found = _targets(s, caller, resource_id, assignment_id)
+            if not found:
+                raise NotFound("That assignment is no longer open.")
+            row, assignee = found[0]
+            if row.due_on is None:
+                raise BotError(f"<@{assignee}>'s assignment has no due date to remind of.")
+            created = enqueue_many(s, [owed(
+                workspace_id=row.workspace_id, key=_nudge_key(row.id, now), recipient=assignee,
+                payload={"assignments": [row.id], "day": now.date().isoformat()}, kind="reminder",
+            )], now=now)  # fmt: skip
+            return assignee, bool(created)
+
     def reassign(
         self, *, caller: Caller, resource_id: int, assignment_id: int, to_user_id: str
     ) -> Managed:
@@ -177,6 +194,10 @@ class ManageService:
             told = notice(row, assignee, now, change="reassigned", by=caller.user_id, to=to_user_id)
             enqueue_many(s, [told] if told else [], now=now)
             return Managed(title, (assignee,))
+
+
+def _nudge_key(assignment_id: int, now: datetime) -> str:
+    return f"nudge:{assignment_id}:{now.date().isoformat()}"
 
 
 def open_only() -> tuple[ColumnElement[bool], ...]:
