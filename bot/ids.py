@@ -62,6 +62,7 @@ class Action(StrEnum):
     PROGRESS_CHART = "progress.chart"
     HOME_TAB_LEARNING = "home.tab.learning"
     HOME_TAB_TEAM = "home.tab.team"
+    HOME_TAB_BROWSE = "home.tab.browse"
     TEAM_FILTER_DOMAIN = "team.filter.domain"
     TEAM_FILTER_TYPE = "team.filter.type"
     TEAM_FILTER_CLEAR = "team.filter.clear"

@@ -108,7 +108,8 @@ def handle_library_assign_action(
     caller = caller_of(body, services, client)
     open_assign_modal(
         client, services, caller, trigger_id=body["trigger_id"],
-        resource_id=int(body["actions"][0]["value"]), push=True,
+        resource_id=int(body["actions"][0]["value"]),
+        push=(body.get("view") or {}).get("type") == "modal",  # from Home's Browse: a new one
     )  # fmt: skip
 
 

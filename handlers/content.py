@@ -51,6 +51,7 @@ def handle_content_add_action(body: dict[str, Any], client: WebClient, services:
 
 
 def handle_content_edit_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    container = body.get("view") or {}
     caller = caller_of(body, services, client)
     open_content_modal(
         client,
@@ -58,7 +59,8 @@ def handle_content_edit_action(body: dict[str, Any], client: WebClient, services
         caller,
         trigger_id=body["trigger_id"],
         resource_id=int(body["actions"][0]["value"]),
-        parent=body["view"],
+        # Over the library modal; from Home's Browse tab a modal of its own.
+        parent=container if container.get("callback_id") == Callback.LIBRARY else None,
     )
 
 

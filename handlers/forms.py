@@ -90,7 +90,7 @@ def query_to_metadata(query: LibraryQuery) -> str:
 
 def query_from_dict(data: Any) -> LibraryQuery:
     try:
-        data = dict(data)
+        data = {k: v for k, v in dict(data).items() if k in LibraryQuery.__dataclass_fields__}
         data["status"] = ResourceStatus(data.get("status", "published"))
         data["words"] = str(data.get("words", ""))[:SEARCH_MAX]
         return LibraryQuery(**data)

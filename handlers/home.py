@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from slack_bolt import App
@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from bot.services.progress import Scope
+from handlers.forms import query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
 
@@ -31,13 +32,16 @@ class HomeState:
     type: str | None = None
     group: str | None = None  # a user group's id
     group_label: str | None = None
+    library: dict[str, Any] = field(default_factory=dict)  # the Browse tab's query
 
 
 def home_state(view: dict[str, Any] | None) -> HomeState:
     try:
         saved = json.loads((view or {}).get("private_metadata") or "{}")
         fields = {k: saved[k] for k in ("domain", "type", "group", "group_label") if k in saved}
-        return HomeState(str(saved.get("tab", "learning")), **fields)
+        tab = str(saved.get("tab", "learning"))
+        library = saved if tab == "browse" else {}  # Browse's query is its metadata itself
+        return HomeState(tab, **({} if tab == "browse" else fields), library=library)
     except (ValueError, AttributeError):
         return HomeState()
 
@@ -55,6 +59,12 @@ def publish_home(
     client: WebClient, services: Services, person: Caller, state: HomeState | None = None
 ) -> None:
     """Draw this person's Home tab as it is now (on opening it, and after changes)."""
+    if state is not None and state.tab == "browse":
+        query = query_from_dict(state.library)
+        client.views_publish(
+            user_id=person.user_id, view=library_view(services, person, query, home=True)
+        )
+        return
     if state is not None and state.tab == "team" and person.can_manage:
         client.views_publish(
             user_id=person.user_id, view=team_view(client, services, person, state)
@@ -92,12 +102,12 @@ def team_view(
         people=report(caller=person, scope=scope, today=today, by_person=True),
         trainings=report(caller=person, scope=scope, today=today, by_person=False),
         state=state, domains=services.catalog.domains(caller=person),
-        metadata=json.dumps(asdict(state)),
+        metadata=json.dumps({k: v for k, v in asdict(state).items() if k != "library"}),
     )  # fmt: skip
 
 
 def handle_home_tab_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
-    """A tab button: the other tab, its filters as they were."""
+    """A tab button: the other tab (a team filter set on this visit stays)."""
     state = replace(home_state(body.get("view")), tab=str(body["actions"][0]["value"]))
     publish_home(client, services, caller_of(body, services, client), state)
 
@@ -141,6 +151,7 @@ def register(app: App) -> None:
     tab = after_ack(handle_home_tab_action)
     app.action(Action.HOME_TAB_LEARNING)(tab)
     app.action(Action.HOME_TAB_TEAM)(tab)
+    app.action(Action.HOME_TAB_BROWSE)(tab)
     team_filter = after_ack(handle_team_filter_action)
     app.action(Action.TEAM_FILTER_DOMAIN)(team_filter)
     app.action(Action.TEAM_FILTER_TYPE)(team_filter)

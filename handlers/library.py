@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -36,19 +37,37 @@ REFRESHING_ACTIONS = (
 
 
 def library_view(
-    services: Services, caller: Caller, query: LibraryQuery, notice: str = ""
-) -> dict[str, Any]:
-    """The library modal for this caller; `notice` (mrkdwn) tells what just happened."""
+    services: Services, caller: Caller, query: LibraryQuery, notice: str = "", *,
+    home: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """The library modal (or App Home's Browse tab); `notice` (mrkdwn) tells what happened."""
     if not caller.can_manage:  # e.g. demoted while looking at drafts
         query = replace(query, status=ResourceStatus.PUBLISHED)
     page = services.catalog.search(caller=caller, query=query)
+    metadata = query_to_metadata(page.query)
+    if home:  # the same query, and which Home tab this is
+        metadata = json.dumps({"tab": "browse", **json.loads(metadata)}, separators=(",", ":"))
     return render(
-        "library_modal.json.j2",
-        page=page,
-        can_manage=caller.can_manage,
-        metadata=query_to_metadata(page.query),
-        notice=notice,
-    )
+        "home_browse.json.j2" if home else "library_modal.json.j2",
+        page=page, can_manage=caller.can_manage, metadata=metadata, notice=notice,
+    )  # fmt: skip
+
+
+def show_library(
+    client: WebClient, services: Services, caller: Caller, view: dict[str, Any],
+    query: LibraryQuery, notice: str = "",
+) -> None:  # fmt: skip
+    """Draw the library again where it is: a modal in place, or the Home tab."""
+    if view.get("type") == "home":
+        client.views_publish(
+            user_id=caller.user_id, hash=view.get("hash"),
+            view=library_view(services, caller, query, notice, home=True),
+        )  # fmt: skip
+    else:
+        client.views_update(
+            view_id=view["id"], hash=view.get("hash"),
+            view=library_view(services, caller, query, notice),
+        )  # fmt: skip
 
 
 def ack_library_command(ack: Ack, body: dict[str, Any]) -> bool:
@@ -76,9 +95,7 @@ def handle_library_refresh_action(
     query = query_after_action(view, body["actions"][0])
     caller = caller_of(body, services, client)
     try:
-        client.views_update(
-            view_id=view["id"], hash=view.get("hash"), view=library_view(services, caller, query)
-        )
+        show_library(client, services, caller, view, query)
     except SlackApiError as error:
         if error.response.get("error") != "hash_conflict":
             raise
@@ -110,8 +127,8 @@ def handle_library_remove_action(
         if removed.archived
         else f":wastebasket: {title} is removed from the library."
     )
-    view = body["view"]
-    refresh_library(client, services, caller, view["id"], query_after_action(view, {}), notice)
+    view = {**body["view"], "hash": None}  # our own change: draw it whatever happened since
+    show_library(client, services, caller, view, query_after_action(view, {}), notice)
 
 
 def handle_library_restore_action(
@@ -124,8 +141,8 @@ def handle_library_restore_action(
         status=ResourceStatus.PUBLISHED,
     )
     notice = f":white_check_mark: *{mrkdwn(restored.title)}* is published again."
-    view = body["view"]
-    refresh_library(client, services, caller, view["id"], query_after_action(view, {}), notice)
+    view = {**body["view"], "hash": None}
+    show_library(client, services, caller, view, query_after_action(view, {}), notice)
 
 
 def refresh_library(
