@@ -1,0 +1,103 @@
+"""Statements per interaction, on an in-process app, at each data size; EXPLAIN of the slowest.
+
+The servers run in gunicorn subprocesses; as in bench/assign_scale/statements.py the same
+requests (ProgressBench's) go to bot.app.build_app + bot.web.make_wsgi_app served on
+loopback in this process, on the same database. assign_scale's StatementLog splits the
+statements by thread (request thread: in the ack; the after-ack executor's: after it), and
+sweep_scale's Tally times each kind of statement at the driver, so the slowest can be
+EXPLAINed with the parameters it ran with (sweep_scale's `explain`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.assign_scale.statements import StatementLog
+from bench.progress_scale.interactions import ProgressBench, ProgressFakeSlack
+from bench.progress_scale.seed import ProgressData
+from bench.servers import SIGNING_SECRET, Target, server_env
+from bench.sweep_scale.measure import Tally
+from bench.sweep_scale.phases import explain
+from bench.timing import Series, TimedClient
+from bot import db
+
+IN_PROCESS = Target("in-process", "in-process app", (), has_effect=True)
+
+
+@contextlib.contextmanager
+def in_process_app(
+    fake: ProgressFakeSlack, url: str
+) -> Iterator[tuple[TimedClient, Any, sa.Engine]]:
+    """Trainbot in this process on `url` (as tests/conftest.py builds it): a client for it,
+    its after-ack executor (which can be waited on) and its engine."""
+    from bot.app import build_app
+    from bot.services import build_services
+    from bot.settings import Settings
+    from bot.web import make_wsgi_app
+    from tests.support.executor import SettlingExecutor
+    from tests.support.wsgi import serve_wsgi
+
+    env = server_env(fake, url) | {"LOG_LEVEL": "WARNING"}
+    executor = SettlingExecutor()  # its threads are named lazy_N
+    engine = db.make_engine(url)
+    services = build_services(Settings.load(env, env_file=Path(os.devnull)), engine=engine,
+                              background=executor)  # fmt: skip
+    try:
+        with serve_wsgi(make_wsgi_app(build_app(services), services)) as base:
+            yield TimedClient(f"{base}/slack/events", SIGNING_SECRET, fake, timeout=60), \
+                executor, engine  # fmt: skip
+    finally:
+        executor.shutdown(wait=True)
+        engine.dispose()
+
+
+def count_statements(
+    fake: ProgressFakeSlack,
+    url: str,
+    data: ProgressData,
+    kinds: Sequence[str],
+    *,
+    repeats: int,
+    explained: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Each kind `repeats` times after a warm-up: statements in and after the ack, the ack
+    and the effect in process, the slowest statements; EXPLAIN for the `explained` kinds."""
+    found: dict[str, Any] = {}
+    with in_process_app(fake, url) as (client, executor, engine), \
+            StatementLog(engine, "lazy") as log:  # fmt: skip
+        bench = ProgressBench(fake, data, pause_s=0)
+        for kind in kinds:
+            runs: list[tuple[int, int, Tally]] = []
+            acks = Series()
+            for turn in range(repeats + 1):  # the first one warms up (and prepares the Home)
+                executor.settle(timeout=120)
+                log.clear()
+                series = acks if turn else Series()
+                with Tally(engine) as tally:
+                    bench.send(kind, client, IN_PROCESS, series)
+                    executor.settle(timeout=120)
+                if series.failures:
+                    raise RuntimeError(f"in-process {kind}: {series.failures}")
+                if turn:
+                    runs.append((len(log.in_ack), len(log.after_ack), tally))
+            last = runs[-1][2]
+            effects = bench.effects.pop(kind).samples[1:]
+            found[kind] = {
+                "in_ack": [a for a, _, _ in runs],
+                "after_ack": [b for _, b, _ in runs],
+                "total": [a + b for a, b, _ in runs],
+                "ack_ms_in_process": [round(ms, 1) for ms in acks.samples],
+                "effect_ms_in_process": [round(ms, 1) for ms in effects],
+                "statement_ms": [round(t.summary()["statement_ms"], 1) for _, _, t in runs],
+                "by_statement": last.summary()["by_statement"],  # the last run's, slowest first
+            }
+            if kind in explained:
+                slowest = max(last.shapes.values(), key=lambda shape: shape.total_ms)
+                found[kind]["explain_slowest"] = explain(url, slowest).get("first", [])
+    return found
