@@ -25,6 +25,7 @@ class Callback(StrEnum):
     MANAGE_CHANGE = "manage_change"
     REMINDER_POLICY = "reminder_policy"
     DIGEST = "digest"
+    PROGRESS = "progress"
 
 
 class Action(StrEnum):
@@ -60,9 +61,12 @@ class Action(StrEnum):
     DIGEST_UNSUBSCRIBE = "digest.unsubscribe"
     PROGRESS_EXPORT = "progress.export"
     PROGRESS_CHART = "progress.chart"
+    PROGRESS_FULL = "progress.full"  # the whole report in a modal
+    PROGRESS_PAGE = "progress.page"  # its rows, another page
     HOME_TAB_LEARNING = "home.tab.learning"
     HOME_TAB_TEAM = "home.tab.team"
     HOME_TAB_BROWSE = "home.tab.browse"
+    HOME_TAB_CONTENT = "home.tab.content"
     TEAM_FILTER_DOMAIN = "team.filter.domain"
     TEAM_FILTER_TYPE = "team.filter.type"
     TEAM_FILTER_CLEAR = "team.filter.clear"

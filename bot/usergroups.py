@@ -89,6 +89,20 @@ class UsergroupDirectory:
             self._lists[team_id] = (time.monotonic(), found)
         return found
 
+    def everyone(self, client: WebClient) -> dict[str, list[str]]:
+        """Each enabled group's @handle and its people, in one call (not cached: members
+        are read fresh); empty when Slack will not list groups."""
+        try:
+            answer = client.usergroups_list(include_users=True)
+        except SlackApiError as error:
+            log.info("usergroups.list with users failed: %s", error.response.get("error"))
+            return {}
+        return {
+            f"@{g['handle']}": [str(u) for u in g.get("users") or []]
+            for g in answer.get("usergroups") or []
+            if not g.get("date_delete")
+        }
+
     def members(self, client: WebClient, *, group_id: str) -> list[str]:
         """Who is in the group now (SlackApiError when Slack will not say)."""
         answer = client.usergroups_users_list(usergroup=group_id)

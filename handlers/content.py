@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.services.catalog import require_curator
 from bot.services.members import Caller
 from handlers.forms import ContentMeta, content_form, query_from_metadata
-from handlers.library import refresh_library
+from handlers.library import refresh_library, show_library
 from handlers.support import after_ack, caller_of, later
 
 
@@ -27,31 +27,40 @@ def open_content_modal(
     resource_id: int | None = None,
     parent: dict[str, Any] | None = None,
 ) -> None:
-    """Open the form (pushed over the library modal when there is one)."""
+    """Open the form (pushed over the library modal when there is one; over Home, the tab
+    it came from is drawn again after saving)."""
     require_curator(caller)
     resource = services.catalog.get(caller=caller, resource_id=resource_id) if resource_id else None
     meta = ContentMeta(
         resource_id=resource_id,
         has_file=bool(resource and resource.file_id),
-        parent_view_id=parent["id"] if parent else None,
+        parent_view_id=parent["id"] if parent and parent.get("type") == "modal" else None,
         parent_query=query_from_metadata(parent.get("private_metadata", "")) if parent else None,
+        from_home=bool(parent and parent.get("type") == "home"),
     )
     view = render("content_modal.json.j2", resource=resource, metadata=meta.dumps())
-    if parent:
+    if meta.parent_view_id:
         client.views_push(trigger_id=trigger_id, view=view)
     else:
         client.views_open(trigger_id=trigger_id, view=view)
 
 
-def handle_content_add_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+def library_parent(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The library the click came from: its modal, or a Home tab listing it."""
     container = body.get("view") or {}
-    parent = container if container.get("callback_id") == Callback.LIBRARY else None
+    if container.get("callback_id") == Callback.LIBRARY or container.get("type") == "home":
+        return container
+    return None
+
+
+def handle_content_add_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
     caller = caller_of(body, services, client)
-    open_content_modal(client, services, caller, trigger_id=body["trigger_id"], parent=parent)
+    open_content_modal(
+        client, services, caller, trigger_id=body["trigger_id"], parent=library_parent(body)
+    )
 
 
 def handle_content_edit_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
-    container = body.get("view") or {}
     caller = caller_of(body, services, client)
     open_content_modal(
         client,
@@ -59,8 +68,7 @@ def handle_content_edit_action(body: dict[str, Any], client: WebClient, services
         caller,
         trigger_id=body["trigger_id"],
         resource_id=int(body["actions"][0]["value"]),
-        # Over the library modal; from Home's Browse tab a modal of its own.
-        parent=container if container.get("callback_id") == Callback.LIBRARY else None,
+        parent=library_parent(body),
     )
 
 
@@ -97,6 +105,14 @@ def handle_content_submission(
         )  # fmt: skip
         return
     text = f"*{mrkdwn(saved.title)}* is saved in your workspace's library ({saved.status_label})."
+    if meta.from_home and meta.parent_query:
+        ack()  # back to the Home tab, drawn with the change and this notice
+        later(
+            show_library, body=body, client=client, context=context, respond=None,
+            caller=caller, view={"type": "home"}, query=meta.parent_query,
+            notice=f":white_check_mark: {text}",
+        )  # fmt: skip
+        return
     ack(response_action="update", view=render("notice_modal.json.j2", title="Saved", text=text))
 
 

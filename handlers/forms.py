@@ -20,6 +20,7 @@ LIBRARY_USAGE = (
     f"Levels: {', '.join(d.value for d in Difficulty)}.\n"
     "Example: `/library negotiation type:video level:beginner`"
 )
+ANY = "any"  # a filter's "Any" option
 _FILTER_KEYS = {"type": "type", "domain": "domain", "access": "access", "level": "difficulty"}
 _CHOICES: dict[str, set[str]] = {
     "type": {t.value for t in ResourceType},
@@ -79,8 +80,8 @@ def parse_library_text(text: str) -> LibraryQuery:
 
 
 def query_to_dict(query: LibraryQuery) -> dict[str, Any]:
-    data = {k: v for k, v in asdict(query).items() if v not in (None, "")}
-    data["status"] = query.status.value
+    data = {k: v for k, v in asdict(query).items() if v not in (None, "", False)}
+    data["status"] = query.status.value if query.status else ANY
     return data
 
 
@@ -91,7 +92,10 @@ def query_to_metadata(query: LibraryQuery) -> str:
 def query_from_dict(data: Any) -> LibraryQuery:
     try:
         data = {k: v for k, v in dict(data).items() if k in LibraryQuery.__dataclass_fields__}
-        data["status"] = ResourceStatus(data.get("status", "published"))
+        data["status"] = _status(data.get("status", "published"))
+        data["own"] = data.get("own") is True
+        if data["status"] is None and not data["own"]:
+            data["status"] = ResourceStatus.PUBLISHED
         data["words"] = str(data.get("words", ""))[:SEARCH_MAX]
         return LibraryQuery(**data)
     except (ValueError, TypeError):
@@ -112,19 +116,27 @@ def query_after_action(view: dict[str, Any], action: dict[str, Any]) -> LibraryQ
         query = replace(query, words=search_text(view)[:SEARCH_MAX])
     action_id = action.get("action_id")
     if action_id == Action.LIBRARY_CLEAR:
-        return LibraryQuery(status=query.status)
+        return LibraryQuery(status=query.status, own=query.own)
     if action_id in (Action.LIBRARY_PREVIOUS, Action.LIBRARY_NEXT):
         return replace(query, page=int(action.get("value") or 1))
     if action_id == Action.LIBRARY_SEARCH:
         return replace(query, words=str(action.get("value") or "")[:SEARCH_MAX], page=1)
     if action_id == Action.LIBRARY_FILTER_STATUS:
-        return replace(query, status=ResourceStatus(_selected(action) or "published"), page=1)
+        status = _status(_selected(action) or "published")
+        if status is None and not query.own:  # "every status" is Manage content's alone
+            status = ResourceStatus.PUBLISHED
+        return replace(query, status=status, page=1)
     field = FILTER_ACTIONS.get(Action(action_id)) if action_id in FILTER_ACTIONS else None
     if field is None:
         return query
     value = _selected(action)
-    changes: dict[str, Any] = {field: None if value in (None, "any") else value, "page": 1}
+    changes: dict[str, Any] = {field: None if value in (None, ANY) else value, "page": 1}
     return replace(query, **changes)
+
+
+def _status(value: Any) -> ResourceStatus | None:
+    """A library status filter: one status, or every one ("any", in Manage content)."""
+    return None if value == ANY else ResourceStatus(value)
 
 
 def search_text(view: dict[str, Any]) -> str:
@@ -146,6 +158,7 @@ class ContentMeta:
     has_file: bool = False
     parent_view_id: str | None = None  # the library modal underneath, if any
     parent_query: LibraryQuery | None = None
+    from_home: bool = False  # opened from a Home tab, which is drawn again after saving
 
     def dumps(self) -> str:
         return json.dumps(
@@ -154,6 +167,7 @@ class ContentMeta:
                 "file": self.has_file,
                 "parent": self.parent_view_id,
                 "q": query_to_dict(self.parent_query) if self.parent_query else None,
+                "home": self.from_home,
             },
             separators=(",", ":"),
         )
@@ -166,6 +180,7 @@ class ContentMeta:
             has_file=bool(data.get("file")),
             parent_view_id=data.get("parent"),
             parent_query=query_from_dict(data["q"]) if data.get("q") else None,
+            from_home=data.get("home") is True,
         )
 
 

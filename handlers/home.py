@@ -22,6 +22,8 @@ from handlers.forms import query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
 
+LIBRARY_TABS = ("browse", "content")
+
 
 @dataclass(frozen=True)
 class HomeState:
@@ -40,10 +42,19 @@ def home_state(view: dict[str, Any] | None) -> HomeState:
         saved = json.loads((view or {}).get("private_metadata") or "{}")
         fields = {k: saved[k] for k in ("domain", "type", "group", "group_label") if k in saved}
         tab = str(saved.get("tab", "learning"))
-        library = saved if tab == "browse" else {}  # Browse's query is its metadata itself
-        return HomeState(tab, **({} if tab == "browse" else fields), library=library)
+        library = saved if tab in LIBRARY_TABS else {}  # the library's query is its metadata
+        return HomeState(tab, **({} if tab in LIBRARY_TABS else fields), library=library)
     except (ValueError, AttributeError):
         return HomeState()
+
+
+def library_query(state: HomeState) -> LibraryQuery:
+    """Browse or Manage content: the query kept in the view, or that tab's own start."""
+    own = state.tab == "content"
+    query = query_from_dict(state.library)
+    if query.own == own:
+        return query
+    return LibraryQuery(own=True, status=None) if own else LibraryQuery()
 
 
 def handle_home_opened_event(
@@ -59,10 +70,10 @@ def publish_home(
     client: WebClient, services: Services, person: Caller, state: HomeState | None = None
 ) -> None:
     """Draw this person's Home tab as it is now (on opening it, and after changes)."""
-    if state is not None and state.tab == "browse":
-        query = query_from_dict(state.library)
+    if state is not None and state.tab in LIBRARY_TABS:
         client.views_publish(
-            user_id=person.user_id, view=library_view(services, person, query, home=True)
+            user_id=person.user_id,
+            view=library_view(services, person, library_query(state), home=True),
         )
         return
     if state is not None and state.tab == "team" and person.can_manage:
@@ -96,11 +107,12 @@ def team_view(
         except SlackApiError:  # the group is gone (or the plan changed): show everyone
             state = replace(state, group=None, group_label=None)
     scope = Scope("your team", people=people, domain=state.domain, type=state.type)
-    report = services.progress.report
+    progress = services.progress
+    trainings, _ = progress.rows(caller=person, scope=scope, today=today, by_person=False)
     return render(
         "home_team.json.j2",
-        people=report(caller=person, scope=scope, today=today, by_person=True),
-        trainings=report(caller=person, scope=scope, today=today, by_person=False),
+        people=progress.report(caller=person, scope=scope, today=today, by_person=True),
+        trainings=trainings,
         state=state, domains=services.catalog.domains(caller=person),
         metadata=json.dumps({k: v for k, v in asdict(state).items() if k != "library"}),
     )  # fmt: skip
@@ -152,6 +164,7 @@ def register(app: App) -> None:
     app.action(Action.HOME_TAB_LEARNING)(tab)
     app.action(Action.HOME_TAB_TEAM)(tab)
     app.action(Action.HOME_TAB_BROWSE)(tab)
+    app.action(Action.HOME_TAB_CONTENT)(tab)
     team_filter = after_ack(handle_team_filter_action)
     app.action(Action.TEAM_FILTER_DOMAIN)(team_filter)
     app.action(Action.TEAM_FILTER_TYPE)(team_filter)

@@ -42,14 +42,20 @@ def library_view(
 ) -> dict[str, Any]:  # fmt: skip
     """The library modal (or App Home's Browse tab); `notice` (mrkdwn) tells what happened."""
     if not caller.can_manage:  # e.g. demoted while looking at drafts
-        query = replace(query, status=ResourceStatus.PUBLISHED)
+        query = replace(query, status=ResourceStatus.PUBLISHED, own=False)
     page = services.catalog.search(caller=caller, query=query)
     metadata = query_to_metadata(page.query)
-    if home:  # the same query, and which Home tab this is
-        metadata = json.dumps({"tab": "browse", **json.loads(metadata)}, separators=(",", ":"))
+    if not home:
+        return render(
+            "library_modal.json.j2",
+            page=page, can_manage=caller.can_manage, metadata=metadata, notice=notice,
+        )  # fmt: skip
+    tab = "content" if query.own else "browse"  # the same query, and which Home tab this is
     return render(
-        "home_browse.json.j2" if home else "library_modal.json.j2",
-        page=page, can_manage=caller.can_manage, metadata=metadata, notice=notice,
+        f"home_{tab}.json.j2",
+        page=page, can_manage=caller.can_manage, notice=notice,
+        counts=services.catalog.own_status_counts(caller=caller) if query.own else {},
+        metadata=json.dumps({"tab": tab, **json.loads(metadata)}, separators=(",", ":")),
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt import App
@@ -14,7 +15,7 @@ from bot.charts import trend_chart
 from bot.clock import local_today
 from bot.errors import BotError
 from bot.ids import Action, Command
-from bot.render import render
+from bot.render import mrkdwn, render
 from bot.services import Services
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
@@ -29,6 +30,8 @@ USAGE = (
     "`/progress #channel` or `/progress words naming a training`."
 )
 MAX_TEXT = 2000  # what a button can carry back for the export
+MODAL_ROWS = 40  # rows per page of the full report (4 sections of 10)
+MODAL_LATE = 30  # overdue items in the full report
 
 
 def scope_of(text: str, caller: Caller, services: Services, client: WebClient) -> Scope:
@@ -101,6 +104,53 @@ def handle_progress_chart_action(
             replace_original=False)  # fmt: skip
 
 
+def handle_progress_full_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """ "Full report": a modal at once (the trigger lives 3 s), filled in when ready."""
+    asked = str(body["actions"][0]["value"])
+    loading = render("progress_modal.json.j2", r=None, b=None, title="",
+                     metadata=json.dumps({"asked": asked, "page": 1}))  # fmt: skip
+    view_id = client.views_open(trigger_id=body["trigger_id"], view=loading)["view"]["id"]
+    show_full_report(client, services, caller_of(body, services, client), view_id, asked, 1)
+
+
+def handle_progress_page_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    asked = str(json.loads(body["view"].get("private_metadata") or "{}").get("asked", "me"))
+    page = int(body["actions"][0]["value"])
+    caller = caller_of(body, services, client)
+    show_full_report(client, services, caller, body["view"]["id"], asked, page)
+
+
+def show_full_report(
+    client: WebClient, services: Services, caller: Caller, view_id: str, asked: str, page: int
+) -> None:
+    """The report's page of rows, its overdue items and breakdowns, drawn into the modal."""
+    try:
+        scope = scope_of(asked, caller, services, client)
+    except BotError as error:  # e.g. the group is gone since the report was shown
+        notice = render("notice_modal.json.j2", title="Progress report", text=error.user_message)
+        client.views_update(view_id=view_id, view=notice)
+        return
+    today = local_today(services.clock.now(), caller.tz)
+    progress = services.progress
+    report = progress.report(caller=caller, scope=scope, today=today, page=page,
+                             page_size=MODAL_ROWS, late_shown=MODAL_LATE)  # fmt: skip
+    groups = {} if scope.own else services.usergroups.everyone(client)
+    view = render(
+        "progress_modal.json.j2", r=report, title=report_title(scope),
+        b=progress.breakdown(caller=caller, scope=scope, groups=groups),
+        metadata=json.dumps({"asked": asked, "page": report.page}),
+    )  # fmt: skip
+    client.views_update(view_id=view_id, view=view)
+
+
+def report_title(scope: Scope) -> str:
+    return f"<@{scope.person}>" if scope.person else mrkdwn(scope.title[:140])
+
+
 def send_file(
     client: WebClient, services: Services, caller: Caller, content: str | bytes, kind: str,
     title: str,
@@ -118,3 +168,5 @@ def register(app: App) -> None:
     app.command(Command.PROGRESS)(after_ack(handle_progress_command))
     app.action(Action.PROGRESS_EXPORT)(after_ack(handle_progress_export_action))
     app.action(Action.PROGRESS_CHART)(after_ack(handle_progress_chart_action))
+    app.action(Action.PROGRESS_FULL)(after_ack(handle_progress_full_action))
+    app.action(Action.PROGRESS_PAGE)(after_ack(handle_progress_page_action))

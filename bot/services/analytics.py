@@ -6,7 +6,8 @@ person and resource) and runs one or two statements, whatever the number of rows
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVarTuple
 
@@ -17,6 +18,20 @@ from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingR
 
 Ts = TypeVarTuple("Ts")
 WEEKS = 8
+EXTREMES = 3  # most and least completed trainings shown
+GROUPS_SHOWN = 10  # user groups in a breakdown (one statement: two counts per group)
+
+Tally = tuple[str, int, int]  # (what, completed, total)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A report's assignments by type and user group; its most and least completed trainings."""
+
+    types: tuple[Tally, ...]
+    groups: tuple[Tally, ...]
+    most: tuple[Tally, ...]
+    least: tuple[Tally, ...]
 
 
 def joined(query: Select[*Ts]) -> Select[*Ts]:
@@ -93,3 +108,49 @@ def weekly_rates(
 def _rates(counts: Sequence[int]) -> list[int | None]:
     done, assigned = counts[:WEEKS], counts[WEEKS:]
     return [round(100 * d / n) if n else None for d, n in zip(done, assigned, strict=True)]
+
+
+def by_type(s: Session, where: Sequence[ColumnElement[bool]]) -> tuple[Tally, ...]:
+    """(type, completed, total) for each type of training assigned, most assigned first."""
+    a = ResourceAssignment
+    rows = s.execute(
+        joined(select(TrainingResource.type, func.count(a.completed_at), func.count()))
+        .where(*where)
+        .group_by(TrainingResource.type)
+        .order_by(func.count().desc(), TrainingResource.type)
+    ).all()
+    return tuple((kind, done, total) for kind, done, total in rows)
+
+
+def by_people(
+    s: Session, where: Sequence[ColumnElement[bool]], groups: Mapping[str, Sequence[str]]
+) -> tuple[Tally, ...]:
+    """(group, completed, total) for named groups of people (Slack user groups), in one
+    statement; groups with nothing assigned are left out."""
+    a = ResourceAssignment
+    chosen = [(label, list(people)) for label, people in groups.items() if people]
+    chosen = chosen[:GROUPS_SHOWN]
+    if not chosen:
+        return ()
+    columns = []
+    for _, people in chosen:
+        member = Member.slack_user_id.in_(people)
+        columns += [func.count().filter(member & a.completed_at.is_not(None)),
+                    func.count().filter(member)]  # fmt: skip
+    counts = s.execute(joined(select(*columns)).where(*where)).one()
+    found = [(label, counts[2 * i], counts[2 * i + 1]) for i, (label, _) in enumerate(chosen)]
+    return tuple(sorted((t for t in found if t[2]), key=lambda t: (-t[2], t[0])))
+
+
+def extremes(s: Session, where: Sequence[ColumnElement[bool]], *, best: bool) -> tuple[Tally, ...]:
+    """The trainings with the highest (or lowest) completion rate, busiest first on ties."""
+    a = ResourceAssignment
+    rate = func.count(a.completed_at) * 1.0 / func.count()
+    rows = s.execute(
+        joined(select(TrainingResource.title, func.count(a.completed_at), func.count()))
+        .where(*where)
+        .group_by(TrainingResource.id, TrainingResource.title)
+        .order_by(rate.desc() if best else rate, func.count().desc(), TrainingResource.title)
+        .limit(EXTREMES)
+    ).all()
+    return tuple((title, done, total) for title, done, total in rows)

@@ -22,6 +22,7 @@ from bot.services.library import (
     count,
     domain_facets,
     search,
+    status_counts,
     suggestions,
     visible_to,
 )
@@ -57,10 +58,15 @@ class CatalogService:
         self._clock = clock
 
     def search(self, *, caller: Caller, query: LibraryQuery) -> LibraryPage:
-        if query.status is not ResourceStatus.PUBLISHED:
+        if query.own_only:
             require_manager(caller, "see drafts and archived content")
         with self._sessions.begin() as s:
             return search(s, workspace_id=caller.workspace_id, query=query)
+
+    def own_status_counts(self, *, caller: Caller) -> dict[str, int]:
+        require_manager(caller, "manage the workspace's content")
+        with self._sessions.begin() as s:
+            return status_counts(s, workspace_id=caller.workspace_id)
 
     def suggest(self, *, caller: Caller, words: str, limit: int = 100) -> list[tuple[int, str]]:
         with self._sessions.begin() as s:

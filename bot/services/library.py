@@ -25,8 +25,13 @@ class LibraryQuery:
     domain: str | None = None  # a domain slug
     access: str | None = None
     difficulty: str | None = None
-    status: ResourceStatus = ResourceStatus.PUBLISHED
+    status: ResourceStatus | None = ResourceStatus.PUBLISHED  # None: every status (own only)
     page: int = 1
+    own: bool = False  # only the workspace's own content (Home's Manage content tab)
+
+    @property
+    def own_only(self) -> bool:
+        return self.own or self.status is not ResourceStatus.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,10 @@ def _like(word: str) -> str:
 
 def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]:
     r = TrainingResource
-    conds = [visible_to(workspace_id), r.status == q.status.value]
-    if q.status is not ResourceStatus.PUBLISHED:
-        # Drafts and archived items are a workspace's own business.
+    conds = [visible_to(workspace_id)]
+    if q.status is not None:
+        conds.append(r.status == q.status.value)
+    if q.own_only:  # drafts and archived items are a workspace's own business
         conds.append(r.workspace_id == workspace_id)
     conds += [r.search_text.like(_like(w), escape="\\") for w in search_words(q.words)]
     if q.type:
@@ -172,6 +178,17 @@ def _most_relevant_first(words: str) -> tuple[ColumnElement[Any], ...]:
             else_=3,
         )
     return (relevance.desc(), func.lower(r.title), r.id.expression)
+
+
+def status_counts(s: Session, *, workspace_id: int) -> dict[str, int]:
+    """How many of the workspace's own resources are in each status."""
+    rows = s.execute(
+        select(TrainingResource.status, func.count())
+        .where(TrainingResource.workspace_id == workspace_id)
+        .group_by(TrainingResource.status)
+    ).all()
+    found = {status: n for status, n in rows}
+    return {status.value: found.get(status.value, 0) for status in ResourceStatus}
 
 
 def domain_facets(s: Session, *, workspace_id: int) -> tuple[Facet, ...]:

@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.services.analytics import by_domain, joined, median_days, weekly_rates
+from bot.services.analytics import (
+    Breakdown,
+    by_domain,
+    by_people,
+    by_type,
+    extremes,
+    joined,
+    median_days,
+    weekly_rates,
+)
 from bot.services.catalog import require_manager
 from bot.services.managing import managed_by
 from bot.services.members import Caller
@@ -69,6 +79,12 @@ class Report:
     late: tuple[tuple[str, str, int], ...]  # (user id, title, days late), most late first
     median_days: float | None  # from assigned to completed
     domains: tuple[tuple[str, int, int], ...]  # (domain, completed, total), biggest first
+    page: int = 1  # of the rows, `page_size` at a time
+    page_size: int = ROWS_SHOWN
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.rows_total // self.page_size))
 
     @property
     def rate(self) -> int:
@@ -88,8 +104,9 @@ class ProgressService:
         self._clock = clock
 
     def report(
-        self, *, caller: Caller, scope: Scope, today: date, by_person: bool | None = None
-    ) -> Report:
+        self, *, caller: Caller, scope: Scope, today: date, by_person: bool | None = None,
+        page: int = 1, page_size: int = ROWS_SHOWN, late_shown: int = OVERDUE_SHOWN,
+    ) -> Report:  # fmt: skip
         """The report; rows per person or per training (default: per training for one person)."""
         if not scope.own:
             require_manager(caller, "see other people's progress")
@@ -99,8 +116,7 @@ class ProgressService:
         late = (a.completed_at.is_(None)) & (a.due_on < today)
         if by_person is None:  # one person's report lists trainings; anything wider, people
             by_person = not (scope.own or (scope.people is not None and len(scope.people) == 1))
-        ref = Member.slack_user_id if by_person else TrainingResource.id
-        label = Member.slack_user_id if by_person else TrainingResource.title
+        ref, _ = _row_columns(by_person)
         with self._sessions.begin() as s:
             counts = s.execute(
                 joined(select(
@@ -111,27 +127,49 @@ class ProgressService:
                     func.count(func.distinct(ref)),
                 )).where(*where)
             ).one()  # fmt: skip
-            overdue = func.count().filter(late)
-            done = func.count().filter(a.completed_at.is_not(None))
-            rows = s.execute(
-                joined(select(ref, label, func.count(), done, overdue)).where(*where)
-                .group_by(ref, label)
-                .order_by(overdue.desc(), (done * 1.0 / func.count()), label)
-                .limit(ROWS_SHOWN)
-            ).all()  # fmt: skip
+            pages = max(1, -(-counts[6] // page_size))
+            page = min(max(1, page), pages)
+            rows = _rows(s, where, by_person, today, offset=(page - 1) * page_size,
+                         limit=page_size)  # fmt: skip
             overdue_items = s.execute(
                 joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
                 .where(*where, late).order_by(a.due_on, Member.slack_user_id)
-                .limit(OVERDUE_SHOWN)
+                .limit(late_shown)
             ).all()  # fmt: skip
             median = median_days(s, where)
             domains = by_domain(s, where)
         return Report(
             scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
-            tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows), counts[6],
+            rows, counts[6],
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
-            median, domains,
+            median, domains, page, page_size,
         )  # fmt: skip
+
+    def rows(
+        self, *, caller: Caller, scope: Scope, today: date, by_person: bool
+    ) -> tuple[tuple[ReportRow, ...], int]:
+        """Only the rows of a report (the first ones) and how many there are in all."""
+        if not scope.own:
+            require_manager(caller, "see other people's progress")
+        where = _where(caller, scope)
+        ref, _ = _row_columns(by_person)
+        with self._sessions.begin() as s:
+            total = s.scalar(joined(select(func.count(func.distinct(ref)))).where(*where)) or 0
+            return _rows(s, where, by_person, today, offset=0, limit=ROWS_SHOWN), total
+
+    def breakdown(
+        self, *, caller: Caller, scope: Scope, groups: Mapping[str, Sequence[str]]
+    ) -> Breakdown:
+        """The report's assignments by type, by user group (`groups`: label -> people),
+        and the most and least completed trainings."""
+        if not scope.own:
+            require_manager(caller, "see other people's progress")
+        where = _where(caller, scope)
+        with self._sessions.begin() as s:
+            return Breakdown(
+                types=by_type(s, where), groups=by_people(s, where, groups),
+                most=extremes(s, where, best=True), least=extremes(s, where, best=False),
+            )  # fmt: skip
 
     def trend(
         self, *, caller: Caller, scope: Scope
@@ -150,6 +188,31 @@ class ProgressService:
             require_manager(caller, "see other people's progress")
         with self._sessions.begin() as s:
             return "".join(_csv_lines(s, caller, workspace_id, scope))
+
+
+def _row_columns(by_person: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """What a row is keyed and labelled by: a person (their id) or a training (id, title)."""
+    if by_person:
+        return Member.slack_user_id.expression, Member.slack_user_id.expression
+    return TrainingResource.id.expression, TrainingResource.title.expression
+
+
+def _rows(
+    s: Session, where: Sequence[ColumnElement[bool]], by_person: bool, today: date, *,
+    offset: int, limit: int,
+) -> tuple[ReportRow, ...]:  # fmt: skip
+    """Rows most overdue first, then least complete, then by name."""
+    a = ResourceAssignment
+    ref, label = _row_columns(by_person)
+    overdue = func.count().filter(a.completed_at.is_(None) & (a.due_on < today))
+    done = func.count().filter(a.completed_at.is_not(None))
+    found = s.execute(
+        joined(select(ref, label, func.count(), done, overdue)).where(*where)
+        .group_by(ref, label)
+        .order_by(overdue.desc(), (done * 1.0 / func.count()), label, ref)
+        .offset(offset).limit(limit)
+    ).all()  # fmt: skip
+    return tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found)
 
 
 def _where(caller: Caller, scope: Scope) -> list[ColumnElement[bool]]:
