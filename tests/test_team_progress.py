@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action
-from models import ResourceAssignment, TrainingResource
+from models import Member, ResourceAssignment, TrainingResource
 from tests.conftest import AMY, BOB, RunningApp
 from tests.support.seed import load_starter
 from tests.test_assign_flow import GIT, assign_git
@@ -81,3 +82,88 @@ def test_members_have_no_team_tab(slack: SlackClient, app_server: RunningApp) ->
     slack.app_home_opened(AMY)
     view = home(slack, app_server, AMY)
     assert "Team progress" not in view_texts(view)
+
+
+def test_a_generated_team_agrees_with_the_database_row_by_row(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
+) -> None:
+    """30 people, 1-4 trainings each, in every state, assigned by this manager."""
+    load_starter(app_server)
+    slack.app_home_opened(manager)
+    app_server.settle()
+    people = [f"U0GEN{n:05d}" for n in range(30)]
+    expected = generate_team(engine, manager, people, today=clock.now().date())
+
+    slack.click(user=manager, action_id=Action.HOME_TAB_TEAM,
+                view_id=home(slack, app_server, manager)["id"])  # fmt: skip
+    team = view_texts(home(slack, app_server, manager))
+    total = sum(t for t, _, _, _ in expected.values())
+    done = sum(d for _, d, _, _ in expected.values())
+    overdue = sum(o for _, _, o, _ in expected.values())
+    started = sum(s for _, _, _, s in expected.values())
+    assert f"*{round(100 * done / total)}%* of {total} assignments completed (± 0 pts" in team
+    assert f"*Open*\n{total - done}" in team and f"*Completed*\n{done}" in team
+    assert f"*Overdue*\n{overdue}" in team and f"*In progress*\n{started}" in team
+    shown = [line for line in team.splitlines() if "%  <@U0GEN" in line]
+    assert len(shown) == 20  # the first 20 of them
+    for line in shown:
+        user = line.split("<@")[1].split(">")[0]
+        t, d, o, _ = expected[user]
+        assert f"{round(100 * d / t)}%  <@{user}>  ·  {d}/{t}" in line
+        assert (f":rotating_light: {o} overdue" in line) == (o > 0)
+    assert f"…and {len(expected) - 20} more" in team
+    late_people = {user for user, (_, _, o, _) in expected.items() if o}
+    assert 0 < len(late_people) <= 20  # so all of them come first
+    assert late_people <= {line.split("<@")[1].split(">")[0] for line in shown}
+
+    slack.fake.add_channel("C0GENTEAM1", "gen-team", members=people)
+    text = view_texts(report(slack, manager, "<#C0GENTEAM1|gen-team>"))
+    assert f"*{round(100 * done / total)}%* of {total} completed" in text
+    assert f"*Overdue*\n{overdue}" in text
+
+
+def generate_team(
+    engine: Engine, manager: str, people: list[str], *, today: date
+) -> dict[str, tuple[int, int, int, int]]:
+    """Rows written as the app would leave them; returns per person (total, completed,
+    overdue, in progress), counted here in Python, apart from the app's SQL."""
+    rng = random.Random(20261202)
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    with engine.begin() as conn:
+        ws, by = conn.execute(
+            select(Member.workspace_id, Member.id).where(Member.slack_user_id == manager)
+        ).one()
+        resources = conn.scalars(
+            select(TrainingResource.id).order_by(TrainingResource.id).limit(8)
+        ).all()
+        for user in people:
+            member = conn.execute(insert(Member).values(
+                workspace_id=ws, slack_user_id=user, display_name=user.lower(), real_name=user,
+                tz="UTC", created_at=now, updated_at=now,
+            )).inserted_primary_key[0]  # fmt: skip
+            total = done = late = started = 0
+            for resource in rng.sample(resources, rng.randint(1, 4)):
+                state = rng.choice(["assigned", "in_progress", "completed", "overdue", "cancelled"])
+                assigned_at = now - timedelta(days=rng.randint(10, 40))
+                due = today + timedelta(
+                    days=-rng.randint(3, 9) if state == "overdue" else rng.randint(3, 9)
+                )
+                conn.execute(insert(ResourceAssignment).values(
+                    workspace_id=ws, resource_id=resource, member_id=member, assigned_by_id=by,
+                    status={"overdue": "in_progress", "cancelled": "assigned"}.get(state, state),
+                    closed_reason="cancelled" if state == "cancelled" else None,
+                    progress=100 if state == "completed" else 0, priority="normal", note="",
+                    due_on=due, assigned_at=assigned_at, updated_at=assigned_at,
+                    completed_at=assigned_at + timedelta(days=3) if state == "completed" else None,
+                    cancelled_at=assigned_at + timedelta(days=1) if state == "cancelled" else None,
+                ))  # fmt: skip
+                if state == "cancelled":
+                    continue
+                total += 1
+                done += state == "completed"
+                late += state == "overdue"
+                started += state in ("in_progress", "overdue")
+            if total:
+                counts[user] = (total, done, late, started)
+    return counts
