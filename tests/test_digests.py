@@ -41,10 +41,11 @@ def posts(fake: FakeSlack, channel: str = GENERAL) -> list[dict[str, Any]]:
 
 
 def history(world: World) -> None:
-    """Three assignments; one done last week, one this week, one late and in progress."""
+    """Three assignments; one done last week, one this week, one late and in progress;
+    a fourth cancelled this week (open last week, so counted then)."""
     world.clock.set(at("2026-11-16T10:00"))
     world.assign("r1", AMY, BOB, due=date(2026, 11, 20))
-    world.assign("r2", AMY, due=date(2026, 12, 20))
+    world.assign("r2", AMY, BOB, due=date(2026, 12, 20))
     amy = world.services.members.resolve(team_id=TEAM_ID, user_id=AMY, profiles=world.client)
     bob = world.services.members.resolve(team_id=TEAM_ID, user_id=BOB, profiles=world.client)
     ids = {(c.assignee, c.title): c.id for c in _cards(world)}
@@ -57,6 +58,10 @@ def history(world: World) -> None:
     world.clock.set(at("2026-11-26T10:00"))
     world.services.assignments.advance(caller=amy, assignment_id=ids[(AMY, "Security 101")],
                                        step=Step.COMPLETE)  # fmt: skip
+    world.clock.set(at("2026-11-27T10:00"))
+    world.services.manage.cancel(caller=world.manager, resource_id=world.resources["r2"],
+                                assignment_id=ids[(BOB, "Security 101")])  # fmt: skip
+    deliver_pending(world.services, world.client)
 
 
 def _cards(world: World) -> list[Any]:
@@ -78,7 +83,8 @@ def test_the_digest_tells_the_weeks_numbers_as_the_database_has_them(
     sweep(world, "2026-11-30T08:00")  # Monday 09:00 in Berlin
     (digest,) = posts(fake_slack)
     text = view_texts(digest)
-    assert "*67%* of 3 assignments completed (▲ 34 pts since last week)." in text
+    # A week ago: 1 of 4 completed (the cancelled one was still open then), 25%.
+    assert "*67%* of 3 assignments completed (▲ 42 pts since last week)." in text
     assert "*Completed this week*\n1" in text and "*In progress*\n1" in text
     assert f"<@{BOB}>  ·  Git basics  ·  10 days late" in text
     assert f"*Top learners this week*: <@{AMY}> (1)" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, insert, select
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action
-from models import Member, ResourceAssignment, TrainingResource
+from models import AssignmentEvent, Member, ResourceAssignment, TrainingResource
 from tests.conftest import AMY, BOB, RunningApp
 from tests.support.seed import load_starter
 from tests.test_assign_flow import GIT, assign_git
@@ -92,7 +92,8 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
     slack.app_home_opened(manager)
     app_server.settle()
     people = [f"U0GEN{n:05d}" for n in range(30)]
-    expected = generate_team(engine, manager, people, today=clock.now().date())
+    expected, expected_then = generate_team(engine, manager, people, now=clock.now())
+    assert expected_then[0] < sum(d for _, d, _, _ in expected.values())  # some done this week
 
     slack.click(user=manager, action_id=Action.HOME_TAB_TEAM,
                 view_id=home(slack, app_server, manager)["id"])  # fmt: skip
@@ -101,7 +102,12 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
     done = sum(d for _, d, _, _ in expected.values())
     overdue = sum(o for _, _, o, _ in expected.values())
     started = sum(s for _, _, _, s in expected.values())
-    assert f"*{round(100 * done / total)}%* of {total} assignments completed (± 0 pts" in team
+    change = round(100 * done / total) - round(100 * expected_then[0] / expected_then[1])
+    arrow = "▲ " if change > 0 else ("▼ " if change < 0 else "± ")
+    assert (
+        f"*{round(100 * done / total)}%* of {total} assignments completed "
+        f"({arrow}{abs(change)} pts in a week)"
+    ) in team
     assert f"*Open*\n{total - done}" in team and f"*Completed*\n{done}" in team
     assert f"*Overdue*\n{overdue}" in team and f"*In progress*\n{started}" in team
     shown = [line for line in team.splitlines() if "%  <@U0GEN" in line]
@@ -123,13 +129,16 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
 
 
 def generate_team(
-    engine: Engine, manager: str, people: list[str], *, today: date
-) -> dict[str, tuple[int, int, int, int]]:
-    """Rows written as the app would leave them; returns per person (total, completed,
-    overdue, in progress), counted here in Python, apart from the app's SQL."""
+    engine: Engine, manager: str, people: list[str], *, now: datetime
+) -> tuple[dict[str, tuple[int, int, int, int]], tuple[int, int]]:
+    """Rows and their events written as the app would leave them; returns per person
+    (total, completed, overdue, in progress) and (completed, open or completed) a week
+    ago, counted here in Python, apart from the app's SQL. Some completions and
+    cancellations fall within the last week, so the week-ago figures differ from today's."""
     rng = random.Random(20261202)
-    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    today, week_ago = now.date(), now - timedelta(days=7)
     counts: dict[str, tuple[int, int, int, int]] = {}
+    then_done = then_total = 0
     with engine.begin() as conn:
         ws, by = conn.execute(
             select(Member.workspace_id, Member.id).where(Member.slack_user_id == manager)
@@ -145,19 +154,34 @@ def generate_team(
             total = done = late = started = 0
             for resource in rng.sample(resources, rng.randint(1, 4)):
                 state = rng.choice(["assigned", "in_progress", "completed", "overdue", "cancelled"])
-                assigned_at = now - timedelta(days=rng.randint(10, 40))
+                assigned_at = now - timedelta(days=rng.randint(10, 40), hours=1)
+                closed_at = assigned_at + timedelta(days=rng.randint(1, 9))
                 due = today + timedelta(
                     days=-rng.randint(3, 9) if state == "overdue" else rng.randint(3, 9)
                 )
-                conn.execute(insert(ResourceAssignment).values(
+                completed_at = closed_at if state == "completed" else None
+                # Cancelled within the last week: still open a week ago, as the history says.
+                cancelled_at = (
+                    now - timedelta(days=rng.randint(1, 6)) if state == "cancelled" else None
+                )
+                assignment = conn.execute(insert(ResourceAssignment).values(
                     workspace_id=ws, resource_id=resource, member_id=member, assigned_by_id=by,
                     status={"overdue": "in_progress", "cancelled": "assigned"}.get(state, state),
                     closed_reason="cancelled" if state == "cancelled" else None,
                     progress=100 if state == "completed" else 0, priority="normal", note="",
-                    due_on=due, assigned_at=assigned_at, updated_at=assigned_at,
-                    completed_at=assigned_at + timedelta(days=3) if state == "completed" else None,
-                    cancelled_at=assigned_at + timedelta(days=1) if state == "cancelled" else None,
-                ))  # fmt: skip
+                    due_on=due, assigned_at=assigned_at, updated_at=closed_at,
+                    completed_at=completed_at, cancelled_at=cancelled_at,
+                )).inserted_primary_key[0]  # fmt: skip
+                events = [("assigned", assigned_at), ("completed", completed_at),
+                          ("cancelled", cancelled_at)]  # fmt: skip
+                conn.execute(insert(AssignmentEvent), [
+                    {"workspace_id": ws, "assignment_id": assignment, "actor_id": by,
+                     "kind": kind, "status": kind, "progress": 100 if kind == "completed" else 0,
+                     "data": {}, "occurred_at": at}
+                    for kind, at in events if at is not None
+                ])  # fmt: skip
+                then_total += cancelled_at is None or cancelled_at > week_ago
+                then_done += completed_at is not None and completed_at <= week_ago
                 if state == "cancelled":
                     continue
                 total += 1
@@ -166,4 +190,4 @@ def generate_team(
                 started += state in ("in_progress", "overdue")
             if total:
                 counts[user] = (total, done, late, started)
-    return counts
+    return counts, (then_done, then_total)

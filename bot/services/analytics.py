@@ -2,6 +2,8 @@
 
 Each function takes the conditions of a report (over assignments joined with their
 person and resource) and runs one or two statements, whatever the number of rows.
+Figures as of a past moment (trends, "a week ago") come from the assignment event
+history, so an assignment cancelled since still counts for the weeks it was open.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
+from models import (
+    AssignmentEvent,
+    Domain,
+    Member,
+    ResourceAssignment,
+    ResourceDomain,
+    TrainingResource,
+)
+from models.enums import EventKind
 
 Ts = TypeVarTuple("Ts")
 WEEKS = 8
@@ -22,6 +32,9 @@ EXTREMES = 3  # most and least completed trainings shown
 GROUPS_SHOWN = 10  # user groups in a breakdown (one statement: two counts per group)
 
 Tally = tuple[str, int, int]  # (what, completed, total)
+Then = tuple[int, int]  # (completed, assigned and not closed) at some moment
+# Events that end an assignment without completing it (a reassignment opens a new one).
+CLOSING = (EventKind.CANCELLED.value, EventKind.REASSIGNED.value)
 
 
 @dataclass(frozen=True)
@@ -82,32 +95,68 @@ def by_domain(
     return tuple((name, done, total) for name, done, total in rows)
 
 
+def history(
+    s: Session, where: Sequence[ColumnElement[bool]], ends: Sequence[datetime]
+) -> list[Then]:
+    """(completed, assigned and not closed) as of each moment in `ends`, in one statement
+    over the event history of the assignments `where` selects (closed ones included).
+
+    An assignment counts from its "assigned" event until a cancel or reassign closes it,
+    and as completed from its "completed" event: completion is final (only open
+    assignments can be closed), so each kind happens at most once per assignment.
+    """
+    row = s.execute(_history(select(*_then_columns(ends)), where)).one()
+    return _pairs(row)
+
+
+def _history(query: Select[*Ts], where: Sequence[ColumnElement[bool]]) -> Select[*Ts]:
+    e = AssignmentEvent
+    kinds = (EventKind.ASSIGNED.value, EventKind.COMPLETED.value, *CLOSING)
+    return (
+        joined(query)
+        .join(e, e.assignment_id == ResourceAssignment.id)
+        .where(*where, e.kind.in_(kinds))
+    )
+
+
+def _then_columns(ends: Sequence[datetime]) -> list[ColumnElement[int]]:
+    e = AssignmentEvent
+    columns: list[ColumnElement[int]] = []
+    for end in ends:
+        by_then = e.occurred_at <= end
+        columns += [
+            func.count().filter(by_then & (e.kind == EventKind.COMPLETED.value)),
+            func.count().filter(by_then & (e.kind == EventKind.ASSIGNED.value)),
+            func.count().filter(by_then & e.kind.in_(CLOSING)),
+        ]
+    return columns
+
+
+def _pairs(counts: Sequence[int]) -> list[Then]:
+    return [(counts[i], counts[i + 1] - counts[i + 2]) for i in range(0, len(counts), 3)]
+
+
+def rate(then: Then) -> int | None:
+    done, total = then
+    return round(100 * done / total) if total else None
+
+
 def weekly_rates(
     s: Session, where: Sequence[ColumnElement[bool]], *, now: datetime, domains: Sequence[str]
 ) -> tuple[list[datetime], dict[str, list[int | None]]]:
     """Completion rate at the end of each of the last weeks: overall and per domain."""
-    a = ResourceAssignment
     ends = [now - timedelta(days=7 * k) for k in range(WEEKS)][::-1]
-    counts = [func.count().filter(a.completed_at <= end) for end in ends] + [
-        func.count().filter(a.assigned_at <= end) for end in ends
-    ]
-    overall = s.execute(joined(select(*counts)).where(*where)).one()
-    series = {"All": _rates(overall)}
+    series = {"All": [rate(then) for then in history(s, where, ends)]}
     if domains:
         rows = s.execute(
-            joined(select(Domain.name, *counts))
-            .join(ResourceDomain, ResourceDomain.resource_id == a.resource_id)
+            _history(select(Domain.name, *_then_columns(ends)), where)
+            .join(ResourceDomain, ResourceDomain.resource_id == ResourceAssignment.resource_id)
             .join(Domain, Domain.id == ResourceDomain.domain_id)
-            .where(*where, Domain.name.in_(domains))
+            .where(Domain.name.in_(domains))
             .group_by(Domain.name)
         ).all()
-        series |= {row[0]: _rates(row[1:]) for row in rows}
+        series |= {row[0]: [rate(then) for then in _pairs(row[1:])] for row in rows}
     return ends, series
-
-
-def _rates(counts: Sequence[int]) -> list[int | None]:
-    done, assigned = counts[:WEEKS], counts[WEEKS:]
-    return [round(100 * d / n) if n else None for d, n in zip(done, assigned, strict=True)]
 
 
 def by_type(s: Session, where: Sequence[ColumnElement[bool]]) -> tuple[Tally, ...]:
@@ -132,7 +181,7 @@ def by_people(
     chosen = chosen[:GROUPS_SHOWN]
     if not chosen:
         return ()
-    columns = []
+    columns: list[ColumnElement[int]] = []
     for _, people in chosen:
         member = Member.slack_user_id.in_(people)
         columns += [func.count().filter(member & a.completed_at.is_not(None)),

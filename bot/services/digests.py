@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotFound
+from bot.services.analytics import history, rate
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
@@ -198,25 +199,20 @@ def _subscription(s: Session, row: DigestSubscription) -> Subscription:
     )  # fmt: skip
 
 
-def _rate(done: int, total: int) -> int | None:
-    return round(100 * done / total) if total else None
-
-
 def _digest(
     s: Session, sub: Subscription, week: str, as_of: datetime, members: Sequence[str] | None
 ) -> Digest:
     a, m = ResourceAssignment, Member
-    in_scope: list[ColumnElement[bool]] = [
-        a.workspace_id == sub.workspace_id, a.cancelled_at.is_(None), a.assigned_at <= as_of,
-    ]  # fmt: skip
+    ever: list[ColumnElement[bool]] = [a.workspace_id == sub.workspace_id, a.assigned_at <= as_of]
     if members is not None:
-        in_scope.append(a.member_id.in_(
+        ever.append(a.member_id.in_(
             select(m.id).where(m.workspace_id == sub.workspace_id, m.slack_user_id.in_(members))
         ))  # fmt: skip
+    in_scope = [*ever, a.cancelled_at.is_(None)]
     week_ago = as_of - timedelta(days=7)
     ends = [as_of - timedelta(days=7 * k) for k in range(WEEKS_CHARTED)][::-1]
-    done_by = [func.count().filter(a.completed_at <= end) for end in ends]
-    assigned_by = [func.count().filter(a.assigned_at <= end) for end in ends]
+    then = history(s, ever, ends)  # cancelled since: still counted for the weeks it was open
+    rates = tuple((end, rate(counts)) for end, counts in zip(ends, then, strict=True))
     is_open = (a.completed_at.is_(None)) | (a.completed_at > as_of)
     today = as_of.date()
     counts = s.execute(
@@ -224,13 +220,10 @@ def _digest(
             func.count().filter(and_(a.completed_at > week_ago, a.completed_at <= as_of)),
             func.count().filter(is_open, a.status == "in_progress"),
             func.count().filter(is_open, a.due_on < today),
-            *done_by, *assigned_by,
         ).where(*in_scope)
     ).one()  # fmt: skip
-    this_week, in_progress, overdue_total = counts[0], counts[1], counts[2]
-    done = counts[3 : 3 + WEEKS_CHARTED]
-    assigned = counts[3 + WEEKS_CHARTED :]
-    rates = tuple((end, _rate(d, n)) for end, d, n in zip(ends, done, assigned, strict=True))
+    this_week, in_progress, overdue_total = counts
+    completed, total = then[-1]
     overdue = s.execute(
         select(m.slack_user_id, TrainingResource.title, a.due_on)
         .select_from(a)
@@ -255,7 +248,7 @@ def _digest(
     ).all()  # fmt: skip
     return Digest(
         scope_label=sub.scope_label, week=week, as_of=as_of,
-        total=assigned[-1], completed=done[-1], rate=_rate(done[-1], assigned[-1]) or 0,
+        total=total, completed=completed, rate=rate(then[-1]) or 0,
         rate_last_week=rates[-2][1], completed_this_week=this_week, in_progress=in_progress,
         overdue_total=overdue_total,
         overdue=tuple((u, t, (today - due).days) for u, t, due in overdue if due is not None),

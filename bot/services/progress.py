@@ -23,6 +23,7 @@ from bot.services.analytics import (
     by_people,
     by_type,
     extremes,
+    history,
     joined,
     median_days,
     weekly_rates,
@@ -122,12 +123,13 @@ class ProgressService:
                 joined(select(
                     func.count(), func.count().filter(a.status == "in_progress"),
                     func.count().filter(late), func.count().filter(a.completed_at.is_not(None)),
-                    func.count().filter(a.completed_at <= now - timedelta(days=7)),
-                    func.count().filter(a.assigned_at <= now - timedelta(days=7)),
                     func.count(func.distinct(ref)),
                 )).where(*where)
             ).one()  # fmt: skip
-            pages = max(1, -(-counts[6] // page_size))
+            ((done_then, total_then),) = history(
+                s, _where(caller, scope, closed=True), [now - timedelta(days=7)]
+            )
+            pages = max(1, -(-counts[4] // page_size))
             page = min(max(1, page), pages)
             rows = _rows(s, where, by_person, today, offset=(page - 1) * page_size,
                          limit=page_size)  # fmt: skip
@@ -139,8 +141,8 @@ class ProgressService:
             median = median_days(s, where)
             domains = by_domain(s, where)
         return Report(
-            scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
-            rows, counts[6],
+            scope, by_person, counts[0], counts[1], counts[2], counts[3], done_then, total_then,
+            rows, counts[4],
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
             median, domains, page, page_size,
         )  # fmt: skip
@@ -177,10 +179,11 @@ class ProgressService:
         """Weekly completion rates, overall and for the scope's biggest domains (a chart)."""
         if not scope.own:
             require_manager(caller, "see other people's progress")
-        where = _where(caller, scope)
         with self._sessions.begin() as s:
-            names = [name for name, _, _ in by_domain(s, where, limit=4)]
-            return weekly_rates(s, where, now=self._clock.now(), domains=names)
+            names = [name for name, _, _ in by_domain(s, _where(caller, scope), limit=4)]
+            return weekly_rates(
+                s, _where(caller, scope, closed=True), now=self._clock.now(), domains=names
+            )
 
     def export(self, *, caller: Caller | None, workspace_id: int, scope: Scope) -> str:
         """Every assignment in scope as CSV (`caller` None: an operator, who sees all)."""
@@ -215,9 +218,11 @@ def _rows(
     return tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found)
 
 
-def _where(caller: Caller, scope: Scope) -> list[ColumnElement[bool]]:
+def _where(caller: Caller, scope: Scope, *, closed: bool = False) -> list[ColumnElement[bool]]:
+    """The caller's assignments in scope; `closed`: cancelled and reassigned ones too (for
+    the history, where they count for the weeks they were open)."""
     a = ResourceAssignment
-    where: list[ColumnElement[bool]] = [a.cancelled_at.is_(None)]
+    where: list[ColumnElement[bool]] = [] if closed else [a.cancelled_at.is_(None)]
     if scope.own:
         where += [a.workspace_id == caller.workspace_id, a.member_id == caller.member_id]
     else:
