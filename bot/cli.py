@@ -19,6 +19,8 @@ from bot.cli_jobs import run_jobs
 from bot.cli_report import add_parser as report_parser
 from bot.cli_report import run_report
 from bot.errors import BotError
+from bot.sandbox.cli import add_parser as sandbox_parser
+from bot.sandbox.cli import run_sandbox
 from bot.settings import Settings, SettingsError
 
 
@@ -62,11 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     jobs_parser(commands)
     report_parser(commands)
+    sandbox_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "sandbox":  # its own settings: never Slack's, never DATABASE_URL
+        return run_sandbox(args)
     try:
         settings = Settings.load()
     except SettingsError as error:
@@ -89,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_report(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
-        print(f"trainbot: {error}", file=sys.stderr)
+        hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"
+        print(f"trainbot: {error}{hint if args.command == 'serve' else ''}", file=sys.stderr)
         return 2
     except BotError as error:
         print(f"trainbot: {error.user_message}", file=sys.stderr)

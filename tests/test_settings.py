@@ -75,7 +75,8 @@ def test_serve_without_tokens_stops_with_one_line_and_status_2(tmp_path: Path) -
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "trainbot: SLACK_BOT_TOKEN is not set: put the bot token (xoxb-...) from "
-        "OAuth & Permissions in the environment or in .env"
+        "OAuth & Permissions in the environment or in .env "
+        "(no Slack app yet? `trainbot sandbox` runs it in a browser)"
     ]
     assert "Traceback" not in result.stderr + result.stdout
 

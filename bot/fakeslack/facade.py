@@ -18,11 +18,16 @@ from bot.fakeslack.surface import view_texts
 class WorkspaceFacade:
     """The directory a test sets up, and the state it reads back afterwards."""
 
-    def __init__(self, identity: Identity, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        identity: Identity,
+        clock: Callable[[], float],
+        message_clock: Callable[[], float] = time.time,
+    ) -> None:
         self._lock = threading.RLock()
         # Notified whenever the app reaches the fake (API call, response_url post).
         self._changed = threading.Condition(self._lock)
-        self._ws = Workspace(identity, clock)
+        self._ws = Workspace(identity, clock, message_clock)
         self.add_user(identity.bot_user_id, identity.bot_name, real_name="Trainbot", is_bot=True)
 
     @property
@@ -134,6 +139,15 @@ class WorkspaceFacade:
                 message["blocks"] = blocks
             self._ws.messages.setdefault(channel_id, []).append(message)
             return ts
+
+    def restore_bot_message(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
+        """A message the bot posted at `ts` before this stand-in started (a sandbox restart
+        rebuilds the DMs its database still points at), kept in ts order."""
+        with self._lock:
+            message = self._ws.bot_message(ts, payload)
+            kept = self._ws.messages.setdefault(channel_id, [])
+            kept[:] = [m for m in kept if m["ts"] != ts] + [message]
+            kept.sort(key=lambda m: float(m["ts"]))
 
     def new_trigger_id(self, user_id: str) -> str:
         """A trigger_id as an interaction by `user_id` carries: 3 s to live, single use."""

@@ -62,11 +62,14 @@ class FakeSlack(WorkspaceFacade):
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        message_clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` times trigger_ids and response_urls; `message_clock` (epoch seconds) is
+        what message ts are made from: the sandbox passes its own, which time travel moves."""
         identity = Identity(
             team_id, team_name, team_domain, bot_user_id, bot_id, app_id, bot_token, bot_name
         )
-        super().__init__(identity, clock)
+        super().__init__(identity, clock, message_clock)
         self._address = (host, port)
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None

@@ -86,9 +86,15 @@ class ResponseTarget:
 class Workspace:
     """All state of the fake workspace. Callers hold FakeSlack's lock."""
 
-    def __init__(self, identity: Identity, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        identity: Identity,
+        clock: Callable[[], float],
+        message_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.identity = identity
         self.clock = clock
+        self.message_clock = message_clock  # epoch seconds that message ts are made from
         self.server_url = ""  # "http://127.0.0.1:PORT/" once the server listens
         self.messages_tab_enabled = True
         self.paid_plan = True  # user groups exist only on paid plans
@@ -116,7 +122,7 @@ class Workspace:
 
     def next_ts(self) -> str:
         """Message ts like Slack's "1764150000.000100", strictly increasing."""
-        now_us = int(time.time() * 1_000_000)
+        now_us = int(self.message_clock() * 1_000_000)
         self._last_ts_us = max(now_us, self._last_ts_us + 1)
         return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
 

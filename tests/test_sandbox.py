@@ -1,0 +1,347 @@
+"""`trainbot sandbox`, driven over real HTTP as its browser page drives it.
+
+The sandbox is SQLite-only by design (one file beside the user, no server to install),
+so these tests run on SQLite only, each sandbox on free loopback ports with a
+temporary database. The demo workspace is seeded by driving the real app.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.cli import main
+from bot.fakeslack import view_texts
+from bot.ids import Action, Block
+from bot.sandbox.page import make_page_app
+from bot.sandbox.runtime import Sandbox, SandboxOptions
+from tests.support.waiting import eventually
+
+MAYA, LIAM, DIEGO, SOFIA, KWAME = (
+    "U0MAYA0001", "U0LIAM0001", "U0DIEGO001", "U0SOFIA001", "U0KWAME001",
+)  # fmt: skip
+LEARNING = "C0LEARNING"
+BERLIN = "Europe/Berlin"  # Maya's timezone, the sandbox's for time travel
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def start(db: Path, **options: Any) -> Sandbox:
+    settings = SandboxOptions(database_url=f"sqlite:///{db}", port=0, **options)
+    return Sandbox(settings, make_page_app).start()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    running = start(tmp_path / "sandbox.sqlite3")
+    yield running
+    running.stop()
+
+
+def call(
+    sandbox: Sandbox, path: str, body: Any = None, *, raw: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:  # fmt: skip
+    """GET (no body) or POST JSON to the sandbox; (status, decoded JSON or bytes)."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(sandbox.url + path, data=data, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with NO_PROXY.open(request, timeout=30) as response:
+            status, kind, content = (
+                response.status,
+                response.headers["Content-Type"],
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        with error:
+            status, kind, content = error.code, error.headers["Content-Type"], error.read()
+    return status, json.loads(content) if kind.startswith("application/json") else content
+
+
+def state(sandbox: Sandbox, user: str, conversation: str | None = None) -> dict[str, Any]:
+    query = f"?user={user}" + (f"&conversation={conversation}" if conversation else "")
+    status, found = call(sandbox, "/api/state" + query)
+    assert status == 200, found
+    return dict(found)
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [view_texts(m) for m in messages]
+
+
+def dm_about(sandbox: Sandbox, user: str, title: str) -> dict[str, Any]:
+    found = [m for m in state(sandbox, user)["conversation"]["messages"] if title in view_texts(m)]
+    assert found, f"no DM to {user} about {title}"
+    return found[0]
+
+
+def start_value(message: dict[str, Any]) -> str:
+    """The value of the Start button of an assignment DM (the assignment's id)."""
+    return str(
+        next(
+            e["value"]
+            for b in message["blocks"] if b["type"] == "actions"
+            for e in b["elements"] if e["action_id"] == Action.ASSIGNMENT_START
+        )
+    )  # fmt: skip
+
+
+def test_seeding_makes_the_demo_workspace_with_assignments_in_every_state(
+    sandbox: Sandbox,
+) -> None:
+    seen = state(sandbox, DIEGO)
+    people = {p["id"]: p for p in seen["people"]}
+    assert len(people) == 7
+    assert people[MAYA]["is_admin"] and people[MAYA]["real_name"] == "Maya Lindqvist"
+    assert {p["tz"] for p in people.values()} >= {"Europe/Berlin", "America/New_York"}
+    assert all(p["title"] for p in people.values())
+    assert {g["handle"] for g in seen["usergroups"]} == {"support-team", "engineering"}
+    assert {c["name"] for c in seen["channels"]} == {"general", "learning"}
+    assert seen["conversation"]["kind"] == "im"
+
+    assert "Not started" in view_texts(dm_about(sandbox, LIAM, "Pro Git"))
+    assert "50%  ·  In progress" in view_texts(dm_about(sandbox, KWAME, "Pro Git"))
+    assert "Completed" in view_texts(dm_about(sandbox, SOFIA, "Pro Git"))
+    assert "Cancelled" in view_texts(dm_about(sandbox, LIAM, "OWASP Top 10"))
+    status, _ = call(sandbox, "/api/home", {"user": DIEGO})
+    assert status == 200
+    home = view_texts(state(sandbox, DIEGO)["home"])
+    assert "Technical Writing One>*  :rotating_light: *overdue*" in home
+    # The manager heard back from the app as a manager does: confirmations of /assign.
+    mine = texts(state(sandbox, MAYA)["conversation"]["messages"])
+    assert any("Assigned" in t and "Pro Git" in t for t in mine), mine
+
+
+def test_assign_opens_a_modal_and_a_past_due_date_is_answered_under_its_field(
+    sandbox: Sandbox,
+) -> None:
+    status, acted = call(sandbox, "/api/command", {"user": MAYA, "text": "/assign @liam eloquent"})
+    assert status == 200 and acted["status"] == 200
+    (modal,) = state(sandbox, MAYA)["modals"]
+    assert modal["title"]["text"] == "Assign training"
+    blocks = {b.get("block_id"): b for b in modal["blocks"]}
+    assert blocks[Block.PEOPLE]["element"]["initial_users"] == [LIAM]  # "@liam" escaped
+    assert blocks[Block.RESOURCE]["element"]["initial_option"]["text"]["text"] == (
+        "Eloquent JavaScript"
+    )
+    status, suggested = call(sandbox, "/api/suggest", {
+        "user": MAYA, "view_id": modal["id"], "block_id": Block.RESOURCE,
+        "action_id": Action.ASSIGN_RESOURCE, "query": "owasp",
+    })  # fmt: skip
+    assert status == 200
+    assert "OWASP Top 10" in [o["text"]["text"] for o in suggested["options"]]
+
+    draft = {Block.DUE: {"value": "2020-01-01"}}
+    status, submitted = call(
+        sandbox, "/api/submit", {"user": MAYA, "view_id": modal["id"], "draft": draft}
+    )
+    assert status == 200
+    assert submitted["errors"][Block.DUE].startswith("The due date is in the past")
+    (still_open,) = state(sandbox, MAYA)["modals"]
+    assert still_open["errors"] == {Block.DUE: submitted["errors"][Block.DUE]}
+
+    now = datetime.fromisoformat(state(sandbox, MAYA)["now"]).astimezone(ZoneInfo(BERLIN))
+    later = (now + timedelta(days=10)).date().isoformat()
+    draft = {Block.DUE: {"value": later}, Block.PRIORITY: {"value": "high"}}
+    status, submitted = call(
+        sandbox, "/api/submit", {"user": MAYA, "view_id": modal["id"], "draft": draft}
+    )
+    assert status == 200 and submitted["errors"] is None
+    assert state(sandbox, MAYA)["modals"] == []
+    dm = view_texts(dm_about(sandbox, LIAM, "Eloquent JavaScript"))
+    assert "High priority" in dm and later in dm
+
+
+def test_start_in_a_dm_updates_that_message(sandbox: Sandbox) -> None:
+    before = dm_about(sandbox, LIAM, "Pro Git")
+    start_button = next(
+        (b["block_id"], e)
+        for b in before["blocks"] if b["type"] == "actions"
+        for e in b["elements"] if e["action_id"] == Action.ASSIGNMENT_START
+    )  # fmt: skip
+    status, acted = call(sandbox, "/api/action", {
+        "user": LIAM, "container": {"type": "message", "channel": f"D{LIAM[1:]}",
+                                    "ts": before["ts"]},
+        "block_id": start_button[0], "action_id": Action.ASSIGNMENT_START,
+        "value": start_button[1]["value"],
+    })  # fmt: skip
+    assert status == 200 and acted["status"] == 200
+    after = dm_about(sandbox, LIAM, "Pro Git")
+    assert after["ts"] == before["ts"]  # updated in place, not a new message
+    assert "In progress" in view_texts(after) and "Not started" not in view_texts(after)
+    assert Action.ASSIGNMENT_START not in json.dumps(after["blocks"])
+
+
+def test_travel_to_next_monday_morning_brings_the_weekly_digest(sandbox: Sandbox) -> None:
+    berlin = ZoneInfo(BERLIN)
+    now = datetime.fromisoformat(state(sandbox, MAYA)["now"]).astimezone(berlin)
+    monday = (now + timedelta(days=7 - now.weekday())).date()
+    # (Started between Monday 09:00 and Tuesday 09:00, this week's digest is already there.)
+    before = len(state(sandbox, MAYA, LEARNING)["conversation"]["messages"])
+
+    status, travelled = call(sandbox, "/api/travel", {"to": f"{monday}T09:00"})
+    assert status == 200, travelled
+    assert travelled["sent"]["digest"] == 1
+    assert datetime.fromisoformat(travelled["now"]) == datetime(
+        monday.year, monday.month, monday.day, 9, tzinfo=berlin
+    )
+    (digest,) = state(sandbox, MAYA, LEARNING)["conversation"]["messages"][before:]
+    assert digest["author"]["is_bot"] and "completed" in view_texts(digest)
+    assert float(digest["ts"]) >= datetime.fromisoformat(travelled["now"]).timestamp()  # dated then
+    (chart,) = [b for b in digest["blocks"] if b["type"] == "image"]
+    status, png = call(sandbox, f"/files/{chart['slack_file']['id']}")
+    assert status == 200 and png.startswith(b"\x89PNG")
+
+    two_weeks = datetime.combine(monday + timedelta(days=14), datetime.min.time(), berlin)
+    status, travelled = call(sandbox, "/api/travel", {"to": f"{two_weeks:%Y-%m-%d}T17:00"})
+    assert status == 200 and travelled["sent"]["reminder"] >= 1
+    reminded = [
+        t for p in (LIAM, DIEGO, KWAME)
+        for t in texts(state(sandbox, p)["conversation"]["messages"]) if "Reminder" in t
+    ]  # fmt: skip
+    assert reminded
+    status, refused = call(sandbox, "/api/travel", {"to": f"{monday}T09:00"})
+    assert status == 400 and "going back in time" in refused["error"]
+
+
+def test_calls_are_listed_and_an_over_limit_payload_is_flagged(sandbox: Sandbox) -> None:
+    status, listed = call(sandbox, "/api/calls")
+    assert status == 200
+    assert [c["seq"] for c in listed["calls"]] == list(range(1, listed["next"]))
+    assert {"views.open", "chat.postMessage", "chat.update"} <= {
+        c["method"] for c in listed["calls"]
+    }
+    assert all(c["problems"] == [] for c in listed["calls"])
+
+    # A payload Slack refuses (a section over 3000 characters), sent with the app's token.
+    client = WebClient(
+        token=sandbox.services.settings.bot_token, base_url=sandbox.workspace.base_url
+    )
+    too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=LEARNING, text="too long", blocks=too_long)
+    status, newer = call(sandbox, f"/api/calls?since={listed['next']}")
+    (flagged,) = newer["calls"]
+    assert flagged["method"] == "chat.postMessage" and flagged["error"] == "invalid_blocks"
+    assert any("3000" in problem for problem in flagged["problems"]), flagged["problems"]
+
+
+def test_bad_requests_get_json_errors(sandbox: Sandbox) -> None:
+    status, found = call(sandbox, "/api/state?user=U0NOBODY00")
+    assert (status, found["ok"]) == (400, False) and "unknown user" in found["error"]
+    status, found = call(sandbox, "/api/command", raw=b"{not json")
+    assert status == 400 and "not JSON" in found["error"]
+    status, found = call(sandbox, "/api/command", {"user": MAYA, "text": "/deploy prod"})
+    assert status == 400 and found["error"] == "/deploy is not a command of this app"
+    status, found = call(sandbox, "/api/submit", {"user": MAYA, "view_id": "V0NOPE", "draft": {}})
+    assert status == 404 and "not an open modal" in found["error"]
+    status, found = call(sandbox, "/api/calls?since=soon")
+    assert status == 400
+    status, found = call(
+        sandbox, "/api/home", {"user": MAYA}, headers={"Origin": "https://evil.example"}
+    )
+    assert status == 403 and found["ok"] is False
+    status, page = call(sandbox, "/")
+    assert status == 200 and b"<html" in page.lower()
+
+
+def test_a_restart_keeps_the_workspace_and_fresh_starts_over(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.sqlite3"
+    first = start(db, scheduler=False)
+    try:
+        call(first, "/api/command", {"user": MAYA, "text": "/assign @liam eloquent"})
+        (modal,) = state(first, MAYA)["modals"]
+        assert call(first, "/api/submit", {"user": MAYA, "view_id": modal["id"]})[1]["ok"]
+        eventually(lambda: dm_about(first, LIAM, "Eloquent JavaScript"))
+        travelled = call(first, "/api/travel", {"to": f"{datetime.now(UTC) + timedelta(days=3)}"})
+    finally:
+        first.stop()
+
+    again = start(db, scheduler=False)
+    try:
+        assert not again.seeded_now
+        now = datetime.fromisoformat(state(again, LIAM)["now"])
+        assert now >= datetime.fromisoformat(travelled[1]["now"])  # the clock kept its travel
+        call(again, "/api/home", {"user": LIAM})
+        home = state(again, LIAM)["home"]
+        assert "Eloquent JavaScript" in view_texts(home) and "Pro Git" in view_texts(home)
+        # The stand-in lost its messages; the assignment DMs are drawn again, clickable.
+        dm = dm_about(again, LIAM, "Pro Git")
+        status, acted = call(again, "/api/action", {
+            "user": LIAM, "container": {"type": "view", "view_id": home["id"]},
+            "action_id": Action.ASSIGNMENT_START, "value": start_value(dm),
+        })  # fmt: skip
+        assert (status, acted["status"]) == (200, 200)
+        assert "In progress" in view_texts(dm_about(again, LIAM, "Pro Git"))
+        assert not [
+            t for t in texts(state(again, LIAM)["conversation"]["messages"]) if "Sorry" in t
+        ]
+    finally:
+        again.stop()
+
+    fresh = start(db, scheduler=False, fresh=True)
+    try:
+        assert fresh.seeded_now
+        call(fresh, "/api/home", {"user": LIAM})
+        home = view_texts(state(fresh, LIAM)["home"])
+        assert "Pro Git" in home and "Eloquent JavaScript" not in home
+    finally:
+        fresh.stop()
+
+
+def test_the_command_line_refuses_what_it_cannot_do_safely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    assert main(["sandbox", "--host", "0.0.0.0", "--database-url", db]) == 2
+    assert "not a loopback address" in capsys.readouterr().err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["sandbox", "--port", str(port), "--database-url", db]) == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err
+    assert main(["sandbox", "--database-url", "postgresql://localhost/trainbot"]) == 2
+    assert "SQLite only" in capsys.readouterr().err
+    assert not (tmp_path / "x.sqlite3").exists()  # refused before anything was created
+
+
+def test_a_database_with_a_real_workspace_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'real.sqlite3'}"
+    monkeypatch.chdir(tmp_path)  # no .env from elsewhere
+    monkeypatch.setenv("DATABASE_URL", db)
+    assert main(["catalog", "import", "--starter", "--workspace", "T0REALTEAM"]) == 0
+    assert main(["sandbox", "--port", "0", "--database-url", db]) == 2
+    assert "holds real workspaces (T0REALTEAM)" in capsys.readouterr().err
+
+
+def test_beyond_loopback_only_when_told_and_the_app_still_reaches_only_the_stand_in(
+    tmp_path: Path,
+) -> None:
+    running = start(tmp_path / "open.sqlite3", host="0.0.0.0", allow_non_loopback=True)
+    try:
+        # The page answers on every address now (loopback included)...
+        port = running.url.rsplit(":", 1)[1]
+        with NO_PROXY.open(f"http://127.0.0.1:{port}/", timeout=30) as page:
+            assert page.status == 200
+        # ...but the app's Web API is still the stand-in on loopback, never slack.com.
+        api = urllib.parse.urlsplit(running.services.settings.api_url)
+        assert api.hostname == "127.0.0.1"
+        assert api.port == urllib.parse.urlsplit(running.workspace.base_url).port
+    finally:
+        running.stop()
