@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -32,6 +33,7 @@ USAGE = (
 MAX_TEXT = 2000  # what a button can carry back for the export
 MODAL_ROWS = 40  # rows per page of the full report (4 sections of 10)
 MODAL_LATE = 30  # overdue items in the full report
+REPORT_FAILED = "Sorry, the report could not be shown. Close this and try *Full report* again."
 
 
 def scope_of(text: str, caller: Caller, services: Services, client: WebClient) -> Scope:
@@ -129,22 +131,33 @@ def show_full_report(
 ) -> None:
     """The report's page of rows, its overdue items and breakdowns, drawn into the modal."""
     try:
+        client.views_update(
+            view_id=view_id, view=full_report_view(client, services, caller, asked, page)
+        )
+    except Exception:  # never leave the modal saying it is working: say it failed, then report
+        failed = render("notice_modal.json.j2", title="Progress report", text=REPORT_FAILED)
+        with contextlib.suppress(SlackApiError):
+            client.views_update(view_id=view_id, view=failed)
+        raise
+
+
+def full_report_view(
+    client: WebClient, services: Services, caller: Caller, asked: str, page: int
+) -> dict[str, Any]:
+    try:
         scope = scope_of(asked, caller, services, client)
     except BotError as error:  # e.g. the group is gone since the report was shown
-        notice = render("notice_modal.json.j2", title="Progress report", text=error.user_message)
-        client.views_update(view_id=view_id, view=notice)
-        return
+        return render("notice_modal.json.j2", title="Progress report", text=error.user_message)
     today = local_today(services.clock.now(), caller.tz)
     progress = services.progress
     report = progress.report(caller=caller, scope=scope, today=today, page=page,
                              page_size=MODAL_ROWS, late_shown=MODAL_LATE)  # fmt: skip
     groups = {} if scope.own else services.usergroups.everyone(client)
-    view = render(
+    return render(
         "progress_modal.json.j2", r=report, title=report_title(scope),
         b=progress.breakdown(caller=caller, scope=scope, groups=groups),
         metadata=json.dumps({"asked": asked, "page": report.page}),
     )  # fmt: skip
-    client.views_update(view_id=view_id, view=view)
 
 
 def report_title(scope: Scope) -> str:

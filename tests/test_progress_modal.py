@@ -85,3 +85,16 @@ def test_a_member_opens_their_own_full_report(
     assert "*Progress: your training*" in text and "*0%* of 1 completed" in text
     assert "By user group" not in text  # about herself: no groups asked of Slack
     assert not [c for c in slack.fake.calls_to("usergroups.list") if "include_users" in c.args]
+
+
+def test_a_failed_update_leaves_the_modal_saying_so_not_working_forever(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    load_starter(app_server)
+    assign_git(slack, manager, AMY)
+    app_server.settle()
+    report(slack, AMY)
+    slack.fake.fail("views.update", error="internal_error")  # the report's own update
+    text = view_texts(full_report(slack, app_server, AMY))
+    assert "could not be shown. Close this and try *Full report* again." in text
+    assert "Working out" not in text
