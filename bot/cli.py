@@ -21,7 +21,7 @@ from bot.cli_report import run_report
 from bot.errors import BotError
 from bot.sandbox.cli import add_parser as sandbox_parser
 from bot.sandbox.cli import run_sandbox
-from bot.settings import Settings, SettingsError
+from bot.settings import MissingSetting, Settings, SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"
-        print(f"trainbot: {error}{hint if args.command == 'serve' else ''}", file=sys.stderr)
+        missing = isinstance(error, MissingSetting)
+        print(f"trainbot: {error}{hint if missing else ''}", file=sys.stderr)
         return 2
     except BotError as error:
         print(f"trainbot: {error.user_message}", file=sys.stderr)

@@ -23,6 +23,10 @@ class SettingsError(Exception):
     """A missing or malformed setting; the message names the variable and the fix."""
 
 
+class MissingSetting(SettingsError):
+    """A setting `serve` needs was not given at all (no Slack app set up yet, perhaps)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str | None
@@ -89,7 +93,7 @@ def _merged(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]
 
 def _require(value: str | None, name: str, what: str) -> None:
     if not value:
-        raise SettingsError(f"{name} is not set: put {what} in the environment or in .env")
+        raise MissingSetting(f"{name} is not set: put {what} in the environment or in .env")
 
 
 def _token(values: Mapping[str, str], name: str, prefix: str) -> str | None:
