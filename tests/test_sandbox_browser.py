@@ -270,6 +270,10 @@ def test_time_travel_brings_the_weekly_digest_and_reminders(
     page.locator("[data-testid=user-switch]").select_option(LIAM)
     page.locator("[data-testid=nav-messages]").click()
     settle(page)
+    # Liam lives in New York: the clock and the travel's answer speak his wall time.
+    expect(page.locator("[data-testid=clock]")).to_contain_text("11:00 AM")
+    expect(result).to_contain_text("Now Mon,")
+    expect(result).to_contain_text("11:00 AM")
     reminder = page.locator("[data-testid=message]", has_text="Reminder:").last
     expect(reminder).to_contain_text("overdue")
     expect(reminder).to_contain_text("Pro Git")

@@ -21,6 +21,13 @@ export function buildSidebar(root, app) {
   const travel = el("form", { class: "travel", "data-testid": "time-travel" },
     el("label", { for: "travel-to", class: "side-label" }, "Time travel to ", travelZone),
     el("div", { class: "travel-row" }, travelInput, travelGo), travelResult);
+  // The last travel's answer, redrawn in the viewer's zone when "You are" changes.
+  let travelled = null;
+  const showTravelled = () => {
+    if (!travelled) return;
+    const when = travelled.now ? clockLabel(new Date(travelled.now), app.tz()) : "moved";
+    travelResult.textContent = `Now ${when}. ` + travelled.sent;
+  };
   travel.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!travelInput.value) return;
@@ -31,9 +38,10 @@ export function buildSidebar(root, app) {
       const answer = await app.travel(travelInput.value);
       const sent = Object.entries(answer.sent || {}).filter(([, n]) => n)
         .map(([kind, n]) => `${n} ${kind}${n === 1 ? "" : "s"}`);
-      travelResult.textContent = `Now ${answer.now ? clockLabel(new Date(answer.now), app.tz()) : "moved"}. ` +
-        (sent.length ? `Sent ${sent.join(", ")}.` : "Nothing was due.");
+      travelled = { now: answer.now, sent: sent.length ? `Sent ${sent.join(", ")}.` : "Nothing was due." };
+      showTravelled();
     } catch (err) {
+      travelled = null;
       travelResult.className = "travel-result error";
       travelResult.textContent = err.message;
     } finally {
@@ -96,6 +104,7 @@ export function buildSidebar(root, app) {
       if (tz !== lastTz || !travelInput.value || (document.activeElement !== travelInput && travelInput.value < floor)) {
         travelInput.value = floor;
       }
+      if (tz !== lastTz) showTravelled();
       lastTz = tz;
       travelZone.textContent = tz;
     },
