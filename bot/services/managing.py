@@ -170,7 +170,8 @@ class ManageService:
                 raise NotFound("That assignment is no longer open.")
             row, assignee = found[0]
             if to_user_id == assignee:
-                raise BotError(f"<@{to_user_id}> already has it: choose someone else.")
+                # Plain text, no <@mention>: Slack shows modal errors as they are.
+                raise BotError("That is who has it now: choose someone else.")
             (target,) = members_for(s, caller.workspace_id, (to_user_id,), now)
             if target.is_bot or target.is_deactivated:
                 raise BotError("Choose a person: bots and deactivated accounts cannot learn.")
@@ -178,7 +179,8 @@ class ManageService:
                               row.note)  # fmt: skip
             created = insert_open(s, caller, form, [target], now)
             if not created:
-                raise BotError(f"<@{to_user_id}> already has this assignment open.")
+                name = target.real_name or target.display_name or "That person"
+                raise BotError(f"{name} already has this assignment open: choose someone else.")
             (new_id,) = created
             row.cancelled_at = row.updated_at = now
             row.closed_reason = ClosedReason.REASSIGNED.value

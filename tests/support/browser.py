@@ -13,11 +13,15 @@ import re
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bot.ids import INPUT
+from bot.sandbox.runtime import Sandbox
 
 HINT = (
     "Install Chromium (Debian/Ubuntu: `apt-get install chromium fonts-noto-color-emoji "
@@ -38,6 +42,8 @@ CHROMIUM_ARGS = (
     "--no-proxy-server",  # the sandbox is on loopback; a proxy from the environment must not see it
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
+MAYA = "U0MAYA0001"  # the demo manager (an admin)
+BERLIN = ZoneInfo("Europe/Berlin")  # Maya's timezone: the time travel field is in it
 
 
 class BrowserUnavailable(Exception):
@@ -150,3 +156,20 @@ def travel(page: Page, local: str) -> Locator:
     form.get_by_role("button", name="Go").click()
     settle(page)
     return page.locator("[data-testid=time-travel-result]")
+
+
+def open_as(page: Page, sandbox: Sandbox, user: str, view: str = "messages") -> None:
+    page.goto(f"{sandbox.url}/#user={user}&view={view}")
+    expect(page.locator("[data-testid=user-switch]")).to_have_value(user)
+    settle(page)
+
+
+def sandbox_today(page: Page, sandbox: Sandbox) -> date:
+    """The sandbox clock's date for Maya (setup only: the page shows it too)."""
+    answer: dict[str, Any] = page.request.get(f"{sandbox.url}/api/state?user={MAYA}").json()
+    return datetime.fromisoformat(answer["now"]).astimezone(BERLIN).date()
+
+
+def short_date(day: date) -> str:
+    """How the page writes <!date^…^{date_short_pretty}> for a day that is not near today."""
+    return f"{day:%b} {day.day}, {day.year}"

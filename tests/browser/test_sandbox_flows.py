@@ -1,126 +1,43 @@
 """The `trainbot sandbox` page in a real (headless) browser, used as a person would use it.
 
-Each test gets its own seeded sandbox (SQLite, free loopback ports) and a fresh browser
-page; the browser itself is shared by the module. Assertions are on what the page shows;
-the API and database only confirm it afterwards. Screenshots of every step go to
-test-artifacts/sandbox/ (or $TRAINBOT_TEST_ARTIFACTS/sandbox/). Without Chromium the
-tests skip, except in CI (CI=true), where they fail: see tests/support/browser.py.
+Each test gets its own seeded sandbox and a fresh page (tests/browser/conftest.py).
+Assertions are on what the page shows; the API and database only confirm it afterwards.
+Screenshots of every step go to test-artifacts/sandbox/ (or
+$TRAINBOT_TEST_ARTIFACTS/sandbox/). Without Chromium the tests skip, except in CI
+(CI=true), where they fail: see tests/support/browser.py.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from bot.ids import Action, Block
-from bot.sandbox.page import make_page_app
-from bot.sandbox.runtime import Sandbox, SandboxOptions
+from bot.sandbox.runtime import Sandbox
 from models import ResourceAssignment
 from tests.support.browser import (
-    BrowserUnavailable,
+    BERLIN,
+    MAYA,
     Screenshots,
-    artifacts_dir,
     choose,
     error_under,
     field,
-    find_chromium,
-    in_ci,
-    launch_chromium,
     modal,
+    open_as,
+    sandbox_today,
     settle,
+    short_date,
     travel,
     type_command,
 )
 
 pytestmark = pytest.mark.browser
 
-MAYA, LIAM, DIEGO = "U0MAYA0001", "U0LIAM0001", "U0DIEGO001"
+LIAM, DIEGO = "U0LIAM0001", "U0DIEGO001"
 SUPPORT_TEAM = "S0SUPPORT1"  # @support-team: Priya, Diego, Hannah
 LEARNING = "C0LEARNING"  # gets the weekly digest, Mondays 09:00 Europe/Berlin
-BERLIN = ZoneInfo("Europe/Berlin")  # Maya's timezone: the time travel field is in it
-
-# The page polls every 500 ms and the app answers after its background work: generous
-# waits for a loaded CI machine, which cost nothing when things are quick.
-expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    try:
-        executable = find_chromium(os.environ)
-    except BrowserUnavailable as error:
-        if in_ci(os.environ):
-            pytest.fail(f"Chromium is required in CI for the browser tests: {error}")
-        pytest.skip(f"no browser for the sandbox page tests: {error}")
-    with launch_chromium(executable) as launched:
-        yield launched
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    # No background ticker: its first sweep would send whatever reminders the wall clock
-    # happens to make due, at a moment of its choosing. Time travel runs the same sweeps.
-    options = SandboxOptions(
-        database_url=f"sqlite:///{tmp_path / 'sandbox.sqlite3'}", port=0, scheduler=False
-    )
-    running = Sandbox(options, make_page_app).start()
-    yield running
-    running.stop()
-    # Whatever the clicks made the app send stayed within Slack's limits.
-    assert running.workspace.limit_violations == []
-
-
-@pytest.fixture
-def page(browser: Browser, sandbox: Sandbox, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="en-US", timezone_id="UTC"
-    )
-    opened = context.new_page()
-    crashes: list[str] = []  # uncaught exceptions, and blocks the page could not draw
-    opened.on("pageerror", lambda error: crashes.append(str(error)))
-    opened.on("console", lambda m: m.type == "error" and crashes.append(m.text))
-    failed_before = request.session.testsfailed
-    yield opened
-    # The call phase is reported before fixtures are torn down: keep what a failure showed.
-    if request.session.testsfailed > failed_before:
-        directory = artifacts_dir(os.environ)
-        directory.mkdir(parents=True, exist_ok=True)
-        opened.screenshot(path=str(directory / f"{request.node.name}-failed.png"))
-    context.close()
-    assert crashes == [], f"errors in the page: {crashes}"
-
-
-@pytest.fixture
-def shot(page: Page, request: pytest.FixtureRequest) -> Screenshots:
-    return Screenshots(page, artifacts_dir(os.environ), request.node.name)
-
-
-# ---- helpers ------------------------------------------------------------------------------
-
-
-def open_as(page: Page, sandbox: Sandbox, user: str, view: str = "messages") -> None:
-    page.goto(f"{sandbox.url}/#user={user}&view={view}")
-    expect(page.locator("[data-testid=user-switch]")).to_have_value(user)
-    settle(page)
-
-
-def sandbox_today(page: Page, sandbox: Sandbox) -> date:
-    """The sandbox clock's date for Maya (setup only: the page shows it too)."""
-    answer: dict[str, Any] = page.request.get(f"{sandbox.url}/api/state?user={MAYA}").json()
-    return datetime.fromisoformat(answer["now"]).astimezone(BERLIN).date()
-
-
-def short_date(day: date) -> str:
-    """How the page writes <!date^…^{date_short_pretty}> for a day that is not near today."""
-    return f"{day:%b} {day.day}, {day.year}"
-
 
 # ---- tests --------------------------------------------------------------------------------
 
