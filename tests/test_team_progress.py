@@ -6,13 +6,15 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlalchemy import Engine, func, insert, select
 
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action
+from bot.services.progress import Scope
 from models import AssignmentEvent, Member, ResourceAssignment, TrainingResource
-from tests.conftest import AMY, BOB, RunningApp
+from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.seed import load_starter
 from tests.test_assign_flow import GIT, assign_git
 from tests.test_progress import report
@@ -110,6 +112,15 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
     ) in team
     assert f"*Open*\n{total - done}" in team and f"*Completed*\n{done}" in team
     assert f"*Overdue*\n{overdue}" in team and f"*In progress*\n{started}" in team
+    # The chart reads the event history itself: its last week moves by the same points.
+    profiles = WebClient(base_url=slack.fake.base_url)
+    caller = app_server.services.members.resolve(
+        team_id=TEAM_ID, user_id=manager, profiles=profiles, refresh=False
+    )
+    _, series = app_server.services.progress.trend(caller=caller, scope=Scope(title="team"))
+    weekly = series["All"]
+    assert weekly[-2] is not None and weekly[-1] is not None
+    assert weekly[-1] - weekly[-2] == change
     shown = [line for line in team.splitlines() if "%  <@U0GEN" in line]
     assert len(shown) == 20  # the first 20 of them
     for line in shown:
