@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from bot.fakeslack import methods_views
-from bot.fakeslack.objects import apply_user_changes, user_object, usergroup_object
+from bot.fakeslack.objects import apply_user_changes, file_object, user_object, usergroup_object
 from bot.fakeslack.response_urls import responses
 from bot.fakeslack.state import Channel, Identity, ResponseTarget, Workspace
 from bot.fakeslack.surface import view_texts
@@ -226,6 +226,18 @@ class WorkspaceFacade:
                 if message["ts"] == ts and message["channel"] == channel_id:
                     return copy.deepcopy(message), True
         return None
+
+    def add_user_file(self, user_id: str, name: str, content: bytes) -> dict[str, Any]:
+        """A file a person uploaded through a modal's file_input: its file object, as
+        view_submission's state carries it."""
+        with self._lock:
+            ws = self._ws
+            file_id = ws.next_id("F")
+            found = file_object(
+                ws.identity, ws.server_url, file_id, name, name, len(content), user=user_id
+            )
+            ws.files[file_id], ws.file_bytes[file_id] = found, content
+            return copy.deepcopy(found)
 
     @property
     def files(self) -> dict[str, dict[str, Any]]:

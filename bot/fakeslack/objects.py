@@ -167,8 +167,11 @@ def view_object(
 
 
 def file_object(
-    identity: Identity, server_url: str, file_id: str, name: str, title: str, size: int
-) -> dict[str, Any]:
+    identity: Identity, server_url: str, file_id: str, name: str, title: str, size: int,
+    user: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A file object as Slack returns it; `user`: who uploaded it (default: the bot)."""
+    user = user or identity.bot_user_id
     now = int(time.time())
     filetype = name.rsplit(".", 1)[-1].lower() if "." in name else "binary"
     return {
@@ -179,13 +182,12 @@ def file_object(
         "title": title,
         "mimetype": mimetypes.guess_type(name)[0] or "application/octet-stream",
         "filetype": filetype,
-        "user": identity.bot_user_id,
+        "user": user,
         "size": size,
         "mode": "hosted",
         "is_external": False,
         "url_private": f"{server_url}files/{file_id}/{name}",
         "url_private_download": f"{server_url}files/{file_id}/{name}?download=1",
-        "permalink": f"https://{identity.team_domain}.slack.com/files/"
-        f"{identity.bot_user_id}/{file_id}/{name}",
+        "permalink": f"https://{identity.team_domain}.slack.com/files/{user}/{file_id}/{name}",
         "channels": [],
     }

@@ -7,6 +7,8 @@ One lock serialises the page's requests around SlackClient, whose drafts are not
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from bot.sandbox.runtime import Sandbox
 
 Json = dict[str, Any]
+MAX_UPLOAD_BYTES = 2 << 20  # a file_input upload; it comes as base64 in a JSON body
 
 
 class SandboxApi:
@@ -199,6 +202,21 @@ class SandboxApi:
             "sent": {"reminder": reminders, "digest": digests},
             "messages": sent,
         }
+
+    def upload(self, body: Json) -> Json:
+        """A file chosen in a modal's file_input, kept as Slack keeps a person's upload."""
+        user = self._person(body)
+        name, encoded = body.get("name"), body.get("content_base64")
+        if not isinstance(name, str) or not name.strip() or not isinstance(encoded, str):
+            raise ApiProblem(400, '"name" and "content_base64" are required')
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise ApiProblem(400, '"content_base64" is not base64') from None
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise ApiProblem(413, f"the sandbox takes files up to {MAX_UPLOAD_BYTES >> 20} MB")
+        found = self._sb.workspace.add_user_file(user, name.strip()[:255], content)
+        return {"ok": True, "file": found}
 
     # helpers ------------------------------------------------------------------------------
 

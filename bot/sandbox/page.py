@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("trainbot.sandbox")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_BODY = 1_000_000
+MAX_BODY = 4_000_000  # room for a file_input upload (2 MB, as base64)
 PLACEHOLDER = b"""<!doctype html><html lang="en"><meta charset="utf-8">
 <title>Trainbot sandbox</title><h1>Trainbot sandbox</h1>
 <p>The page is missing (bot/sandbox/static/index.html). The JSON API is up: try
@@ -46,6 +46,7 @@ def make_page_app(sandbox: Sandbox) -> WSGIApp:
         "/api/submit": api.submit,
         "/api/close": api.close,
         "/api/travel": api.travel,
+        "/api/upload": api.upload,
     }
     gets: dict[str, Callable[[Mapping[str, str]], dict[str, Any]]] = {
         "/api/state": api.state,

@@ -57,7 +57,22 @@ def apply_draft(slack: SlackClient, view: Mapping[str, Any], draft: Any) -> None
                 raise ApiProblem(
                     400, f"no element {action_id!r} in block {block_id!r} of view {view['id']}"
                 )
+            if found.element.get("type") == "file_input":
+                value = _uploaded(slack, value)
             slack.remember(str(view["id"]), found, simple_value(found.element, value))
+
+
+def _uploaded(slack: SlackClient, value: Any) -> list[dict[str, Any]]:
+    """A file_input's VALUE (ids from /api/upload) as the file objects Slack puts in state."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiProblem(400, "a file_input takes a list of file ids from /api/upload")
+    files = slack.fake.files
+    missing = [v for v in value if v not in files]
+    if missing:
+        raise ApiProblem(400, f"no uploaded file {missing[0]!r}")
+    return [{k: v for k, v in files[v].items() if k != "content"} for v in value]
 
 
 def escape_command_text(text: str) -> str:

@@ -4,6 +4,8 @@ radio buttons, checkboxes and number inputs, with the app's errors under their f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -143,3 +145,35 @@ def test_the_reminder_policy_takes_numbers_and_checkboxes_and_keeps_them(
     expect(field(page, Block.WEEKDAYS_ONLY).locator('input[data-value="on"]')).not_to_be_checked()
     expect(field(page, Block.ON_DUE_DATE, INPUT).locator("input")).to_be_checked()
     shot("policy-reopened")
+
+
+def test_content_with_an_uploaded_file_is_added_from_the_manage_content_tab(
+    page: Page, sandbox: Sandbox, shot: Screenshots
+) -> None:
+    handbook = b"%PDF-1.4\n% Acme support handbook\n%%EOF\n"
+    open_as(page, sandbox, MAYA, view="home")
+    home = page.locator("[data-testid=home]")
+    home.locator(f'button[data-action-id="{Action.HOME_TAB_CONTENT}"]').click()
+    settle(page)
+    home.locator(f'button[data-action-id="{Action.CONTENT_ADD}"]').first.click()
+    settle(page)
+    expect(modal(page)).to_have_attribute("data-callback-id", "content")
+    field(page, Block.TITLE).fill("Acme support handbook")
+    choose(page, field(page, Block.TYPE), "", value="pdf")
+    picker = field(page, Block.FILE).locator("input[type=file]")
+    picker.set_input_files(
+        files=[{"name": "handbook.pdf", "mimeType": "application/pdf", "buffer": handbook}]
+    )
+    expect(field(page, Block.FILE).locator("[data-testid=uploaded-files] li")).to_have_text(
+        "📎 handbook.pdf"
+    )
+    shot("content-with-a-file")
+
+    page.locator("[data-testid=modal-submit]").click()
+    settle(page)
+    expect(modal(page)).to_have_count(0)
+    # Back on the Manage content tab, the new item links to the file Maya uploaded.
+    item = home.locator("a", has_text="Acme support handbook")
+    expect(item).to_have_attribute("href", re.compile(r"^/files/F\w+$"))
+    shot("content-listed")
+    assert page.request.get(sandbox.url + (item.get_attribute("href") or "")).body() == handbook

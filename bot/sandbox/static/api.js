@@ -49,4 +49,6 @@ export const api = {
   submit: (user, viewId, draft) => call("POST", "/api/submit", { user, view_id: viewId, draft }),
   close: (user, viewId) => call("POST", "/api/close", { user, view_id: viewId }),
   travel: (to) => call("POST", "/api/travel", { to }),
+  upload: (user, name, contentBase64) =>
+    call("POST", "/api/upload", { user, name, content_base64: contentBase64 }),
 };

@@ -174,7 +174,15 @@ function rcForView(view, errors = null) {
     })).catch(() => {}),
     suggest: (block, element, query) => api.suggest({ user: S.user, view_id: view.id,
       block_id: block.block_id || "", action_id: element.action_id || "", query }),
+    upload: async (file) => (await api.upload(S.user, file.name, await base64Of(file))).file,
   };
+}
+
+async function base64Of(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 const modalHost = {

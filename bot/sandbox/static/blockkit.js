@@ -243,7 +243,7 @@ export function renderElement(block, element, rc, label) {
       if (isInput && !block.dispatch_action) return;
       if (dispatch) fire(block, element, value, rc);
     };
-    const hooks = { suggest: (el_, query) => rc.suggest(block, el_, query) };
+    const hooks = { suggest: (el_, query) => rc.suggest(block, el_, query), upload: (file) => rc.upload(file) };
     node = inputElement(element, currentValue(block, element, rc), emit, rc.ctx,
       label || (element.placeholder ? plain(element.placeholder) : element.type), hooks);
     if (!node) node = el("span", { class: "bk-unsupported" }, `unsupported element: ${element.type}`);

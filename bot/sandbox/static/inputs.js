@@ -175,9 +175,40 @@ export function inputElement(element, value, emit, ctx, label, hooks) {
   if (t === "checkboxes") return choiceList(element, value, emit, ctx, "checkboxes");
   if (t === "radio_buttons") return choiceList(element, value, emit, ctx, "radio");
   if (/select$/.test(t)) return selectWidget(element, value, emit, ctx, label, hooks);
-  if (t === "file_input") {
-    return el("div", { class: "bk-file-input", "aria-disabled": "true" },
-      "📎 File uploads are not available in the sandbox (leave it empty, or use a link).");
-  }
+  if (t === "file_input") return fileWidget(element, value, emit, hooks);
   return null;
+}
+
+// file_input: a chosen file goes to the sandbox at once (Slack too uploads it while the
+// modal is open); the VALUE is the list of their ids, and the submission carries the files.
+const uploadedNames = new Map(); // file id -> name, for drafts drawn again
+function fileWidget(element, value, emit, hooks) {
+  const max = element.max_files || 10;
+  const accept = (element.filetypes || []).map((type) => `.${type}`).join(",");
+  const picker = el("input", { type: "file", class: "bk-file-picker", ...(accept ? { accept } : {}) });
+  picker.multiple = max > 1;
+  const list = el("ul", { class: "bk-file-list", "data-testid": "uploaded-files" });
+  const status = el("div", { class: "bk-file-status", role: "status" });
+  const show = (ids) => list.replaceChildren(...ids.map((id) =>
+    el("li", { "data-file-id": id }, `📎 ${uploadedNames.get(id) || id}`)));
+  show(Array.isArray(value) ? value : []);
+  picker.addEventListener("change", async () => {
+    const chosen = [...picker.files].slice(0, max);
+    if (!chosen.length) return;
+    status.textContent = "Uploading…";
+    try {
+      const ids = [];
+      for (const file of chosen) {
+        const uploaded = await hooks.upload(file);
+        uploadedNames.set(uploaded.id, uploaded.name);
+        ids.push(uploaded.id);
+      }
+      show(ids);
+      status.textContent = "";
+      emit(ids, { dispatch: false });
+    } catch (err) {
+      status.textContent = `Upload failed: ${err.message}`;
+    }
+  });
+  return el("div", { class: "bk-file-input" }, picker, list, status);
 }

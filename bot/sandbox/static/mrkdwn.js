@@ -24,7 +24,13 @@ export function decodeEntities(s) {
   return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
+// A Slack file permalink (https://team.slack.com/files/U…/F…/name) opens the sandbox's own
+// copy of the file: the sandbox never sends the browser to Slack.
+const SLACK_FILE = /^https:\/\/[^/]+\.slack\.com\/files\/[^/]+\/(F[A-Z0-9]+)(\/[^?#]*)?/;
+
 function safeHref(url) {
+  const file = SLACK_FILE.exec(url);
+  if (file) return `/files/${file[1]}`;
   return /^(https?:|mailto:|tel:|\/)/i.test(url) ? url : null;
 }
 
