@@ -19,9 +19,10 @@ from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack, SlackClient
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.settling import SettlingExecutor
 from bot.web import make_wsgi_app
 from tests.support.database import empty_all_tables
-from tests.support.executor import SettlingExecutor
+from tests.support.executor import settle
 from tests.support.postgres import PostgresUnavailable, provide_postgres
 from tests.support.wsgi import serve_wsgi
 
@@ -116,7 +117,7 @@ class RunningApp:
 
     def settle(self) -> None:
         """Wait until everything the app does after its acks has finished."""
-        self.executor.settle()
+        settle(self.executor)
 
 
 @pytest.fixture
@@ -124,14 +125,14 @@ def app_server(
     database_url: str, engine: Engine, fake_slack: FakeSlack, clock: FixedClock
 ) -> Iterator[RunningApp]:
     """The same WSGI app `trainbot serve` runs, on a real loopback HTTP server."""
-    executor = SettlingExecutor()
+    executor = SettlingExecutor(thread_name_prefix="lazy")
     settings = make_settings(database_url, fake_slack)
     services = build_services(settings, clock=clock, engine=engine, background=executor)
     wsgi = make_wsgi_app(build_app(services), services)
     with serve_wsgi(wsgi) as url:
         yield RunningApp(url=url, services=services, executor=executor)
         # Nothing may still be writing when the tables are emptied for the next test.
-        executor.settle()
+        settle(executor)
     executor.shutdown(wait=True)
 
 

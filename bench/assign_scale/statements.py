@@ -68,8 +68,9 @@ def count_statements(
     from bot.app import build_app
     from bot.services import build_services
     from bot.settings import Settings
+    from bot.settling import SettlingExecutor
     from bot.web import make_wsgi_app
-    from tests.support.executor import SettlingExecutor
+    from tests.support.executor import settle
     from tests.support.wsgi import serve_wsgi
 
     settings = Settings.load(
@@ -83,7 +84,7 @@ def count_statements(
         },
         env_file=Path(os.devnull),
     )
-    executor = SettlingExecutor()  # its threads are named lazy_N
+    executor = SettlingExecutor(thread_name_prefix="lazy")  # StatementLog tells them by it
     engine = db.make_engine(url)
     services = build_services(settings, engine=engine, background=executor)
     wsgi = make_wsgi_app(build_app(services), services)
@@ -104,11 +105,11 @@ def count_statements(
                 runs = []
                 acks: list[float] = []
                 for turn in range(repeats + 1):  # the first one warms up
-                    executor.settle(timeout=60)
+                    settle(executor, 60)
                     log.clear()
                     series = Series()
                     bench.send(kind, client, in_process, series)
-                    executor.settle(timeout=60)
+                    settle(executor, 60)
                     if series.failures:
                         raise RuntimeError(f"in-process {label}: {series.failures}")
                     if turn:

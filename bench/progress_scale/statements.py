@@ -39,12 +39,12 @@ def in_process_app(
     from bot.app import build_app
     from bot.services import build_services
     from bot.settings import Settings
+    from bot.settling import SettlingExecutor
     from bot.web import make_wsgi_app
-    from tests.support.executor import SettlingExecutor
     from tests.support.wsgi import serve_wsgi
 
     env = server_env(fake, url) | {"LOG_LEVEL": "WARNING"}
-    executor = SettlingExecutor()  # its threads are named lazy_N
+    executor = SettlingExecutor(thread_name_prefix="lazy")  # StatementLog tells them by it
     engine = db.make_engine(url)
     services = build_services(Settings.load(env, env_file=Path(os.devnull)), engine=engine,
                               background=executor)  # fmt: skip
@@ -68,6 +68,8 @@ def count_statements(
 ) -> dict[str, Any]:
     """Each kind `repeats` times after a warm-up: statements in and after the ack, the ack
     and the effect in process, the slowest statements; EXPLAIN for the `explained` kinds."""
+    from tests.support.executor import settle
+
     found: dict[str, Any] = {}
     with in_process_app(fake, url) as (client, executor, engine), \
             StatementLog(engine, "lazy") as log:  # fmt: skip
@@ -76,12 +78,12 @@ def count_statements(
             runs: list[tuple[int, int, Tally]] = []
             acks = Series()
             for turn in range(repeats + 1):  # the first one warms up (and prepares the Home)
-                executor.settle(timeout=120)
+                settle(executor, 120)
                 log.clear()
                 series = acks if turn else Series()
                 with Tally(engine) as tally:
                     bench.send(kind, client, IN_PROCESS, series)
-                    executor.settle(timeout=120)
+                    settle(executor, 120)
                 if series.failures:
                     raise RuntimeError(f"in-process {kind}: {series.failures}")
                 if turn:

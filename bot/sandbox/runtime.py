@@ -29,10 +29,10 @@ from bot.delivery import deliver_pending
 from bot.fakeslack import FakeSlack, SlackClient
 from bot.sandbox import roster
 from bot.sandbox.clock import SandboxClock, stored_clock
-from bot.sandbox.executor import SettlingExecutor
 from bot.sandbox.net import SandboxError, bind_wsgi, is_loopback, serve_in_thread
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.settling import SettlingExecutor
 from bot.web import make_wsgi_app
 
 log = logging.getLogger("trainbot.sandbox")

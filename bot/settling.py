@@ -1,4 +1,5 @@
-"""The app's after-ack executor, which the sandbox waits on before it answers the page."""
+"""An after-ack executor that can be waited on: the sandbox waits on it before it answers
+the page, tests before they look at what a request did, benchmarks between requests."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any
 
 
 class SettlingExecutor(ThreadPoolExecutor):
-    """Counts work in flight, so "what the click did" is complete when the page re-reads."""
+    """Counts work in flight, so "what the click did" is complete once it settles."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="sandbox-after-ack")
+    def __init__(self, thread_name_prefix: str = "after-ack") -> None:
+        super().__init__(max_workers=8, thread_name_prefix=thread_name_prefix)
         self._busy = 0
         self._idle = threading.Condition()
 
