@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action
 from bot.vocab import TYPE_LABELS
-from models import TrainingResource
+from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceType
 from tests.conftest import AMY, RunningApp
 from tests.support.library import top_view
@@ -72,6 +72,20 @@ def test_a_long_report_pages_through_everyone_with_breakdowns(
         if "%  <@" in line
     }
     assert shown == set(PEOPLE)  # every person once, over the two pages
+
+    # A page past the end (ten cancelled since it was offered) shows the last one instead.
+    slack.click(user=manager, action_id=Action.PROGRESS_PAGE, value="1", view_id=modal["id"])
+    app_server.settle()
+    with engine.begin() as conn:
+        gone = select(Member.id).where(Member.slack_user_id.in_(PEOPLE[-10:]))
+        conn.execute(
+            update(ResourceAssignment)
+            .where(ResourceAssignment.member_id.in_(gone))
+            .values(cancelled_at=func.now(), closed_reason="cancelled")
+        )
+    slack.click(user=manager, action_id=Action.PROGRESS_PAGE, value="2", view_id=modal["id"])
+    app_server.settle()
+    assert "1–35 of 35 people" in view_texts(top_view(slack, manager))
 
 
 def test_a_member_opens_their_own_full_report(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,7 +95,8 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
     slack.app_home_opened(manager)
     app_server.settle()
     people = [f"U0GEN{n:05d}" for n in range(30)]
-    expected, expected_then = generate_team(engine, manager, people, now=clock.now())
+    expected, expected_then, median = generate_team(engine, manager, people, now=clock.now())
+    assert sum(d for _, d, _, _ in expected.values()) % 2 == 0  # the median of two middle ones
     assert expected_then[0] < sum(d for _, d, _, _ in expected.values())  # some done this week
 
     slack.click(user=manager, action_id=Action.HOME_TAB_TEAM,
@@ -137,19 +139,22 @@ def test_a_generated_team_agrees_with_the_database_row_by_row(
     text = view_texts(report(slack, manager, "<#C0GENTEAM1|gen-team>"))
     assert f"*{round(100 * done / total)}%* of {total} completed" in text
     assert f"*Overdue*\n{overdue}" in text
+    assert f"Median time to complete: {median:.1f} days" in text
 
 
 def generate_team(
     engine: Engine, manager: str, people: list[str], *, now: datetime
-) -> tuple[dict[str, tuple[int, int, int, int]], tuple[int, int]]:
+) -> tuple[dict[str, tuple[int, int, int, int]], tuple[int, int], float]:
     """Rows and their events written as the app would leave them; returns per person
     (total, completed, overdue, in progress) and (completed, open or completed) a week
-    ago, counted here in Python, apart from the app's SQL. Some completions and
-    cancellations fall within the last week, so the week-ago figures differ from today's."""
-    rng = random.Random(20261202)
+    ago, and the median days to complete, counted here in Python, apart from the app's
+    SQL. Some completions and cancellations fall within the last week, so the week-ago
+    figures differ from today's."""
+    rng = random.Random(20261203)
     today, week_ago = now.date(), now - timedelta(days=7)
     counts: dict[str, tuple[int, int, int, int]] = {}
     then_done = then_total = 0
+    durations: list[float] = []  # days from assigned to completed
     with engine.begin() as conn:
         ws, by = conn.execute(
             select(Member.workspace_id, Member.id).where(Member.slack_user_id == manager)
@@ -193,6 +198,8 @@ def generate_team(
                 ])  # fmt: skip
                 then_total += cancelled_at is None or cancelled_at > week_ago
                 then_done += completed_at is not None and completed_at <= week_ago
+                if completed_at is not None:
+                    durations.append((completed_at - assigned_at) / timedelta(days=1))
                 if state == "cancelled":
                     continue
                 total += 1
@@ -201,4 +208,4 @@ def generate_team(
                 started += state in ("in_progress", "overdue")
             if total:
                 counts[user] = (total, done, late, started)
-    return counts, (then_done, then_total)
+    return counts, (then_done, then_total), statistics.median(durations)

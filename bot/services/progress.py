@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -116,7 +116,6 @@ class ProgressService:
         late = (a.completed_at.is_(None)) & (a.due_on < today)
         if by_person is None:  # one person's report lists trainings; anything wider, people
             by_person = not (scope.own or (scope.people is not None and len(scope.people) == 1))
-        ref, _ = _row_columns(by_person)
         # A week ago, from the assignments' own timestamps: each is written in the same
         # transaction as its event, so for one moment they say what the event history says
         # (analytics.history), without reading the events: one statement, closed ones too.
@@ -128,16 +127,15 @@ class ProgressService:
                     func.count().filter(live), func.count().filter(live, a.status == "in_progress"),
                     func.count().filter(live, late),
                     func.count().filter(live, a.completed_at.is_not(None)),
-                    func.count(func.distinct(case((live, ref)))),
                     func.count().filter(a.completed_at <= week_ago),  # completion is final
                     func.count().filter(open_then),
                 )).where(*_where(caller, scope, closed=True))
             ).one()  # fmt: skip
-            done_then, total_then = counts[5], counts[6]
-            pages = max(1, -(-counts[4] // page_size))
-            page = min(max(1, page), pages)
-            rows = _rows(s, where, by_person, today, offset=(page - 1) * page_size,
-                         limit=page_size)  # fmt: skip
+            page = max(1, page)
+            rows, rows_total = _rows(s, where, by_person, today, page=page, size=page_size)
+            if not rows and page > 1:  # fewer rows than when that page was offered: the last
+                page = max(1, -(-rows_total // page_size))
+                rows, rows_total = _rows(s, where, by_person, today, page=page, size=page_size)
             overdue_items = s.execute(
                 joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
                 .where(*where, late).order_by(a.due_on, Member.slack_user_id)
@@ -146,8 +144,8 @@ class ProgressService:
             median = median_days(s, where)
             domains = by_domain(s, where)
         return Report(
-            scope, by_person, counts[0], counts[1], counts[2], counts[3], done_then, total_then,
-            rows, counts[4],
+            scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
+            rows, rows_total,
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
             median, domains, page, page_size,
         )  # fmt: skip
@@ -158,11 +156,8 @@ class ProgressService:
         """Only the rows of a report (the first ones) and how many there are in all."""
         if not scope.own:
             require_manager(caller, "see other people's progress")
-        where = _where(caller, scope)
-        ref, _ = _row_columns(by_person)
         with self._sessions.begin() as s:
-            total = s.scalar(joined(select(func.count(func.distinct(ref)))).where(*where)) or 0
-            return _rows(s, where, by_person, today, offset=0, limit=ROWS_SHOWN), total
+            return _rows(s, _where(caller, scope), by_person, today, page=1, size=ROWS_SHOWN)
 
     def breakdown(
         self, *, caller: Caller, scope: Scope, groups: Mapping[str, Sequence[str]]
@@ -207,20 +202,28 @@ def _row_columns(by_person: bool) -> tuple[ColumnElement[Any], ColumnElement[Any
 
 def _rows(
     s: Session, where: Sequence[ColumnElement[bool]], by_person: bool, today: date, *,
-    offset: int, limit: int,
-) -> tuple[ReportRow, ...]:  # fmt: skip
-    """Rows most overdue first, then least complete, then by name."""
+    page: int, size: int,
+) -> tuple[tuple[ReportRow, ...], int]:  # fmt: skip
+    """One page of rows, most overdue first, then least complete, then by name; and how
+    many rows there are in all (a window count over the groups: no second statement,
+    unless the page is past the end)."""
     a = ResourceAssignment
     ref, label = _row_columns(by_person)
     overdue = func.count().filter(a.completed_at.is_(None) & (a.due_on < today))
     done = func.count().filter(a.completed_at.is_not(None))
     found = s.execute(
-        joined(select(ref, label, func.count(), done, overdue)).where(*where)
+        joined(select(ref, label, func.count(), done, overdue, func.count().over()))
+        .where(*where)
         .group_by(ref, label)
         .order_by(overdue.desc(), (done * 1.0 / func.count()), label, ref)
-        .offset(offset).limit(limit)
+        .offset((page - 1) * size).limit(size)
     ).all()  # fmt: skip
-    return tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found)
+    rows = tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found)
+    if found:
+        return rows, int(found[0][5])
+    if page == 1:
+        return rows, 0
+    return rows, s.scalar(joined(select(func.count(func.distinct(ref)))).where(*where)) or 0
 
 
 def _where(caller: Caller, scope: Scope, *, closed: bool = False) -> list[ColumnElement[bool]]:
