@@ -88,13 +88,18 @@ def test_a_long_report_pages_through_everyone_with_breakdowns(
     assert "1–35 of 35 people" in view_texts(top_view(slack, manager))
 
 
-def test_a_member_opens_their_own_full_report(
-    slack: SlackClient, app_server: RunningApp, manager: str
-) -> None:
+def amy_sees_her_report(slack: SlackClient, app_server: RunningApp, manager: str) -> None:
+    """Amy has Pro Git from the manager and has run /progress about herself."""
     load_starter(app_server)
     assign_git(slack, manager, AMY)
     app_server.settle()
     report(slack, AMY)
+
+
+def test_a_member_opens_their_own_full_report(
+    slack: SlackClient, app_server: RunningApp, manager: str
+) -> None:
+    amy_sees_her_report(slack, app_server, manager)
     text = view_texts(full_report(slack, app_server, AMY))
     assert "*Progress: your training*" in text and "*0%* of 1 completed" in text
     assert "By user group" not in text  # about herself: no groups asked of Slack
@@ -104,10 +109,7 @@ def test_a_member_opens_their_own_full_report(
 def test_a_failed_update_leaves_the_modal_saying_so_not_working_forever(
     slack: SlackClient, app_server: RunningApp, manager: str
 ) -> None:
-    load_starter(app_server)
-    assign_git(slack, manager, AMY)
-    app_server.settle()
-    report(slack, AMY)
+    amy_sees_her_report(slack, app_server, manager)
     slack.fake.fail("views.update", error="internal_error")  # the report's own update
     text = view_texts(full_report(slack, app_server, AMY))
     assert "could not be shown. Close this and try *Full report* again." in text
