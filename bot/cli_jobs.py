@@ -11,6 +11,7 @@ from bot.settings import Settings, SettingsError
 
 SCHEDULE = (
     "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
+    "enrollments every hour (each kept group or channel compared daily), "
     "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 
@@ -19,7 +20,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     jobs = commands.add_parser("jobs", help="scheduler sweeps and the outbox")
     actions = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="run a sweep now and print what it sent")
-    run.add_argument("sweep", choices=("reminders", "digests"))
+    run.add_argument("sweep", choices=("reminders", "digests", "enrollments"))
     run.add_argument(
         "--as-of", type=_moment, metavar="ISO-8601",
         help="run as if it were this moment (e.g. 2026-12-01T09:00:00+01:00; no offset: UTC)",
@@ -37,8 +38,10 @@ def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
     db.upgrade(services.engine)
     if args.jobs_command == "status":
         return _status(services)
-    if not args.dry_run and not settings.bot_token:
-        raise SettingsError(f"SLACK_BOT_TOKEN is not set: sending {args.sweep} needs the bot token")
+    if (not args.dry_run or args.sweep == "enrollments") and not settings.bot_token:
+        raise SettingsError(f"SLACK_BOT_TOKEN is not set: {args.sweep} needs the bot token")
+    if args.sweep == "enrollments":
+        return _enrollments(services, settings, args.dry_run)
     lines = (
         _reminders(services, args.dry_run)
         if args.sweep == "reminders"
@@ -70,6 +73,28 @@ def _digests(services: Services, dry_run: bool) -> list[str]:
         f"{verb} {sub.channel_id} ({week}): {sub.scope.value} {sub.scope_label}"
         for sub, week in services.digests.plan(dry_run=dry_run)
     ]
+
+
+def _enrollments(services: Services, settings: Settings, dry_run: bool) -> int:
+    """Paths started today and every kept group or channel compared now (Slack is asked who
+    is in them even in a dry run; nothing is written or sent then)."""
+    from bot.app import make_client
+    from bot.delivery import deliver_pending
+
+    client = make_client(settings)
+    opened = 0 if dry_run else services.paths.open_due_starts()
+    print(f"{opened} path(s) whose start date came: step 1 opened")
+    found = services.keep_enrolled.reconcile(client=client, force=True, dry_run=dry_run)
+    verb = "would enroll" if dry_run else "enrolled"
+    for joined in found:
+        people = ", ".join(joined.enrolled)
+        print(f"{verb} {len(joined.enrolled)} on {joined.path_title} ({joined.source_label}): "
+              f"{people}")  # fmt: skip
+    if dry_run:
+        return 0
+    sent = deliver_pending(services, client)
+    print(f"{sum(len(j.enrolled) for j in found)} enrolled, {sent} message(s) sent")
+    return 0
 
 
 def _status(services: Services) -> int:

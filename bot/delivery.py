@@ -76,6 +76,8 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         return _deliver_reminder(services, client, row)
     if row.kind == "digest":
         return deliver_digest(services, client, row)
+    if row.kind == "path_notice":
+        return _deliver_path_notice(services, client, row)
     if row.assignment_id is None:
         services.outbox.skipped(row, why=f"unknown kind {row.kind}")
         return 0
@@ -137,14 +139,40 @@ def _deliver_notice(services: Services, client: WebClient, row: Claimed, assignm
     if landed is None:
         return 0
     services.outbox.sent(row, channel=landed[0], ts=landed[1])
-    if change.get("change") != "completed" and card.dm_channel and card.dm_ts:
-        message = assignment_message(card)
-        try:
-            client.chat_update(channel=card.dm_channel, ts=card.dm_ts, text=message["text"],
-                               blocks=message["blocks"])  # fmt: skip
-        except SlackApiError as error:  # the notice is what counts; an old DM may be gone
-            log.info("assignment %s: DM not redrawn (%s)", card.id, error.response.get("error"))
+    if change.get("change") != "completed":
+        redraw_dm(client, card)
     return 1
+
+
+def _deliver_path_notice(services: Services, client: WebClient, row: Claimed) -> int:
+    """A path paused, resumed, cancelled (to its learner) or finished (to its assigner);
+    the learner's current step DM is redrawn to match."""
+    change = services.outbox.payload(row)
+    title, _ = services.paths.notice_facts(
+        workspace_id=row.workspace_id, enrollment_id=int(str(change["enrollment"]))
+    )
+    notice = render("path_notice.json.j2", c=change, title=title)
+    landed = post_once(services, client, row, text=notice["text"], blocks=notice["blocks"])
+    if landed is None:
+        return 0
+    services.outbox.sent(row, channel=landed[0], ts=landed[1])
+    if change.get("assignment"):
+        assignment_id = int(str(change["assignment"]))
+        redraw_dm(client, services.assignments.card(workspace_id=row.workspace_id,
+                                                     assignment_id=assignment_id))  # fmt: skip
+    return 1
+
+
+def redraw_dm(client: WebClient, card: AssignmentCard) -> None:
+    """The assignment's DM as it is now, if it was sent (an old DM may be gone: logged)."""
+    if not (card.dm_channel and card.dm_ts):
+        return
+    message = assignment_message(card)
+    try:
+        client.chat_update(channel=card.dm_channel, ts=card.dm_ts, text=message["text"],
+                           blocks=message["blocks"])  # fmt: skip
+    except SlackApiError as error:
+        log.info("assignment %s: DM not redrawn (%s)", card.id, error.response.get("error"))
 
 
 def _deliver_message(services: Services, client: WebClient, row: Claimed) -> int:

@@ -26,6 +26,11 @@ class Callback(StrEnum):
     REMINDER_POLICY = "reminder_policy"
     DIGEST = "digest"
     PROGRESS = "progress"
+    COURSE_OUTLINE = "course_outline"  # a learner's course, every item, in pages
+    COURSE_BUILDER = "course_builder"  # New course / Edit: fields and sections
+    COURSE_SECTION = "course_section"  # one section's items (pushed over the builder)
+    PATH_BUILDER = "path_builder"  # New path / Edit: fields and steps
+    PATH_MANAGE = "path_manage"  # who is on a path, with pause / resume / cancel
 
 
 class Action(StrEnum):
@@ -49,6 +54,24 @@ class Action(StrEnum):
     ASSIGNMENT_START = "assignment.start"
     ASSIGNMENT_PROGRESS = "assignment.progress"  # + ".25" / ".50" / ".75": one id per button
     ASSIGNMENT_COMPLETE = "assignment.complete"
+    COURSE_OPEN = "course.open"  # value: the assignment id
+    COURSE_PAGE = "course.page"  # the outline modal, another page
+    COURSE_ITEM_DONE = "course.item.done"  # value: "<assignment id>:<item resource id>"
+    COURSE_ITEM_UNDO = "course.item.undo"
+    COURSE_NEW = "course.new"
+    PATH_NEW = "path.new"
+    PATH_MANAGE = "path.manage"  # value: the path's id
+    PATH_ROW = "path.row"  # overflow per person: "pause|active|cancelled:<enrollment>"
+    PATH_PAUSE_ALL = "path.pause_all"  # for everyone on the path (value: the new status)
+    PATH_RESUME_ALL = "path.resume_all"
+    PATH_CANCEL_ALL = "path.cancel_all"
+    BUILDER_SECTION = "builder.section"  # overflow: "edit|up|down|remove:<section key>"
+    BUILDER_ADD_SECTION = "builder.section.add"
+    BUILDER_ITEM = "builder.item"  # overflow: "up|down|optional|remove:<section key>:<resource>"
+    BUILDER_PICK_ITEM = "builder.item.pick"  # typeahead: choosing adds the item
+    BUILDER_ADD_LINK = "builder.link.add"
+    BUILDER_STEP = "builder.step"  # overflow: "up|down|remove:<step key>"
+    BUILDER_PICK_STEP = "builder.step.pick"  # typeahead: choosing adds the step
     MANAGE_OPEN = "manage.open"
     MANAGE_FIND = "manage.find"
     MANAGE_ROW = "manage.row"  # overflow per person: "due|reassign|cancel:<assignment>:<user>"
@@ -100,6 +123,18 @@ class Block(StrEnum):
     GROUPS = "groups"
     CHANNELS = "channels"
     DUE = "due"
+    START = "start"  # a path's start date
+    KEEP = "keep"  # a path: also enroll who joins the groups and channels later
+    ROLE = "role"  # a path's role
+    PATH_DUE = "path_due"  # a path's "by day N"
+    NEW_SECTION = "new_section"  # + ":<n>": a fresh id clears it once the section is added
+    SECTION_TITLE = "section_title"
+    PICK = "pick"  # + ":<n>": the builders' typeahead, cleared the same way
+    LINK_TITLE = "link_title"
+    LINK_URL = "link_url"
+    LINK_TYPE = "link_type"
+    STEP_DAYS = "step_days"  # + ":<step key>"
+    APPLY = "apply"  # a path edit: apply it to the people on the path now
     PRIORITY = "priority"
     NOTE = "note"
     REASSIGN_TO = "reassign_to"

@@ -57,6 +57,24 @@ def result_text(title: str, url: str | None, description: str) -> str:
     return head + "\n" + mrkdwn_cut(description, min(200, 3000 - len(head) - 1))
 
 
+def enumerate_sections(outline: Any, page: tuple[int, int] | None = None) -> list[Any]:
+    """[(number, section, items)] of an outline; `page`: only items first..last (1-based,
+    counted over the whole course), each shown under its section's heading."""
+    numbered = []
+    seen = 0
+    for number, section in enumerate(outline.sections, start=1):
+        items = section.items
+        if page is not None:
+            first, last = page
+            start = max(first - 1 - seen, 0)
+            items = items[start : max(last - seen, 0)]
+            seen += len(section.items)
+            if not items:
+                continue
+        numbered.append((number, section, items))
+    return numbered
+
+
 _env = Environment(
     loader=PackageLoader("templates", "."),
     undefined=StrictUndefined,
@@ -70,6 +88,7 @@ _env.filters["mrkdwn_cut"] = mrkdwn_cut
 _env.globals["result_text"] = result_text
 _env.filters["truncate_to"] = truncate
 _env.globals["link"] = link
+_env.globals["enumerate_sections"] = enumerate_sections
 _env.globals["ids"] = ids
 _env.globals["vocab"] = VOCAB
 _env.filters["duration"] = duration

@@ -49,6 +49,16 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="plan-reminders-and-digests",
         next_run_time=services.clock.now(),
     )
+    # Paths whose start date came, and groups or channels kept enrolled compared with their
+    # paths' enrollments (each about once a day: events can be missed).
+    scheduler.add_job(
+        enrollment_sweep,
+        "interval",
+        hours=1,
+        args=(services, client),
+        id="enrollments",
+        next_run_time=services.clock.now() + timedelta(seconds=30),
+    )
     scheduler.add_job(
         services.events.forget_old,
         "interval",
@@ -65,6 +75,16 @@ def plan_and_send(services: Services, client: WebClient) -> int:
         log.info("owed: %d reminders, %d digests", len(reminders), len(digests))
         deliver_pending(services, client)
     return len(reminders) + len(digests)
+
+
+def enrollment_sweep(services: Services, client: WebClient) -> int:
+    opened = services.paths.open_due_starts()
+    joined = services.keep_enrolled.reconcile(client=client)
+    if opened or joined:
+        log.info("enrollments: %d step(s) opened, %d enrolled", opened,
+                 sum(len(j.enrolled) for j in joined))  # fmt: skip
+        deliver_pending(services, client)
+    return opened + sum(len(j.enrolled) for j in joined)
 
 
 def run(settings: Settings) -> None:

@@ -18,6 +18,7 @@ TYPE_LABELS = {
     ResourceType.PODCAST: "Podcast",
     ResourceType.BOOK: "Book",
     ResourceType.DOCUMENT: "Document",
+    ResourceType.PATH: "Learning path",
 }
 TYPE_EMOJI = {
     ResourceType.ARTICLE: ":newspaper:",
@@ -27,6 +28,7 @@ TYPE_EMOJI = {
     ResourceType.PODCAST: ":headphones:",
     ResourceType.BOOK: ":books:",
     ResourceType.DOCUMENT: ":memo:",
+    ResourceType.PATH: ":world_map:",
 }
 ACCESS_LABELS = {Access.FREE: "Free", Access.PREMIUM: "Premium", Access.AFFILIATE: "Affiliate"}
 LEVEL_LABELS = {
@@ -69,6 +71,14 @@ def duration(minutes: int | None) -> str:
 
 VOCAB = {
     "types": options(TYPE_LABELS),
+    # What the content modal offers: a path is built in its own modal (steps, offsets).
+    "content_types": [o for o in options(TYPE_LABELS) if o["value"] != ResourceType.PATH],
+    # What a new link inside a course can be (a course is not an item of another).
+    "item_types": [
+        o
+        for o in options(TYPE_LABELS)
+        if o["value"] not in (ResourceType.PATH, ResourceType.COURSE)
+    ],
     "type_emoji": {str(k): v for k, v in TYPE_EMOJI.items()},
     "type_labels": {str(k): v for k, v in TYPE_LABELS.items()},
     "access": options(ACCESS_LABELS),

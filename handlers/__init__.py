@@ -8,10 +8,15 @@ from handlers import (
     assign,
     assignments,
     content,
+    course_builder,
+    courses,
     digests,
     home,
     library,
     manage,
+    manage_paths,
+    path_builder,
+    paths,
     progress,
     reminders,
     training,
@@ -20,8 +25,8 @@ from handlers import (
 
 def register(app: App) -> None:
     features = (
-        library, content, assign, assignments, manage, reminders, digests, progress, training,
-        home,
+        library, content, course_builder, path_builder, assign, assignments, courses, paths,
+        manage, manage_paths, reminders, digests, progress, training, home,
     )  # fmt: skip
     for feature in features:
         feature.register(app)

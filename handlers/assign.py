@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -10,13 +11,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import local_today
-from bot.delivery import deliver_pending
+from bot.delivery import deliver_pending, due_timestamp
 from bot.errors import BotError
 from bot.ids import Action, Block, Callback, Command
 from bot.render import render
 from bot.services import Services
 from bot.services.assignments import AssignResult
 from bot.services.catalog import require_manager
+from bot.services.library import ResourceCard
 from bot.services.members import Caller
 from handlers.assign_forms import (
     assign_form,
@@ -26,6 +28,7 @@ from handlers.assign_forms import (
     parse_assign_text,
 )
 from handlers.support import after_ack, caller_of, later
+from models.enums import ResourceType
 
 SUGGESTIONS = 100  # Slack shows at most 100 options
 log = logging.getLogger("trainbot.assign")
@@ -49,14 +52,11 @@ def open_assign_modal(
         if resource_id
         else (services.catalog.find_one(caller=caller, words=asked.words) if asked.words else None)
     )
-    today = local_today(services.clock.now(), caller.tz)
 
     def draw(groups_unavailable: str | None) -> dict[str, Any]:
-        return render(
-            "assign_modal.json.j2", resource=resource, users=asked.users,
-            groups=[{"id": gid, "label": label} for gid, label in asked.groups],
-            groups_unavailable=groups_unavailable, due=default_due(today),
-            metadata=assign_metadata(channel_id),
+        return assign_view(
+            services, caller, resource, users=asked.users, groups=asked.groups,
+            groups_unavailable=groups_unavailable, metadata=assign_metadata(channel_id),
         )  # fmt: skip
 
     # The trigger_id lives 3 s: open first, ask Slack about user groups only after.
@@ -71,6 +71,49 @@ def open_assign_modal(
         unavailable = services.usergroups.listing(client, team_id=caller.team_id).unavailable
         if unavailable:
             _update_quietly(client, opened["view"], draw(unavailable))
+
+
+def assign_view(
+    services: Services,
+    caller: Caller,
+    resource: ResourceCard | None,
+    *,
+    users: Sequence[str] = (),
+    groups: Sequence[tuple[str, str]] = (),
+    groups_unavailable: str | None,
+    metadata: str,
+) -> dict[str, Any]:
+    """The /assign modal; a path asks for a start date and whether to keep groups enrolled."""
+    today = local_today(services.clock.now(), caller.tz)
+    path = None
+    if resource is not None and resource.type == ResourceType.PATH:
+        path = services.paths.outline(caller=caller, path_id=resource.id)
+    return render(
+        "assign_modal.json.j2", resource=resource, users=list(users),
+        groups=[{"id": gid, "label": label} for gid, label in groups],
+        groups_unavailable=groups_unavailable, due=default_due(today), today=today.isoformat(),
+        path=path, metadata=metadata,
+    )  # fmt: skip
+
+
+def handle_assign_resource_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """A training was chosen: redraw the modal for it (a path's start date, or a due date);
+    what was typed elsewhere stays, as Slack keeps inputs whose ids do not change."""
+    caller = caller_of(body, services, client, refresh=False)
+    option = body["actions"][0].get("selected_option") or {}
+    resource = (
+        services.catalog.get(caller=caller, resource_id=int(option["value"]))
+        if option.get("value") else None
+    )  # fmt: skip
+    shown = body["view"]
+    known = services.usergroups.cached(team_id=caller.team_id)
+    view = assign_view(
+        services, caller, resource, groups_unavailable=known.unavailable if known else None,
+        metadata=shown.get("private_metadata") or assign_metadata(None),
+    )  # fmt: skip
+    _update_quietly(client, shown, view)
 
 
 def _update_quietly(client: WebClient, shown: dict[str, Any], view: dict[str, Any]) -> None:
@@ -122,8 +165,8 @@ def handle_resource_suggestion(
         caller=caller, words=str(body.get("value", "")), limit=SUGGESTIONS
     )
     ack(options=[
-        {"text": {"type": "plain_text", "text": _short(title)}, "value": str(rid)}
-        for rid, title in found
+        {"text": {"type": "plain_text", "text": _short(_labelled(title, kind))}, "value": str(rid)}
+        for rid, title, kind in found
     ])  # fmt: skip
 
 
@@ -183,11 +226,16 @@ def confirm_and_send(
         key=f"assign-confirm:{view['id']}",  # a double submit confirms once
         recipient=caller.user_id,
         payload={
-            **render("assign_confirm.json.j2", r=result.without(dropped)),
+            **render("assign_confirm.json.j2", r=result.without(dropped), due_ts=due_timestamp),
             "channel": confirmation_channel(view),
         },
     )
     deliver_pending(services, client)
+
+
+def _labelled(title: str, kind: str) -> str:
+    """Paths say so in the typeahead ("Path: New support agent"): they enroll, not assign."""
+    return f"Path: {title}" if kind == ResourceType.PATH else title
 
 
 def _short(title: str) -> str:
@@ -198,6 +246,7 @@ def register(app: App) -> None:
     app.command(Command.ASSIGN)(after_ack(handle_assign_command))
     app.shortcut(Callback.ASSIGN_SHORTCUT)(after_ack(handle_assign_shortcut))
     app.options(Action.ASSIGN_RESOURCE)(handle_resource_suggestion)
+    app.action(Action.ASSIGN_RESOURCE)(after_ack(handle_assign_resource_action))
     app.options(Action.ASSIGN_GROUPS)(handle_group_suggestion)
     app.view_submission(Callback.ASSIGN)(handle_assign_submission)
     app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))

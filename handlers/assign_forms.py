@@ -11,15 +11,17 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.conversations import channel_members
 from bot.ids import INPUT, Action, Block
 from bot.services.assignments import AssignForm
+from bot.services.keep_enrolled import KeepSource
 from bot.usergroups import UsergroupDirectory, group_problem
-from models.enums import Priority
+from models.enums import Priority, RuleSource
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
-MAX_CHANNEL_MEMBERS = 5000
 NOTE_MAX = 1000
+MAX_START_AHEAD = 365
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def assign_form(
     due = date.fromisoformat(raw_due) if raw_due else None
     if due is not None and due < today:
         errors[Block.DUE] = f"The due date is in the past (today is {today.isoformat()})."
+    starts_on, keep, guests = _path_fields(view, today, groups, channels, errors)
     priority = (_state(view, Block.PRIORITY).get("selected_option") or {}).get("value", "normal")
     note = str(_state(view, Block.NOTE).get("value") or "").strip()
     if errors or option is None:
@@ -86,7 +89,39 @@ def assign_form(
         due_on=due,
         priority=Priority(priority),
         note=note[:NOTE_MAX],
+        starts_on=starts_on,
+        keep=keep,
+        include_guests=guests,
     ), {}
+
+
+def _path_fields(
+    view: dict[str, Any],
+    today: date,
+    groups: list[dict[str, Any]],
+    channels: list[str],
+    errors: dict[str, str],
+) -> tuple[date | None, tuple[KeepSource, ...], bool]:
+    """A path's start date, and the groups and channels whose newcomers enroll too."""
+    raw_start = _state(view, Block.START).get("selected_date")
+    starts_on = date.fromisoformat(raw_start) if raw_start else None
+    if starts_on is not None and starts_on < today:
+        errors[Block.START] = f"The start date is in the past (today is {today.isoformat()})."
+    elif starts_on is not None and starts_on > today + timedelta(days=MAX_START_AHEAD):
+        errors[Block.START] = f"Start within {MAX_START_AHEAD} days of today."
+    ticked = {o.get("value") for o in _state(view, Block.KEEP).get("selected_options") or []}
+    if not ticked:
+        return starts_on, (), False
+    if "keep" not in ticked:
+        errors[Block.KEEP] = 'Tick "Also enroll people who join later" to enroll guests who join.'
+    elif not groups and not channels:
+        errors[Block.KEEP] = "Choose a user group or a channel above: their newcomers are enrolled."
+    keep = tuple(
+        KeepSource(RuleSource.USERGROUP, str(g["value"]),
+                   str((g.get("text") or {}).get("text") or g["value"]).split(" (")[0])
+        for g in groups
+    ) + tuple(KeepSource(RuleSource.CHANNEL, c, f"<#{c}>") for c in channels)  # fmt: skip
+    return starts_on, keep, "guests" in ticked
 
 
 def group_members(
@@ -106,41 +141,6 @@ def group_members(
             problems.append(f"{label} has nobody in it.")
         members += found
     return members, problems
-
-
-def channel_members(client: WebClient, channels: list[str]) -> tuple[list[str], list[str]]:
-    """Everyone in these channels; problems are explained per channel."""
-    members: list[str] = []
-    problems: list[str] = []
-    for channel in channels:
-        cursor = None
-        try:
-            while len(members) < MAX_CHANNEL_MEMBERS:
-                page = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
-                members += page.get("members") or []
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
-        except SlackApiError as error:
-            name = _channel_name(client, channel)
-            problems.append(_channel_problem(name, str(error.response.get("error"))))
-    return members, problems
-
-
-def _channel_name(client: WebClient, channel: str) -> str:
-    """#name for an error message (modal errors are plain text: no <#C123> links)."""
-    try:
-        return "#" + str(client.conversations_info(channel=channel)["channel"]["name"])
-    except (SlackApiError, KeyError, TypeError):
-        return f"channel {channel}"
-
-
-def _channel_problem(name: str, error: str) -> str:
-    if error in ("channel_not_found", "not_in_channel"):
-        return f"I can't see who is in {name}: invite @trainbot there first."
-    if error == "missing_scope":
-        return f"I'm not allowed to read the members of {name}."
-    return f"Slack would not tell me who is in {name} ({error})."
 
 
 def assign_metadata(channel_id: str | None) -> str:

@@ -13,9 +13,13 @@ from bot.render import mrkdwn, render
 from bot.services import Services
 from bot.services.catalog import require_curator
 from bot.services.members import Caller
+from handlers.builders import open_builder
+from handlers.course_builder import course_view
 from handlers.forms import ContentMeta, content_form, query_from_metadata
 from handlers.library import refresh_library, show_library
+from handlers.path_builder import path_view
 from handlers.support import after_ack, caller_of, later
+from models.enums import ResourceType
 
 
 def open_content_modal(
@@ -61,7 +65,16 @@ def handle_content_add_action(body: dict[str, Any], client: WebClient, services:
 
 
 def handle_content_edit_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Edit: a path or a course with sections opens its builder, anything else this form."""
     caller = caller_of(body, services, client)
+    resource_id = int(body["actions"][0]["value"])
+    structure = services.catalog.structure_of(caller=caller, resource_id=resource_id)
+    if structure is ResourceType.PATH:
+        open_builder(body, client, services, structure, resource_id, path_view)
+        return
+    if structure is ResourceType.COURSE:
+        open_builder(body, client, services, structure, resource_id, course_view)
+        return
     open_content_modal(
         client,
         services,

@@ -89,6 +89,7 @@ def publish_home(
         can_manage=person.can_manage,
         library_total=services.catalog.count_published(caller=person),
         d=services.dashboard.for_person(caller=person, today=today),
+        paths=services.paths.for_person(caller=person),
         today=today,
         due_ts=due_timestamp,
     )

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.charts import trend_chart
 from bot.clock import local_today
+from bot.conversations import channel_members
 from bot.errors import BotError
 from bot.ids import Action, Command
 from bot.render import mrkdwn, render
@@ -22,7 +23,7 @@ from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.progress import Scope
 from bot.usergroups import group_problem
-from handlers.assign_forms import GROUP_MENTION, USER_MENTION, channel_members
+from handlers.assign_forms import GROUP_MENTION, USER_MENTION
 from handlers.digests import CHANNEL_MENTION
 from handlers.support import after_ack, caller_of
 
@@ -68,7 +69,7 @@ def scope_of(text: str, caller: Caller, services: Services, client: WebClient) -
     resource = services.catalog.find_one(caller=caller, words=text)
     if resource is None:
         raise BotError(f"No single training matches “{text}”. {USAGE}")
-    return Scope(resource.title, resource_id=resource.id)
+    return Scope(resource.title, resource_id=resource.id, kind=resource.type)
 
 
 def handle_progress_command(

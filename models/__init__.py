@@ -2,29 +2,39 @@
 
 from models.assignment import AssignmentEvent, ResourceAssignment
 from models.base import Base
+from models.course import CourseItemDone, CourseSection, CourseSectionItem
 from models.delivery import ProcessedEvent
 from models.digest import DigestScope, DigestSubscription
+from models.draft import BuilderDraft
 from models.outbox import OutboxMessage, OutboxStatus
-from models.resource import (
-    CourseSection,
-    CourseSectionItem,
-    Domain,
-    ResourceDomain,
-    TrainingResource,
+from models.path import (
+    EnrollmentRule,
+    EnrollmentStep,
+    LearningPath,
+    PathEnrollment,
+    PathStep,
 )
+from models.resource import Domain, ResourceDomain, TrainingResource
 from models.workspace import Member, Workspace
 
 __all__ = [
     "AssignmentEvent",
     "Base",
+    "BuilderDraft",
+    "CourseItemDone",
     "CourseSection",
     "CourseSectionItem",
     "DigestScope",
     "DigestSubscription",
     "Domain",
+    "EnrollmentRule",
+    "EnrollmentStep",
+    "LearningPath",
     "Member",
     "OutboxMessage",
     "OutboxStatus",
+    "PathEnrollment",
+    "PathStep",
     "ProcessedEvent",
     "ResourceAssignment",
     "ResourceDomain",

@@ -19,6 +19,7 @@ class ResourceType(StrEnum):
     PODCAST = "podcast"
     BOOK = "book"
     DOCUMENT = "document"
+    PATH = "path"  # a learning path: ordered steps (resources or courses) for a role
 
 
 class Access(StrEnum):
@@ -44,6 +45,27 @@ class AssignmentStatus(StrEnum):
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # by a manager: no step opens and no reminder goes out until resumed
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class StepState(StrEnum):
+    LOCKED = "locked"  # opens when the step before it is done
+    OPEN = "open"  # assigned: its assignment is the learner's to finish
+    DONE = "done"  # completed now, or counted from an earlier completion
+    SKIPPED = "skipped"  # its assignment was cancelled or given to someone else: moved past
+
+
+class RuleSource(StrEnum):
+    """Where a path's "keep enrolled" rule finds its people."""
+
+    USERGROUP = "usergroup"
+    CHANNEL = "channel"
 
 
 class ClosedReason(StrEnum):

@@ -100,33 +100,3 @@ class TrainingResource(Base):
     domains: Mapped[list[Domain]] = relationship(
         secondary="resource_domains", order_by=Domain.name, lazy="selectin"
     )
-
-
-class CourseSection(Base):
-    """An ordered section of a course (a resource whose type is course)."""
-
-    __tablename__ = "course_sections"
-    __table_args__ = (UniqueConstraint("course_id", "position"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("training_resources.id", ondelete="CASCADE"))
-    position: Mapped[int]
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-
-    items: Mapped[list[CourseSectionItem]] = relationship(
-        order_by="CourseSectionItem.position", lazy="selectin", cascade="all, delete-orphan"
-    )
-
-
-class CourseSectionItem(Base):
-    """An ordered item of a section: another resource."""
-
-    __tablename__ = "course_section_items"
-    __table_args__ = (UniqueConstraint("section_id", "position"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("course_sections.id", ondelete="CASCADE"))
-    position: Mapped[int]
-    resource_id: Mapped[int] = mapped_column(
-        ForeignKey("training_resources.id", ondelete="CASCADE"), index=True
-    )

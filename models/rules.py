@@ -105,12 +105,18 @@ def _title_and_description(
 
 
 def _link_or_file(
-    raw: Mapping[str, str | None], file_id: str | None, keeps_file: bool, errors: dict[str, str]
+    raw: Mapping[str, str | None],
+    file_id: str | None,
+    keeps_file: bool,
+    errors: dict[str, str],
+    *,
+    structured: bool,
 ) -> str | None:
     url = _url(raw.get("url"), "url", errors)
     if url is not None and file_id is not None:
         errors["url"] = "Use either a link or an uploaded file, not both."
-    elif url is None and file_id is None and not keeps_file and "url" not in errors:
+    elif url is None and file_id is None and not (keeps_file or structured or "url" in errors):
+        # (A course's sections or a path's steps are its content: a link is optional there.)
         errors["url"] = "Add a link (http or https) or upload a file."
     return url
 
@@ -130,12 +136,14 @@ def validate_content(
     file_id: str | None = None,
     file_url: str | None = None,
     keeps_file: bool = False,
+    structured: bool = False,
 ) -> tuple[ContentFields | None, dict[str, str]]:
     """Check raw field values; return the fields or a message per bad field.
 
     Keys of `raw` are the import column names (title, description, type, ...).
     Content is a link or an uploaded file (`file_id`, with its Slack permalink as
-    `file_url`); `keeps_file` says an edited resource already has its file.
+    `file_url`); `keeps_file` says an edited resource already has its file. A course
+    with sections or a path (`structured`) needs no link: a link is optional there.
     """
     errors: dict[str, str] = {}
     title, description = _title_and_description(raw, errors)
@@ -145,12 +153,14 @@ def validate_content(
     access = _pick(raw, "access", Access, errors, default="free")
     status = _pick(raw, "status", ResourceStatus, errors, default="published")
     difficulty = _pick(raw, "difficulty", Difficulty, errors)
-    url = _link_or_file(raw, file_id, keeps_file, errors)
+    url = _link_or_file(raw, file_id, keeps_file, errors, structured=structured)
     thumbnail = _url(raw.get("thumbnail"), "thumbnail", errors)
     domains = split_tags(raw.get("domains"))
     skills = split_tags(raw.get("skills"))
     _check_tags(domains, "domains", MAX_DOMAINS, errors)
     _check_tags(skills, "skills", MAX_SKILLS, errors)
+    if type_ == ResourceType.PATH.value and not structured:
+        errors["type"] = "A learning path is built with its steps (New path), not as a link."
     fields = ContentFields(
         title=title,
         description=description,

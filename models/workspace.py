@@ -49,6 +49,7 @@ class Member(Base):
     is_slack_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)  # single/multi-channel
     # A manager's choice: a DM when someone they assigned completes (off by default).
     notify_completions: Mapped[bool] = mapped_column(Boolean, default=False)
     profile_fetched_at: Mapped[datetime | None]

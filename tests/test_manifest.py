@@ -13,7 +13,7 @@ import yaml
 
 from bot.fakeslack import SlackClient
 from bot.ids import Command
-from tests.conftest import AMY, RunningApp
+from tests.conftest import AMY, TEAM_ID, RunningApp
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest-schema" / "manifest.schema.1.0.0.json"
@@ -82,5 +82,23 @@ def test_every_subscribed_event_has_a_listener(
     events = {
         "app_home_opened": {"type": "app_home_opened", "user": AMY, "tab": "messages"},
         "user_change": {"type": "user_change", "user": slack.fake.user(AMY)},
+        "subteam_members_changed": {
+            "type": "subteam_members_changed",
+            "subteam_id": "S0NOBODY01",
+            "team_id": TEAM_ID,
+            "date_previous_update": 1764150000,
+            "date_update": 1764150300,
+            "added_users": [AMY],
+            "added_users_count": "1",
+            "removed_users": [],
+            "removed_users_count": "0",
+        },
+        "member_joined_channel": {
+            "type": "member_joined_channel",
+            "user": AMY,
+            "channel": "C0GENERAL1",
+            "channel_type": "C",
+            "team": TEAM_ID,
+        },
     }
     assert slack.event({**events[event_type], "event_ts": "1764150300.000200"}).status == 200

@@ -123,6 +123,45 @@ class WorkspaceFacade:
             self._ws.usergroups[group_id] = group
             return copy.deepcopy(group)
 
+    def set_usergroup_members(self, group_id: str, members: Iterable[str]) -> dict[str, Any]:
+        """Change who is in a user group; returns the subteam_members_changed event Slack
+        would send for it (a test may deliver it, late, or never). The counts are strings,
+        as Slack sometimes sends them."""
+        wanted = list(dict.fromkeys(members))
+        with self._lock:
+            group = self._ws.usergroups[group_id]
+            before, previous = list(group["users"]), int(group["date_update"])
+            group["users"], group["user_count"] = wanted, len(wanted)
+            group["date_update"] = max(previous + 1, int(time.time()))
+            added = [u for u in wanted if u not in before]
+            removed = [u for u in before if u not in wanted]
+            return {
+                "type": "subteam_members_changed",
+                "subteam_id": group_id,
+                "team_id": self.identity.team_id,
+                "date_previous_update": previous,
+                "date_update": group["date_update"],
+                "added_users": added,
+                "added_users_count": str(len(added)),
+                "removed_users": removed,
+                "removed_users_count": str(len(removed)),
+            }
+
+    def join_channel(self, channel_id: str, user_id: str) -> dict[str, Any]:
+        """Someone joins a channel; returns the member_joined_channel event Slack would send
+        (to an app that is in the channel)."""
+        with self._lock:
+            channel = self._ws.channels[channel_id]
+            if user_id not in channel.members:
+                channel.members.append(user_id)
+            return {
+                "type": "member_joined_channel",
+                "user": user_id,
+                "channel": channel_id,
+                "channel_type": "G" if channel.is_private else "C",
+                "team": self.identity.team_id,
+            }
+
     def disable_usergroup(self, group_id: str) -> None:
         """As an admin disabling the group in Slack does: listed only with include_disabled."""
         with self._lock:

@@ -13,13 +13,17 @@ from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessions
 from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
+from bot.services.builders import BuilderService
 from bot.services.catalog import CatalogService
+from bot.services.courses import CourseService
 from bot.services.dashboard import DashboardService
 from bot.services.digests import DigestService
 from bot.services.events import EventLog
+from bot.services.keep_enrolled import KeepEnrolledService
 from bot.services.managing import ManageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.paths import PathService
 from bot.services.progress import ProgressService
 from bot.services.reminders import ReminderService
 from bot.settings import Settings
@@ -36,9 +40,13 @@ class Services:
     clock: Clock
     members: MemberService
     catalog: CatalogService
+    builders: BuilderService  # courses and paths built in modals
     events: EventLog
     assignments: AssignmentService
+    courses: CourseService  # a learner's course: items done, progress derived
+    keep_enrolled: KeepEnrolledService  # paths kept for groups and channels
     manage: ManageService
+    paths: PathService  # enrollments as learners see them and managers run them
     outbox: OutboxService
     reminders: ReminderService
     digests: DigestService
@@ -63,16 +71,24 @@ def build_services(
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessions(engine)
+    tz = settings.default_tz
+    members = MemberService(sessions=sessions, clock=clock, default_tz=tz)
     return Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
         clock=clock,
-        members=MemberService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
-        catalog=CatalogService(sessions=sessions, clock=clock),
+        members=members,
+        catalog=CatalogService(sessions=sessions, clock=clock, default_tz=tz),
+        builders=BuilderService(sessions=sessions, clock=clock, default_tz=tz),
         events=EventLog(sessions=sessions, clock=clock),
-        assignments=AssignmentService(sessions=sessions, clock=clock),
-        manage=ManageService(sessions=sessions, clock=clock),
+        assignments=AssignmentService(sessions=sessions, clock=clock, default_tz=tz),
+        courses=CourseService(sessions=sessions, clock=clock, default_tz=tz),
+        keep_enrolled=KeepEnrolledService(
+            sessions=sessions, clock=clock, members=members, default_tz=tz
+        ),
+        manage=ManageService(sessions=sessions, clock=clock, default_tz=tz),
+        paths=PathService(sessions=sessions, clock=clock, default_tz=tz),
         outbox=OutboxService(sessions=sessions, clock=clock),
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         digests=DigestService(sessions=sessions, clock=clock),

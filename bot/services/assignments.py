@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock
-from bot.db import insert_for
-from bot.errors import BotError, NotAllowed, NotFound
+from bot.clock import Clock, local_today
+from bot.errors import BotError, NotFound
+from bot.services.assignment_rows import (
+    Grant,
+    enqueue_dms,
+    insert_open,
+    members_for,
+    own_open,
+    record_event,
+    why_not,
+)
 from bot.services.cards import AssignmentCard, card_for
 from bot.services.catalog import require_manager
+from bot.services.completion import close, complete
+from bot.services.enrollment import Enrolment, enroll, opened_steps
+from bot.services.keep_enrolled import KeepSource, keep_enrolled
 from bot.services.library import visible_to
 from bot.services.members import Caller
-from bot.services.outbox import ROWS_PER_INSERT, enqueue_many, enqueue_message, owed
-from bot.services.reminder_policy import policy_of
-from models import (
-    AssignmentEvent,
-    Member,
-    ResourceAssignment,
-    TrainingResource,
-)
+from models import CourseSection, Member, ResourceAssignment, TrainingResource
 from models.assignment import OPEN_WHERE
-from models.enums import AssignmentStatus, ClosedReason, EventKind, Priority, ResourceStatus, Role
+from models.enums import (
+    AssignmentStatus,
+    ClosedReason,
+    EventKind,
+    Priority,
+    ResourceStatus,
+    ResourceType,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class AssignForm:
     due_on: date | None
     priority: Priority
     note: str = ""
+    starts_on: date | None = None  # a path's first day (None: today)
+    keep: tuple[KeepSource, ...] = ()  # a path: groups and channels whose newcomers enroll too
+    include_guests: bool = False  # ...guests among them as well
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,10 @@ class AssignResult:
     created: tuple[str, ...]
     already_open: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]  # (user id, why)
-    assignment_ids: tuple[int, ...] = ()  # of `created`
+    assignment_ids: tuple[int, ...] = ()  # of `created` (for a path: their first steps)
+    is_path: bool = False  # people were enrolled on a path (created: the new enrollments)
+    starts_on: date | None = None  # a path starting later than today
+    kept: tuple[str, ...] = ()  # labels of the groups and channels kept enrolled
 
     def without(self, dropped: tuple[tuple[str, str], ...]) -> AssignResult:
         """The result once people found unreachable after all are moved to `skipped`."""
@@ -60,41 +76,57 @@ class Step(StrEnum):
 
 
 class AssignmentService:
-    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = default_tz
 
     def assign(self, *, by: Caller, form: AssignForm) -> AssignResult:
-        """One open assignment per (resource, person); repeats are reported, not re-sent."""
+        """One open assignment per (resource, person); repeats are reported, not re-sent.
+
+        A path enrolls people instead: their enrollment, and its first step assigned.
+        """
         require_manager(by, "assign training")
         now = self._clock.now()
         with self._sessions.begin() as s:
             resource = _assignable(s, by.workspace_id, form.resource_id)
             members = members_for(s, by.workspace_id, form.user_ids, now)
-            skipped = tuple((m.slack_user_id, _why_not(m)) for m in members if _why_not(m))
-            eligible = [m for m in members if not _why_not(m)]
-            created = insert_open(s, by, form, eligible, now) if eligible else {}
+            skipped = tuple((m.slack_user_id, why_not(m)) for m in members if why_not(m))
+            eligible = [m for m in members if not why_not(m)]
+            if resource.type == ResourceType.PATH.value:
+                return self._enroll(s, by, form, resource, eligible, skipped)
+            grant = Grant(form.resource_id, form.due_on, form.priority, form.note)
+            created = insert_open(s, by.workspace_id, by.member_id, grant, eligible, now)
             for assignment_id in created:
                 record_event(
                     s, by.workspace_id, assignment_id, by.member_id, EventKind.ASSIGNED, now
                 )
-            # One insert for every DM owed (after the events, which flush as one batch).
-            enqueue_many(s, [
-                owed(workspace_id=by.workspace_id, key=f"assignment:{assignment_id}:dm",
-                     recipient=member.slack_user_id, payload={}, assignment_id=assignment_id,
-                     kind="assignment_dm")
-                for assignment_id, member in created.items()
-            ], now=now)  # fmt: skip
-            created_ids = {m.slack_user_id for m in created.values()}
-            return AssignResult(
-                resource_title=resource.title,
-                created=tuple(m.slack_user_id for m in created.values()),
-                already_open=tuple(
-                    m.slack_user_id for m in eligible if m.slack_user_id not in created_ids
-                ),
-                skipped=skipped,
-                assignment_ids=tuple(created),
-            )
+            enqueue_dms(s, by.workspace_id, created, now)  # after the events: one batch
+            return _result(resource.title, created, eligible, skipped)
+
+    def _enroll(
+        self,
+        s: Session,
+        by: Caller,
+        form: AssignForm,
+        path: TrainingResource,
+        eligible: list[Member],
+        skipped: tuple[tuple[str, str], ...],
+    ) -> AssignResult:
+        now = self._clock.now()
+        starts_on = form.starts_on or local_today(now, by.tz)
+        terms = Enrolment(path.id, by.member_id, form.priority, form.note, starts_on)
+        created = enroll(s, by.workspace_id, terms, eligible, now, self._tz)
+        kept = keep_enrolled(s, by, terms, form.keep, include_guests=form.include_guests, now=now)
+        first_steps = opened_steps(s, tuple(created))
+        result = _result(path.title, {}, eligible, skipped)
+        return replace(
+            result,
+            created=tuple(m.slack_user_id for m in created.values()),
+            already_open=tuple(m.slack_user_id for m in eligible if m not in created.values()),
+            assignment_ids=first_steps, is_path=True, kept=kept,
+            starts_on=starts_on if starts_on > local_today(now, by.tz) else None,
+        )  # fmt: skip
 
     def advance(
         self, *, caller: Caller, assignment_id: int, step: Step, progress: int = 0
@@ -102,21 +134,19 @@ class AssignmentService:
         """Start, report progress on, or complete one's own assignment."""
         now = self._clock.now()
         with self._sessions.begin() as s:
-            row = _own_open(s, caller, assignment_id)
+            row = own_open(s, caller, assignment_id, now)
+            if step is not Step.START and _is_course(s, row.resource_id):
+                raise BotError(
+                    "A course moves on as you mark its items done: open the course to do that."
+                )
             if step is Step.COMPLETE:
-                row.status = AssignmentStatus.COMPLETED.value
-                row.progress, row.completed_at = 100, now
-                row.next_remind_on = None
-                kind = EventKind.COMPLETED
-            else:
-                row.status = AssignmentStatus.IN_PROGRESS.value
-                row.started_at = row.started_at or now
-                row.progress = max(0, min(99, progress)) if step is Step.PROGRESS else row.progress
-                kind = EventKind.STARTED if step is Step.START else EventKind.PROGRESS
-            row.updated_at = now
+                complete(s, row, actor_id=caller.member_id, now=now, default_tz=self._tz)
+                return card_for(s, row)
+            row.status = AssignmentStatus.IN_PROGRESS.value
+            row.started_at = row.started_at or now
+            row.progress = max(0, min(99, progress)) if step is Step.PROGRESS else row.progress
+            kind = EventKind.STARTED if step is Step.START else EventKind.PROGRESS
             record_event(s, caller.workspace_id, row.id, caller.member_id, kind, now, row)
-            if step is Step.COMPLETE:
-                _tell_assigner(s, row, caller, now)
             return card_for(s, row)
 
     def card(self, *, workspace_id: int, assignment_id: int) -> AssignmentCard:
@@ -132,10 +162,7 @@ class AssignmentService:
         with self._sessions.begin() as s:
             row = s.get_one(ResourceAssignment, assignment_id)
             if row.cancelled_at is None and row.completed_at is None:
-                row.cancelled_at = row.updated_at = now
-                row.closed_reason = ClosedReason.UNREACHABLE.value
-                row.next_remind_on = None
-                record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
+                close(s, row, ClosedReason.UNREACHABLE, None, now, self._tz)
 
     def drop_unreachable(self, *, assignment_ids: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
         """Cancel those of these assignments whose person turned out a bot or deactivated."""
@@ -149,11 +176,8 @@ class AssignmentService:
                 .where(Member.is_bot | Member.is_deactivated)
             ).all()
             for row, _ in found:
-                row.cancelled_at = row.updated_at = now
-                row.closed_reason = ClosedReason.UNREACHABLE.value
-                row.next_remind_on = None
-                record_event(s, row.workspace_id, row.id, None, EventKind.CANCELLED, now, row)
-            return tuple((member.slack_user_id, _why_not(member)) for _, member in found)
+                close(s, row, ClosedReason.UNREACHABLE, None, now, self._tz)
+            return tuple((member.slack_user_id, why_not(member)) for _, member in found)
 
     def remember_dm(self, *, assignment_id: int, channel: str, ts: str) -> None:
         with self._sessions.begin() as s:
@@ -172,112 +196,25 @@ def _assignable(s: Session, workspace_id: int, resource_id: int) -> TrainingReso
     return resource
 
 
-def members_for(
-    s: Session, workspace_id: int, user_ids: tuple[str, ...], now: datetime
-) -> list[Member]:
-    """Member rows for these people, created (profile to come) for anyone new."""
-    wanted = sorted(set(user_ids))
-    if not wanted:
-        return []
-    for start in range(0, len(wanted), ROWS_PER_INSERT):
-        s.execute(
-            insert_for(s, Member)
-            .values([{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
-                      "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False,
-                      "is_bot": False, "is_deactivated": False, "created_at": now,
-                      "updated_at": now} for uid in wanted[start : start + ROWS_PER_INSERT]])
-            .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
-        )  # fmt: skip
-    return list(
-        s.scalars(
-            select(Member)
-            .where(Member.workspace_id == workspace_id, Member.slack_user_id.in_(wanted))
-            .order_by(Member.slack_user_id)
-        )
+def _result(
+    title: str,
+    created: dict[int, Member],
+    eligible: list[Member],
+    skipped: tuple[tuple[str, str], ...],
+) -> AssignResult:
+    created_ids = {m.slack_user_id for m in created.values()}
+    return AssignResult(
+        resource_title=title,
+        created=tuple(m.slack_user_id for m in created.values()),
+        already_open=tuple(m.slack_user_id for m in eligible if m.slack_user_id not in created_ids),
+        skipped=skipped,
+        assignment_ids=tuple(created),
     )
 
 
-def _why_not(member: Member) -> str:
-    if member.is_bot:
-        return "a bot"
-    if member.is_deactivated:
-        return "deactivated"
-    return ""
-
-
-def insert_open(
-    s: Session, by: Caller, form: AssignForm, members: list[Member], now: datetime
-) -> dict[int, Member]:
-    """Insert-or-ignore against the one-open-assignment index; returns the new rows."""
-    by_id = {m.id: m for m in members}
-    # The assignment DM goes out today: the first reminder is owed after today.
-    next_remind_on = policy_of(s, by.workspace_id).next_reminder(form.due_on, after=now.date())
-    rows = [
-        {"workspace_id": by.workspace_id, "resource_id": form.resource_id, "member_id": m.id,
-         "assigned_by_id": by.member_id, "status": AssignmentStatus.ASSIGNED.value, "progress": 0,
-         "priority": form.priority.value, "due_on": form.due_on, "note": form.note,
-         "assigned_at": now, "updated_at": now, "next_remind_on": next_remind_on}
-        for m in members
-    ]  # fmt: skip
-    inserted: list[tuple[int, int]] = []
-    for start in range(0, len(rows), ROWS_PER_INSERT):  # SQLite allows 32,766 parameters
-        inserted += s.execute(
-            insert_for(s, ResourceAssignment)
-            .values(rows[start : start + ROWS_PER_INSERT])
-            .on_conflict_do_nothing(
-                index_elements=["resource_id", "member_id"], index_where=text(OPEN_WHERE)
-            )
-            .returning(ResourceAssignment.id, ResourceAssignment.member_id)
-        ).all()
-    return {assignment_id: by_id[member_id] for assignment_id, member_id in inserted}
-
-
-def _own_open(s: Session, caller: Caller, assignment_id: int) -> ResourceAssignment:
-    row = s.get(ResourceAssignment, assignment_id, with_for_update=True)
-    if row is None or row.workspace_id != caller.workspace_id:
-        raise NotFound("That assignment no longer exists.")
-    if row.member_id != caller.member_id:
-        raise NotAllowed("This assignment belongs to someone else; only they can update it.")
-    if row.closed_reason == ClosedReason.REASSIGNED.value:
-        raise BotError("This assignment was given to someone else, so there is nothing to do here.")
-    if row.cancelled_at is not None:
-        raise BotError("This assignment was cancelled, so there is nothing left to do here.")
-    if row.completed_at is not None:
-        raise BotError("You already completed this one. Nice work!")
-    return row
-
-
-def record_event(
-    s: Session,
-    workspace_id: int,
-    assignment_id: int,
-    actor_id: int | None,
-    kind: EventKind,
-    now: datetime,
-    row: ResourceAssignment | None = None,
-    data: Mapping[str, object] | None = None,
-) -> None:
-    s.add(
-        AssignmentEvent(
-            workspace_id=workspace_id,
-            assignment_id=assignment_id,
-            actor_id=actor_id,
-            kind=kind.value,
-            status=row.status if row else AssignmentStatus.ASSIGNED.value,
-            progress=row.progress if row else 0,
-            data=dict(data or {}),
-            occurred_at=now,
-        )
+def _is_course(s: Session, resource_id: int) -> bool:
+    """A course with sections (a course that is only a link is marked complete by hand)."""
+    found = s.scalar(
+        select(CourseSection.id).where(CourseSection.course_id == resource_id).limit(1)
     )
-
-
-def _tell_assigner(s: Session, row: ResourceAssignment, caller: Caller, now: datetime) -> None:
-    """The manager who assigned it hears of the completion, if they asked to."""
-    assigner = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
-    if assigner is None or not assigner.notify_completions or assigner.id == caller.member_id:
-        return
-    enqueue_message(
-        s, workspace_id=row.workspace_id, key=f"completed:{row.id}",
-        recipient=assigner.slack_user_id, payload={"change": "completed", "by": caller.user_id},
-        now=now, assignment_id=row.id, kind="assignment_notice",
-    )  # fmt: skip
+    return found is not None

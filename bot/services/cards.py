@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
-from models import Member, ResourceAssignment, TrainingResource
+from bot.services.course_structure import Outline, has_sections, outline
+from models import (
+    CourseItemDone,
+    EnrollmentStep,
+    Member,
+    PathEnrollment,
+    ResourceAssignment,
+    TrainingResource,
+)
+
+
+@dataclass(frozen=True)
+class PathLabel:
+    """Where an assignment stands on the path it is a step of."""
+
+    enrollment_id: int
+    title: str
+    step: int  # 1-based
+    steps: int
+    next_title: str | None  # the step it unlocks
+
+
+@dataclass(frozen=True)
+class CourseView:
+    """A course assignment's outline, with the items its learner marked done."""
+
+    outline: Outline
+    done: frozenset[int]
+
+    @property
+    def required_done(self) -> int:
+        return len(self.outline.required & self.done)
+
+    @property
+    def required(self) -> int:
+        return len(self.outline.required)
 
 
 @dataclass(frozen=True)
@@ -17,6 +52,7 @@ class AssignmentCard:
     """An assignment as the assignee's DM and Home show it."""
 
     id: int
+    resource_id: int
     title: str
     url: str | None
     type: str
@@ -33,16 +69,59 @@ class AssignmentCard:
     closed_reason: str | None  # why it was cancelled: cancelled, reassigned, unreachable
     dm_channel: str | None
     dm_ts: str | None
+    is_course: bool = False  # a course with sections: it moves on as its items are done
+    path: PathLabel | None = None  # the path this is a step of
+    course: CourseView | None = None  # the outline (for one card: a DM, the course modal)
 
 
 def card_for(s: Session, row: ResourceAssignment) -> AssignmentCard:
+    """One card with everything its DM shows: a course's outline, a path's step."""
     by = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
-    return card_of(
+    card = card_of(
         row,
         s.get_one(TrainingResource, row.resource_id),
         s.get_one(Member, row.member_id).slack_user_id,
         by.slack_user_id if by else None,
     )
+    (card,) = enrich(s, [card])
+    if card.is_course:
+        done = s.scalars(
+            select(CourseItemDone.resource_id).where(CourseItemDone.assignment_id == row.id)
+        )
+        card = replace(card, course=CourseView(outline(s, row.resource_id), frozenset(done)))
+    return card
+
+
+def enrich(s: Session, cards: Sequence[AssignmentCard]) -> list[AssignmentCard]:
+    """Cards told which are structured courses and which are path steps (two statements,
+    whatever the number of cards)."""
+    if not cards:
+        return []
+    courses = has_sections(s, [c.resource_id for c in cards])
+    paths = path_labels(s, [c.id for c in cards])
+    return [replace(c, is_course=c.resource_id in courses, path=paths.get(c.id)) for c in cards]
+
+
+def path_labels(s: Session, assignment_ids: Sequence[int]) -> dict[int, PathLabel]:
+    """The path step each of these assignments carries, if any (one statement)."""
+    st, nxt, count = EnrollmentStep, aliased(EnrollmentStep), aliased(EnrollmentStep)
+    path, next_resource = aliased(TrainingResource), aliased(TrainingResource)
+    steps = select(func.count()).where(count.enrollment_id == st.enrollment_id).scalar_subquery()
+    rows = s.execute(
+        select(st.assignment_id, st.enrollment_id, path.title, st.position, steps,
+               next_resource.title)
+        .join(PathEnrollment, PathEnrollment.id == st.enrollment_id)
+        .join(path, path.id == PathEnrollment.path_id)
+        .outerjoin(nxt, (nxt.enrollment_id == st.enrollment_id) & (nxt.position == st.position + 1))
+        .outerjoin(next_resource, next_resource.id == nxt.resource_id)
+        .where(st.assignment_id.in_(assignment_ids), PathEnrollment.cancelled_at.is_(None))
+        .order_by(st.id)
+    ).all()  # fmt: skip
+    return {
+        int(aid): PathLabel(eid, title, position, int(n), following)
+        for aid, eid, title, position, n, following in rows
+        if aid is not None
+    }
 
 
 def card_of(
@@ -51,6 +130,7 @@ def card_of(
     """The plain card templates get, from the rows it is made of."""
     return AssignmentCard(
         id=row.id,
+        resource_id=resource.id,
         title=resource.title,
         url=resource.url,
         type=resource.type,
@@ -91,5 +171,5 @@ def cards_by_id(s: Session, workspace_id: int, ids: Sequence[int]) -> list[Assig
     """These assignments as cards, in the order given (one statement)."""
     a = ResourceAssignment
     rows = s.execute(card_rows().where(a.workspace_id == workspace_id, a.id.in_(ids))).all()
-    by_id = {row[0].id: card_of(*row) for row in rows}
+    by_id = {card.id: card for card in enrich(s, [card_of(*row) for row in rows])}
     return [by_id[i] for i in ids if i in by_id]

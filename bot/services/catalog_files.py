@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import BotError
-from bot.services.catalog import ImportRow
+from bot.services.catalog_rows import ImportRow
+from bot.services.catalog_structure import STRUCTURE_KEYS, structured_rows
 from models.rules import validate_content
 
 COLUMNS = (
@@ -39,10 +40,16 @@ def parse_catalog(name: str, text: str) -> list[ImportRow]:
         raw_rows = _json_rows(text)
     else:
         raw_rows = _csv_rows(text)
-    return [_validated(line, raw) for line, raw in raw_rows]
+    rows: list[ImportRow] = []
+    for line, raw in raw_rows:
+        if STRUCTURE_KEYS & set(raw):  # a course with sections, or a path with steps
+            rows += structured_rows(line, raw, _validated)
+        else:
+            rows.append(_validated(line, raw))
+    return rows
 
 
-def _validated(line: int, raw: Mapping[str, Any]) -> ImportRow:
+def _validated(line: int, raw: Mapping[str, Any], structured: bool = False) -> ImportRow:
     if "_" in raw:  # the row could not even be read as columns
         return ImportRow(line=line, fields=None, errors=(str(raw["_"]),))
     unknown = sorted(set(raw) - set(COLUMNS))
@@ -51,7 +58,7 @@ def _validated(line: int, raw: Mapping[str, Any]) -> ImportRow:
             line=line, fields=None, errors=(f"unknown column(s) {', '.join(unknown)}",)
         )
     values = {key: _text(raw.get(key)) for key in COLUMNS}
-    fields, errors = validate_content(values)
+    fields, errors = validate_content(values, structured=structured)
     return ImportRow(line=line, fields=fields, errors=tuple(f"{k}: {v}" for k, v in errors.items()))
 
 

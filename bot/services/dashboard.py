@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.services.cards import AssignmentCard, card_of, card_rows
+from bot.services.cards import AssignmentCard, card_of, card_rows, enrich
 from bot.services.managing import managed_by, open_only
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource
@@ -96,13 +96,14 @@ class DashboardService:
                 ).where(*mine, a.cancelled_at.is_(None))
             ).one()
             team = _team(s, caller, today) if caller.can_manage else None
-        done_ids = {row[0].id for row in done_rows}
-        open_rows = [row for row in open_rows if row[0].id not in done_ids]
+            done_ids = {row[0].id for row in done_rows}
+            open_rows = [row for row in open_rows if row[0].id not in done_ids]
+            cards = enrich(s, [card_of(*row) for row in [*open_rows, *done_rows]])
         return Dashboard(
-            open=tuple(card_of(x, r, who, by) for x, r, who, by in open_rows),
+            open=tuple(cards[: len(open_rows)]),
             open_total=counts[0],
             overdue=counts[1],
-            done=tuple(card_of(x, r, who, by) for x, r, who, by in done_rows),
+            done=tuple(cards[len(open_rows) :]),
             done_total=counts[2],
             team=team,
         )

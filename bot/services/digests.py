@@ -23,11 +23,13 @@ from bot.services.analytics import history, rate
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
+from bot.services.path_analytics import PathFigures, finished_between, path_figures
 from models import (
     DigestScope,
     DigestSubscription,
     Member,
     OutboxStatus,
+    PathEnrollment,
     ResourceAssignment,
     TrainingResource,
 )
@@ -37,6 +39,7 @@ log = logging.getLogger("trainbot.digests")
 WEEKS_CHARTED = 8
 OVERDUE_SHOWN = 10
 TOP = 3
+PATHS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Digest:
     top_learners: tuple[tuple[str, int], ...]  # (user id, completed this week)
     top_resources: tuple[tuple[str, int], ...]  # (title, completed this week)
     weekly_rates: tuple[tuple[datetime, int | None], ...]  # oldest first; None: nothing yet
+    paths: tuple[PathFigures, ...] = ()  # the scope's learning paths, as in /progress
+    paths_finished_this_week: int = 0
 
     @property
     def change(self) -> int | None:
@@ -246,6 +251,11 @@ def _digest(
         .where(*in_scope, *finished).group_by(TrainingResource.title)
         .order_by(func.count().desc(), TrainingResource.title).limit(TOP)
     ).all()  # fmt: skip
+    e = PathEnrollment
+    enrolled = [e.workspace_id == sub.workspace_id, e.cancelled_at.is_(None),
+                e.enrolled_at <= as_of]  # fmt: skip
+    if members is not None:
+        enrolled.append(m.slack_user_id.in_(members))
     return Digest(
         scope_label=sub.scope_label, week=week, as_of=as_of,
         total=total, completed=completed, rate=rate(then[-1]) or 0,
@@ -254,5 +264,6 @@ def _digest(
         overdue=tuple((u, t, (today - due).days) for u, t, due in overdue if due is not None),
         top_learners=tuple((u, n) for u, n in learners),
         top_resources=tuple((t, n) for t, n in resources),
-        weekly_rates=rates,
+        weekly_rates=rates, paths=path_figures(s, enrolled, today)[:PATHS_SHOWN],
+        paths_finished_this_week=finished_between(s, enrolled, week_ago, as_of),
     )  # fmt: skip

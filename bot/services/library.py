@@ -154,15 +154,27 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
     )
 
 
-def suggestions(s: Session, *, workspace_id: int, words: str, limit: int) -> list[tuple[int, str]]:
-    """(id, title) of the published resources best matching `words` (typeahead)."""
+def suggestions(
+    s: Session,
+    *,
+    workspace_id: int,
+    words: str,
+    limit: int,
+    exclude_types: tuple[str, ...] = (),
+) -> list[tuple[int, str, str]]:
+    """(id, title, type) of the published resources best matching `words` (typeahead)."""
     conds = _conditions(workspace_id, LibraryQuery(words=words[:SEARCH_MAX]))
     r = TrainingResource
-    # Two columns, not whole rows: a keystroke need not load descriptions and domains.
+    if exclude_types:
+        conds.append(r.type.not_in(exclude_types))
+    # Three columns, not whole rows: a keystroke need not load descriptions and domains.
     found = s.execute(
-        select(r.id, r.title).where(*conds).order_by(*_most_relevant_first(words)).limit(limit)
+        select(r.id, r.title, r.type)
+        .where(*conds)
+        .order_by(*_most_relevant_first(words))
+        .limit(limit)
     ).all()
-    return [(rid, title) for rid, title in found]
+    return [(rid, title, kind) for rid, title, kind in found]
 
 
 def _most_relevant_first(words: str) -> tuple[ColumnElement[Any], ...]:

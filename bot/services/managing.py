@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.errors import BotError, NotFound
-from bot.services.assignments import AssignForm, insert_open, members_for, record_event
+from bot.services.assignment_rows import Grant, insert_open, members_for, record_event
 from bot.services.catalog import require_manager
+from bot.services.completion import close
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, enqueue_message, owed
 from bot.services.reminder_policy import policy_of
@@ -61,9 +62,10 @@ class Managed:
 
 
 class ManageService:
-    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = default_tz
 
     def roster(
         self, *, caller: Caller, resource_id: int, today: date, only: str | None = None
@@ -101,11 +103,7 @@ class ManageService:
             title = _title(s, caller, resource_id)
             changed, notices = [], []
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
-                row.cancelled_at = row.updated_at = now
-                row.closed_reason = ClosedReason.CANCELLED.value
-                row.next_remind_on = None
-                record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.CANCELLED,
-                             now, row)  # fmt: skip
+                close(s, row, ClosedReason.CANCELLED, caller.member_id, now, self._tz)
                 notices.append(notice(row, assignee, now, change="cancelled", by=caller.user_id))
                 changed.append(assignee)
             enqueue_many(s, [n for n in notices if n], now=now)
@@ -175,18 +173,14 @@ class ManageService:
             (target,) = members_for(s, caller.workspace_id, (to_user_id,), now)
             if target.is_bot or target.is_deactivated:
                 raise BotError("Choose a person: bots and deactivated accounts cannot learn.")
-            form = AssignForm(resource_id, (to_user_id,), row.due_on, Priority(row.priority),
-                              row.note)  # fmt: skip
-            created = insert_open(s, caller, form, [target], now)
+            grant = Grant(resource_id, row.due_on, Priority(row.priority), row.note)
+            created = insert_open(s, caller.workspace_id, caller.member_id, grant, [target], now)
             if not created:
                 name = target.real_name or target.display_name or "That person"
                 raise BotError(f"{name} already has this assignment open: choose someone else.")
             (new_id,) = created
-            row.cancelled_at = row.updated_at = now
-            row.closed_reason = ClosedReason.REASSIGNED.value
-            row.next_remind_on = None
-            record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.REASSIGNED,
-                         now, row, {"to": new_id})  # fmt: skip
+            close(s, row, ClosedReason.REASSIGNED, caller.member_id, now, self._tz,
+                  {"to": new_id})  # fmt: skip
             record_event(s, row.workspace_id, new_id, caller.member_id, EventKind.ASSIGNED, now)
             enqueue_message(
                 s, workspace_id=caller.workspace_id, key=f"assignment:{new_id}:dm",

@@ -298,5 +298,6 @@ def _apply(member: Member, user: dict[str, Any], now: datetime) -> None:
     )
     member.is_bot = bool(user.get("is_bot"))
     member.is_deactivated = bool(user.get("deleted"))
+    member.is_guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
     member.profile_fetched_at = now
     member.updated_at = now

@@ -6,10 +6,8 @@ every assignment in the workspace (the same rule as Manage).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,12 +28,13 @@ from bot.services.analytics import (
 from bot.services.catalog import require_manager
 from bot.services.managing import managed_by
 from bot.services.members import Caller
+from bot.services.progress_export import csv_lines
+from bot.services.progress_paths import PathScope, ReportExtras, extras, steps_of_path
 from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
+from models.enums import ResourceType
 
 ROWS_SHOWN = 20
 OVERDUE_SHOWN = 10
-CSV_HEADER = ("person", "resource", "status", "progress", "priority", "assigned_on", "due_on",
-              "completed_on")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,12 @@ class Scope:
     person: str | None = None  # when about one person: their Slack id (shown as a mention)
     domain: str | None = None  # only trainings in this domain (slug)
     type: str | None = None  # only trainings of this type
+    kind: str | None = None  # the type of the one training it is about (a path: its steps)
+
+    @property
+    def paths(self) -> PathScope:
+        return PathScope(self.own, self.people, self.resource_id, self.kind, self.domain,
+                         self.type)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class Report:
     domains: tuple[tuple[str, int, int], ...]  # (domain, completed, total), biggest first
     page: int = 1  # of the rows, `page_size` at a time
     page_size: int = ROWS_SHOWN
+    extras: ReportExtras = field(default_factory=ReportExtras)  # paths and courses
 
     @property
     def pages(self) -> int:
@@ -143,11 +149,13 @@ class ProgressService:
             ).all()  # fmt: skip
             median = median_days(s, where)
             domains = by_domain(s, where)
+            people = [r.ref for r in rows] if by_person else [scope.person or caller.user_id]
+            more = extras(s, caller, scope.paths, today, people, where)
         return Report(
             scope, by_person, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
             rows, rows_total,
             tuple((u, t, (today - d).days) for u, t, d in overdue_items if d is not None),
-            median, domains, page, page_size,
+            median, domains, page, page_size, more,
         )  # fmt: skip
 
     def rows(
@@ -189,8 +197,13 @@ class ProgressService:
         """Every assignment in scope as CSV (`caller` None: an operator, who sees all)."""
         if caller is not None and not scope.own:
             require_manager(caller, "see other people's progress")
+        a = ResourceAssignment
+        where = (
+            _where(caller, scope) if caller is not None
+            else [a.workspace_id == workspace_id, a.cancelled_at.is_(None), *_scope_filter(scope)]
+        )  # fmt: skip
         with self._sessions.begin() as s:
-            return "".join(_csv_lines(s, caller, workspace_id, scope))
+            return "".join(csv_lines(s, where))
 
 
 def _row_columns(by_person: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -243,7 +256,9 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if scope.people is not None:
         where.append(Member.slack_user_id.in_(scope.people))
-    if scope.resource_id is not None:
+    if scope.resource_id is not None and scope.kind == ResourceType.PATH:
+        where.append(steps_of_path(scope.resource_id))
+    elif scope.resource_id is not None:
         where.append(a.resource_id == scope.resource_id)
     if scope.type is not None:
         where.append(TrainingResource.type == scope.type)
@@ -254,31 +269,3 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
             .where(Domain.slug == scope.domain)
         ))  # fmt: skip
     return where
-
-
-def _csv_lines(s: Session, caller: Caller | None, workspace_id: int, scope: Scope) -> Iterator[str]:
-    a = ResourceAssignment
-    where = (
-        _where(caller, scope) if caller is not None
-        else [a.workspace_id == workspace_id, a.cancelled_at.is_(None), *_scope_filter(scope)]
-    )  # fmt: skip
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    query = joined(
-        select(Member.slack_user_id, TrainingResource.title, a.status, a.progress, a.priority,
-               a.assigned_at, a.due_on, a.completed_at)
-    ).where(*where).order_by(Member.slack_user_id, TrainingResource.title, a.id)  # fmt: skip
-    for row in s.execute(query).yield_per(1000):
-        writer.writerow([row[0], row[1], row[2], row[3], row[4], _day(row[5]),
-                         _day(row[6]), _day(row[7])])  # fmt: skip
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
-
-
-def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return (value.date() if isinstance(value, datetime) else value).isoformat()
