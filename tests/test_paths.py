@@ -185,3 +185,26 @@ def _member(engine: Engine, user_id: str) -> int:
         found = conn.scalar(select(Member.id).where(Member.slack_user_id == user_id))
     assert found is not None
     return int(found)
+
+
+def test_a_reminder_for_a_course_step_offers_open_course_and_names_the_path(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock
+) -> None:
+    import_sample(app_server)
+    assign(slack, manager, PATH, [AMY])
+    app_server.settle()
+    mark_complete(slack, AMY, dm(slack, AMY, 0))  # step 2, the course, due 2026-12-03
+    app_server.settle()
+    from datetime import UTC, datetime
+
+    from bot.delivery import deliver_pending
+
+    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))  # 09:00 in Berlin, two days before
+    assert app_server.services.reminders.plan()
+    deliver_pending(app_server.services, WebClient(token=BOT_TOKEN, base_url=slack.fake.base_url))
+    reminder = dm(slack, AMY, 2)
+    text = view_texts(reminder)
+    assert "Onboarding essentials" in text and "step 2 of 3 of New support agent" in text
+    buttons = [e["action_id"] for b in reminder["blocks"] if b["type"] == "actions"
+               for e in b["elements"]]  # fmt: skip
+    assert Action.COURSE_OPEN in buttons and Action.ASSIGNMENT_COMPLETE not in buttons
