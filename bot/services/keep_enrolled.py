@@ -100,7 +100,8 @@ class KeepEnrolledService:
         """subteam_members_changed: enroll who was added; a gap in Slack's dates (an event
         we never saw) means the whole group is compared instead."""
         group = str(event.get("subteam_id") or "")
-        added = [str(u) for u in event.get("added_users") or [] if u]  # type: ignore[attr-defined]
+        raw = event.get("added_users")
+        added = [str(u) for u in raw if u] if isinstance(raw, list) else []
         before, after = _stamp(event.get("date_previous_update")), _stamp(event.get("date_update"))
         joined: list[Joined] = []
         for rule in self._rules(team_id, RuleSource.USERGROUP, group):
@@ -142,6 +143,7 @@ class KeepEnrolledService:
                 .order_by(r.id)
             ).all()  # fmt: skip
         found: list[Joined] = []
+        me = _bot_user(client) if due else None  # a channel's members include Trainbot itself
         for rule_id in due:
             rule = self._rule(rule_id)
             if rule.source == RuleSource.USERGROUP.value:
@@ -150,6 +152,7 @@ class KeepEnrolledService:
                 people = self._channel_members(client, rule.source_id)
             if people is None:
                 continue  # Slack could not say: try again next sweep, nothing is assumed
+            people = [p for p in people if p != me]
             found.append(self._enroll(rule_id, people, client, dry_run=dry_run))
             if not dry_run:
                 self._mark_reconciled(rule_id, now)
@@ -158,24 +161,23 @@ class KeepEnrolledService:
     def _enroll(
         self, rule_id: int, user_ids: Sequence[str], client: WebClient, *, dry_run: bool = False
     ) -> Joined:
-        """Enroll those of these people the rule admits and the path never had."""
+        """Enroll those of these people the rule admits and the path never had (a dry run
+        writes nothing: people Trainbot has not met yet are listed, their profile unread)."""
         rule = self._rule(rule_id)
+        if dry_run:
+            return self._would_enroll(rule, user_ids)
         now = self._clock.now()
         with self._sessions.begin() as s:
             members = members_for(s, rule.workspace_id, user_ids, now)
             ever = _enrolled_ever(s, rule.path_id, [m.id for m in members])
             new = [m.slack_user_id for m in members if m.id not in ever]
-        if new and not dry_run:
+        if new:
             self._members.profile_strangers(
                 workspace_id=rule.workspace_id, user_ids=new, profiles=client
             )
         with self._sessions.begin() as s:
             title = s.get_one(TrainingResource, rule.path_id).title
-            candidates = members_for(s, rule.workspace_id, new, now)
-            admitted = [m for m in candidates if _admits(rule, m)]
-            if dry_run:
-                return Joined(rule.id, title, rule.source_label,
-                              tuple(m.slack_user_id for m in admitted), ())  # fmt: skip
+            admitted = [m for m in members_for(s, rule.workspace_id, new, now) if _admits(rule, m)]
             created: dict[int, Member] = {}
             for tz, people in _by_tz(admitted, self._tz).items():
                 terms = Enrolment(rule.path_id, rule.assigned_by_id, Priority(rule.priority),
@@ -184,6 +186,19 @@ class KeepEnrolledService:
             steps = opened_steps(s, tuple(created))
         return Joined(rule.id, title, rule.source_label,
                       tuple(m.slack_user_id for m in created.values()), steps)  # fmt: skip
+
+    def _would_enroll(self, rule: EnrollmentRule, user_ids: Sequence[str]) -> Joined:
+        m = Member
+        with self._sessions.begin() as s:
+            title = s.get_one(TrainingResource, rule.path_id).title
+            known = {x.slack_user_id: x for x in s.scalars(select(m).where(
+                m.workspace_id == rule.workspace_id, m.slack_user_id.in_(user_ids)))}  # fmt: skip
+            ever = _enrolled_ever(s, rule.path_id, [x.id for x in known.values()])
+        wanted = [
+            u for u in dict.fromkeys(user_ids)
+            if u not in known or (known[u].id not in ever and _admits(rule, known[u]))
+        ]  # fmt: skip
+        return Joined(rule.id, title, rule.source_label, tuple(wanted), ())
 
     def _rules(self, team_id: str, source: RuleSource, source_id: str) -> list[EnrollmentRule]:
         r = EnrollmentRule
@@ -227,6 +242,14 @@ class KeepEnrolledService:
             log.warning("channel %s: %s", channel_id, "; ".join(problems))
             return None
         return people
+
+
+def _bot_user(client: WebClient) -> str | None:
+    try:
+        return str(client.auth_test()["user_id"])
+    except SlackApiError as error:
+        log.warning("auth.test failed: %s", error.response.get("error"))
+        return None
 
 
 def _enrolled_ever(s: Session, path_id: int, member_ids: Sequence[int]) -> set[int]:

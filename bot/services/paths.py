@@ -7,12 +7,11 @@ once; doing the same thing twice tells nobody twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Exists, Select, case, func, select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import ColumnElement, Exists, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.errors import NotFound
@@ -22,10 +21,10 @@ from bot.services.enrollment import opened_steps
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
 from bot.services.path_progress import lock_enrollments, open_next_steps
+from bot.services.path_rows import StepView, roster_rows, step_views
 from bot.services.path_structure import PathOutline, path_outline
 from bot.services.reminder_policy import policy_of
 from models import (
-    CourseSection,
     EnrollmentStep,
     Member,
     PathEnrollment,
@@ -37,18 +36,6 @@ from models.enums import ClosedReason, EnrollmentStatus, Role, StepState
 ONE_DAY = timedelta(days=1)
 PATHS_SHOWN = 4  # on Home: the paths someone is on (finished ones after)
 ROSTER_SHOWN = 30
-
-
-@dataclass(frozen=True)
-class StepView:
-    position: int
-    title: str
-    type: str
-    state: str
-    assignment_id: int | None
-    due_on: date | None
-    completed: bool  # its assignment is complete (a done step may be "counted from before")
-    is_course: bool  # a course with sections: "Open course", not "Mark complete"
 
 
 @dataclass(frozen=True)
@@ -117,7 +104,7 @@ class PathService:
                 .order_by(e.completed_at.is_not(None), e.completed_at.desc(), e.id)
                 .limit(PATHS_SHOWN)
             ).all()  # fmt: skip
-            steps = _step_views(s, [row[0] for row in rows])
+            steps = step_views(s, [row[0] for row in rows])
         return tuple(PathProgress(i, t, st, due, steps[i]) for i, t, st, due in rows)
 
     def roster(self, *, caller: Caller, path_id: int, today: date) -> PathRoster:
@@ -128,7 +115,7 @@ class PathService:
             mine = (*_managed(caller), e.path_id == path_id)
             counts = dict(s.execute(select(e.status, func.count()).where(*mine)
                                     .group_by(e.status)).all())  # fmt: skip
-            rows = s.execute(_roster(today).where(*mine, e.cancelled_at.is_(None))
+            rows = s.execute(roster_rows(today).where(*mine, e.cancelled_at.is_(None))
                              .limit(ROSTER_SHOWN)).all()  # fmt: skip
         return PathRoster(path_id, title, counts, tuple(RosterEntry(*row) for row in rows))
 
@@ -263,45 +250,3 @@ def _current_steps(s: Session, enrollment_ids: list[int]) -> dict[int, int]:
         )
     ).all()
     return {enrollment: assignment for enrollment, assignment in rows if assignment is not None}
-
-
-def _step_views(s: Session, enrollment_ids: list[int]) -> dict[int, tuple[StepView, ...]]:
-    st, a = EnrollmentStep, ResourceAssignment
-    sections = select(CourseSection.id).where(CourseSection.course_id == st.resource_id).exists()
-    rows = s.execute(
-        select(st.enrollment_id, st.position, TrainingResource.title, TrainingResource.type,
-               st.state, st.assignment_id, a.due_on, a.completed_at.is_not(None), sections)
-        .join(TrainingResource, TrainingResource.id == st.resource_id)
-        .outerjoin(a, a.id == st.assignment_id)
-        .where(st.enrollment_id.in_(enrollment_ids))
-        .order_by(st.enrollment_id, st.position)
-    ).all()  # fmt: skip
-    found: dict[int, list[StepView]] = defaultdict(list)
-    for enrollment_id, position, title, kind, state, assignment_id, due_on, done, course in rows:
-        found[enrollment_id].append(
-            StepView(position, title, kind, state, assignment_id, due_on, bool(done), course)
-        )
-    return {i: tuple(found[i]) for i in enrollment_ids}
-
-
-def _roster(today: date) -> Select[int, str, str, int, int, str | None, bool]:
-    """Each enrollment with the step it is on: the open one, else the last one done."""
-    e, st, a = PathEnrollment, EnrollmentStep, ResourceAssignment
-    total = select(func.count()).where(st.enrollment_id == e.id).scalar_subquery()
-    here = aliased(EnrollmentStep)
-    reached = (
-        select(func.max(here.position))
-        .where(here.enrollment_id == e.id, here.state != StepState.LOCKED.value)
-        .scalar_subquery()
-    )
-    at = aliased(EnrollmentStep)
-    overdue = case(((a.due_on < today) & (at.state == StepState.OPEN.value), True), else_=False)
-    return (
-        select(e.id, Member.slack_user_id, e.status, func.coalesce(reached, 0), total,
-               TrainingResource.title, overdue)
-        .join(Member, Member.id == e.member_id)
-        .outerjoin(at, (at.enrollment_id == e.id) & (at.position == reached))
-        .outerjoin(TrainingResource, TrainingResource.id == at.resource_id)
-        .outerjoin(a, a.id == at.assignment_id)
-        .order_by(overdue.desc(), e.completed_at.is_not(None), Member.slack_user_id)
-    )  # fmt: skip
