@@ -27,11 +27,21 @@ from bot.fakeslack import view_texts
 from bot.ids import Action, Block
 from bot.sandbox.page import make_page_app
 from bot.sandbox.runtime import Sandbox, SandboxOptions
-from models import TrainingResource
+from models import (
+    EnrollmentRule,
+    EnrollmentStep,
+    Member,
+    PathEnrollment,
+    ResourceAssignment,
+    TrainingResource,
+)
 
 MAYA, LIAM, DIEGO, SOFIA, KWAME = (
     "U0MAYA0001", "U0LIAM0001", "U0DIEGO001", "U0SOFIA001", "U0KWAME001",
 )  # fmt: skip
+PRIYA, HANNAH, AMARA = "U0PRIYA001", "U0HANNAH01", "U0AMARA001"
+ENGINEERING = "S0ENGINEER"
+COURSE, PATH = "Writing That Gets Read", "New Engineer Onboarding"
 LEARNING = "C0LEARNING"
 BERLIN = "Europe/Berlin"  # Maya's timezone, the sandbox's for time travel
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -104,11 +114,13 @@ def test_seeding_makes_the_demo_workspace_with_assignments_in_every_state(
 ) -> None:
     seen = state(sandbox, DIEGO)
     people = {p["id"]: p for p in seen["people"]}
-    assert len(people) == 7
+    assert len(people) == 8
     assert people[MAYA]["is_admin"] and people[MAYA]["real_name"] == "Maya Lindqvist"
     assert {p["tz"] for p in people.values()} >= {"Europe/Berlin", "America/New_York"}
     assert all(p["title"] for p in people.values())
     assert {g["handle"] for g in seen["usergroups"]} == {"support-team", "engineering"}
+    engineering = next(g for g in seen["usergroups"] if g["id"] == ENGINEERING)
+    assert AMARA in engineering["members"]  # added during seeding, as Slack announced it
     assert {c["name"] for c in seen["channels"]} == {"general", "learning"}
     assert seen["conversation"]["kind"] == "im"
 
@@ -123,6 +135,51 @@ def test_seeding_makes_the_demo_workspace_with_assignments_in_every_state(
     # The manager heard back from the app as a manager does: confirmations of /assign.
     mine = texts(state(sandbox, MAYA)["conversation"]["messages"])
     assert any("Assigned" in t and "Pro Git" in t for t in mine), mine
+
+
+def test_seeding_leaves_a_course_and_a_path_mid_way_finished_and_kept_enrolled(
+    sandbox: Sandbox,
+) -> None:
+    with sandbox.services.sessions.begin() as s:
+        course = s.scalars(select(ResourceAssignment).join(
+            TrainingResource, TrainingResource.id == ResourceAssignment.resource_id
+        ).where(TrainingResource.title == COURSE)).all()  # fmt: skip
+        by_person = {s.get_one(Member, a.member_id).slack_user_id: a for a in course}
+        assert sorted(by_person) == sorted([HANNAH, PRIYA, DIEGO])
+        assert by_person[HANNAH].completed_at is not None and by_person[HANNAH].progress == 100
+        assert by_person[PRIYA].completed_at is None and by_person[PRIYA].progress == 50
+        assert by_person[DIEGO].progress == 0
+
+        steps: dict[str, tuple[str, list[str], int | None]] = {}
+        for enrollment in s.scalars(select(PathEnrollment)):
+            states = s.scalars(
+                select(EnrollmentStep.state)
+                .where(EnrollmentStep.enrollment_id == enrollment.id)
+                .order_by(EnrollmentStep.position)
+            )
+            user = s.get_one(Member, enrollment.member_id).slack_user_id
+            steps[user] = (enrollment.status, list(states), enrollment.rule_id)
+        (rule,) = s.scalars(select(EnrollmentRule)).all()
+        assert (rule.source, rule.source_id, rule.active) == ("usergroup", ENGINEERING, True)
+    locked = ["locked", "locked"]
+    assert steps == {  # the group's three by /assign, Amara by the rule when she joined
+        SOFIA: ("completed", ["done"] * 4, None),
+        KWAME: ("active", ["done", "open", *locked], None),
+        LIAM: ("active", ["open", "locked", *locked], None),
+        AMARA: ("active", ["open", "locked", *locked], rule.id),
+    }
+
+    # What the page shows: the DMs and Home, as the people see them.
+    priya = view_texts(dm_about(sandbox, PRIYA, COURSE))
+    assert "2 of 4 required items done" in priya and "50%" in priya
+    assert "Course complete" in view_texts(dm_about(sandbox, HANNAH, COURSE))
+    assert f"Step 1 of 4 of *{PATH}*" in view_texts(dm_about(sandbox, AMARA, PATH))
+    call(sandbox, "/api/home", {"user": KWAME})
+    kwame = view_texts(state(sandbox, KWAME)["home"])
+    assert f"*{PATH}*  ·  step 2 of 4" in kwame
+    assert "`████░░░░░░` 40%" in kwame  # the course step: 2 of its 5 required items
+    call(sandbox, "/api/home", {"user": SOFIA})
+    assert f"*{PATH}*  ·  :trophy: finished" in view_texts(state(sandbox, SOFIA)["home"])
 
 
 def test_assign_opens_a_modal_and_a_past_due_date_is_answered_under_its_field(

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import socket
 import urllib.parse
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.fakeslack import view_texts
-from bot.ids import Action
+from bot.ids import INPUT, Action, Block
+from bot.sandbox.runtime import Sandbox
 from tests.support.waiting import eventually
 from tests.test_sandbox import (
+    COURSE,
+    HANNAH,
     LIAM,
     MAYA,
     NO_PROXY,
+    PATH,
+    PRIYA,
     call,
     dm_about,
     start,
@@ -26,6 +31,26 @@ from tests.test_sandbox import (
     state,
     texts,
 )
+
+
+def assign_path_starting(sandbox: Sandbox, user: str, starts: str) -> None:
+    """/assign, "Path: …" chosen in the typeahead (the modal is redrawn with a start date)."""
+    call(sandbox, "/api/command", {"user": MAYA, "text": "/assign"})
+    (modal,) = state(sandbox, MAYA)["modals"]
+    where = {"user": MAYA, "view_id": modal["id"], "block_id": Block.RESOURCE,
+             "action_id": Action.ASSIGN_RESOURCE}  # fmt: skip
+    status, found = call(sandbox, "/api/suggest", {**where, "query": "onboarding"})
+    (option,) = [o for o in found["options"] if o["text"]["text"] == f"Path: {PATH}"]
+    status, acted = call(sandbox, "/api/action", {**where, "container": {
+        "type": "view", "view_id": modal["id"]}, "value": option})  # fmt: skip
+    assert (status, acted["sent"]) == (200, True)
+    (modal,) = state(sandbox, MAYA)["modals"]
+    assert Block.START in {b.get("block_id") for b in modal["blocks"]}
+    draft = {Block.PEOPLE: {INPUT: [user]}, Block.START: {INPUT: starts}}
+    status, submitted = call(
+        sandbox, "/api/submit", {"user": MAYA, "view_id": modal["id"], "draft": draft}
+    )
+    assert (status, submitted["errors"]) == (200, None), submitted
 
 
 def test_a_restart_keeps_the_workspace_and_fresh_starts_over(tmp_path: Path) -> None:
@@ -36,7 +61,14 @@ def test_a_restart_keeps_the_workspace_and_fresh_starts_over(tmp_path: Path) -> 
         (modal,) = state(first, MAYA)["modals"]
         assert call(first, "/api/submit", {"user": MAYA, "view_id": modal["id"]})[1]["ok"]
         eventually(lambda: dm_about(first, LIAM, "Eloquent JavaScript"))
-        travelled = call(first, "/api/travel", {"to": f"{datetime.now(UTC) + timedelta(days=3)}"})
+        # A path starting in two days: nothing yet; the travel's enrollment sweep opens it.
+        now = datetime.fromisoformat(state(first, MAYA)["now"])
+        assign_path_starting(first, HANNAH, f"{(now + timedelta(days=2)).date()}")
+        assert not [t for t in texts(state(first, HANNAH)["conversation"]["messages"])
+                    if PATH in t]  # fmt: skip
+        travelled = call(first, "/api/travel", {"to": f"{now + timedelta(days=3)}"})
+        assert travelled[1]["sent"]["enrollment"] == 1, travelled
+        assert "Step 1 of 4" in view_texts(dm_about(first, HANNAH, PATH))
     finally:
         first.stop()
 
@@ -59,6 +91,20 @@ def test_a_restart_keeps_the_workspace_and_fresh_starts_over(tmp_path: Path) -> 
         assert not [
             t for t in texts(state(again, LIAM)["conversation"]["messages"]) if "Sorry" in t
         ]
+        # Course and path DMs are drawn again too, their item buttons live.
+        assert "Step 1 of 4" in view_texts(dm_about(again, HANNAH, PATH))
+        course = dm_about(again, PRIYA, COURSE)
+        assert "2 of 4 required items done" in view_texts(course)
+        (item,) = [b for b in course["blocks"] if "Diataxis" in str(b.get("text"))]
+        status, acted = call(again, "/api/action", {
+            "user": PRIYA, "container": {"type": "message", "channel": f"D{PRIYA[1:]}",
+                                         "ts": course["ts"]},
+            "block_id": item["block_id"], "action_id": Action.COURSE_ITEM_DONE,
+            "value": item["accessory"]["value"],
+        })  # fmt: skip
+        assert (status, acted["status"]) == (200, 200)
+        after = dm_about(again, PRIYA, COURSE)
+        assert after["ts"] == course["ts"] and "3 of 4 required items done" in view_texts(after)
     finally:
         again.stop()
 

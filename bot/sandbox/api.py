@@ -191,16 +191,20 @@ class SandboxApi:
         with self._sb.lock:
             try:
                 moment = parse_moment(body.get("to"), roster.MANAGER.tz)
-                now, reminders, digests, sent = self._sb.travel(moment)
+                done = self._sb.travel(moment)
             except TravelError as error:
                 raise ApiProblem(400, str(error)) from None
             self._sb.settle()
             self._bumps += 1
         return {
             "ok": True,
-            "now": now.isoformat(),
-            "sent": {"reminder": reminders, "digest": digests},
-            "messages": sent,
+            "now": done.now.isoformat(),
+            "sent": {
+                "reminder": done.reminders,
+                "digest": done.digests,
+                "enrollment": done.enrollments,
+            },
+            "messages": done.messages,
         }
 
     def upload(self, body: Json) -> Json:

@@ -56,12 +56,18 @@ SOFIA = Person("U0SOFIA001", "sofia", "Sofia Rossi", "Frontend Engineer", "Europ
 LIAM = Person(
     "U0LIAM0001", "liam", "Liam O'Connor", "Site Reliability Engineer", "America/New_York"
 )
+AMARA = Person("U0AMARA001", "amara", "Amara Okafor", "Software Engineer", "Europe/London")
 
-PEOPLE: tuple[Person, ...] = (MAYA, PRIYA, DIEGO, HANNAH, KWAME, SOFIA, LIAM)
+PEOPLE: tuple[Person, ...] = (MAYA, PRIYA, DIEGO, HANNAH, KWAME, SOFIA, LIAM, AMARA)
 MANAGER = MAYA
 
 SUPPORT = Group("S0SUPPORT1", "support-team", "Support team", (PRIYA.id, DIEGO.id, HANNAH.id))
-ENGINEERING = Group("S0ENGINEER", "engineering", "Engineering", (KWAME.id, SOFIA.id, LIAM.id))
+ENGINEERING = Group(
+    "S0ENGINEER", "engineering", "Engineering", (KWAME.id, SOFIA.id, LIAM.id, AMARA.id)
+)
+# Groups as they stand now; seeding starts them without these people and adds them later (the
+# subteam_members_changed event that enrolls them on the path kept for @engineering).
+JOINED_LATER: dict[str, tuple[str, ...]] = {ENGINEERING.id: (AMARA.id,)}
 GROUPS: tuple[Group, ...] = (SUPPORT, ENGINEERING)
 
 GENERAL = Room("C0GENERAL1", "general", tuple(p.id for p in PEOPLE))

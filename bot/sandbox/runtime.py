@@ -40,6 +40,7 @@ log = logging.getLogger("trainbot.sandbox")
 DEFAULT_DATABASE = "trainbot-sandbox.sqlite3"
 DELIVER_EVERY_S = 10.0  # as `trainbot serve`'s scheduler
 PLAN_EVERY_S = 60.0
+ENROLL_EVERY_S = 3600.0
 FORGET_EVERY_S = 6 * 3600.0
 
 
@@ -67,6 +68,17 @@ def sqlite_file(database_url: str) -> Path:
     if not url.database or url.database == ":memory:":
         raise SandboxError("the sandbox needs a SQLite file: sqlite:///path/to/file.db")
     return Path(url.database).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Travelled:
+    """What a time travel did: the new now, what its sweeps found owed, messages sent."""
+
+    now: datetime
+    reminders: int
+    digests: int
+    enrollments: int  # path steps opened (a start date reached, a newcomer to a kept group)
+    messages: int
 
 
 class Sandbox:
@@ -186,19 +198,32 @@ class Sandbox:
         """Wait until the app has finished what followed its last ack."""
         return self.executor.settle()
 
-    def travel(self, moment: datetime) -> tuple[datetime, int, int, int]:
-        """Move the clock to `moment`, then sweep: (now, reminders, digests, messages sent).
+    def travel(self, moment: datetime) -> Travelled:
+        """Move the clock to `moment`, then run the scheduler's sweeps as of it.
 
-        Under the ticker's lock, so what this sweep owes is counted here and nowhere else.
+        First the enrollment sweep (paths whose start date came, groups and channels kept
+        enrolled), then reminders and digests; one delivery sends every DM they owe. Under
+        the ticker's lock, so what this sweep owes is counted here and nowhere else.
         """
         with self.sweep_lock:
             now = self.clock.travel_to(moment)
+            client = self.web_client()
+            enrolled = self._enrollment_sweep(client)
             reminders = self.services.reminders.plan()
             digests = self.services.digests.plan()
-            sent = deliver_pending(self.services, self.web_client())
-        return now, len(reminders), len(digests), sent
+            sent = deliver_pending(self.services, client)
+        return Travelled(now, len(reminders), len(digests), enrolled, sent)
 
     # internals ------------------------------------------------------------------------------
+
+    def _enrollment_sweep(self, client: WebClient) -> int:
+        """`bot.scheduler.enrollment_sweep` without its own delivery (the caller delivers,
+        so the travel's answer counts these DMs too): paths whose start date came open their
+        step 1, and each group or channel kept enrolled is compared with its path's
+        enrollments. Returns how many steps opened."""
+        opened = self.services.paths.open_due_starts()
+        joined = self.services.keep_enrolled.reconcile(client=client)
+        return opened + sum(len(j.enrolled) for j in joined)
 
     def _settings(self, token: str, secret: str, api_url: str) -> Settings:
         return Settings.load(
@@ -229,9 +254,14 @@ class Sandbox:
         return thread
 
     def _tick(self) -> None:
-        """`trainbot serve`'s schedule, on the sandbox clock: deliver, plan, forget."""
+        """`trainbot serve`'s schedule, on the sandbox clock: deliver, plan, enroll, forget."""
         services, client = self.services, self.web_client()
-        due = {"deliver": 0.0, "plan": 0.0, "forget": time.monotonic() + 60}
+        due = {
+            "deliver": 0.0,
+            "plan": 0.0,
+            "enroll": time.monotonic() + 30,
+            "forget": time.monotonic() + 60,
+        }
         while not self._stopping.wait(0.5):
             now = time.monotonic()
             try:
@@ -241,6 +271,10 @@ class Sandbox:
                         services.reminders.plan()
                         services.digests.plan()
                         due["deliver"] = 0.0
+                    if now >= due["enroll"]:
+                        due["enroll"] = now + ENROLL_EVERY_S
+                        if self._enrollment_sweep(client):
+                            due["deliver"] = 0.0
                     if now >= due["deliver"]:
                         due["deliver"] = now + DELIVER_EVERY_S
                         deliver_pending(services, client)

@@ -2,27 +2,40 @@
 
 Maya (a Slack admin, so a Trainbot admin) assigns training with /assign over the last
 ten days, people click Start, 50 % and Mark complete in their DMs, Maya cancels one
-assignment from Manage and subscribes #learning to the weekly digest. The sandbox clock
-is set back while this happens, so due dates passed make overdue assignments; then it
-returns to the present. Nothing is written behind the app's back.
+assignment from Manage and subscribes #learning to the weekly digest. A course from the
+starter library goes to three people of @support-team (Hannah ticks every required item,
+so it completes by itself; Priya is half-way; Diego has not begun), and the path "New
+Engineer Onboarding" to @engineering, keeping it enrolled: Sofia walks it to its end,
+Kwame is on step 2 (the Engineering Foundations course, two items done), Liam is still on
+step 1, and Amara, added to @engineering two days ago, was enrolled by Slack's event.
+The sandbox clock is set back while this happens, so due dates passed make overdue
+assignments; then it returns to the present. Nothing is written behind the app's back
+(bot/sandbox/seed_driver.py does each step as a person does it in Slack).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from bot.clock import local_today
-from bot.fakeslack import view_texts
-from bot.fakeslack.surface import find_element
-from bot.ids import Action, Block
+from bot.ids import Action
 from bot.sandbox import roster
 from bot.sandbox.net import SandboxError
-from bot.sandbox.roster import DIEGO, HANNAH, KWAME, LEARNING, LIAM, MAYA, PRIYA, SOFIA
+from bot.sandbox.roster import (
+    AMARA,
+    DIEGO,
+    ENGINEERING,
+    HANNAH,
+    KWAME,
+    LIAM,
+    MAYA,
+    PRIYA,
+    SOFIA,
+)
+from bot.sandbox.seed_driver import Driver, SeedError
 from bot.services.catalog_files import parse_catalog, starter_catalog
 from models import ResourceAssignment, Workspace
 
@@ -30,16 +43,27 @@ if TYPE_CHECKING:
     from bot.sandbox.runtime import Sandbox
     from bot.services import Services
 
+__all__ = ["SeedError", "refuse_other_workspaces", "seed_if_needed"]
+
 log = logging.getLogger("trainbot.sandbox")
 
 PRO_GIT = "Pro Git"
 WRITING = "Technical Writing One"
 SPEAKING = "How to Speak So That People Want to Listen"
 OWASP = "OWASP Top 10"
-
-
-class SeedError(RuntimeError):
-    """The app did not do what seeding asked of it (a bug to report, not a user error)."""
+# A course of the starter library: four sections, four required items and one optional.
+COURSE = "Writing That Gets Read"
+COURSE_ITEMS = ("Content Design: Writing for GOV.UK", "Microsoft Writing Style Guide",
+                "Diataxis", "GitLab Handbook: Asynchronous Communication")  # fmt: skip
+# A path of the starter library, its four steps, and the required items of its two courses.
+PATH = "Path: New Engineer Onboarding"
+ASYNC = "GitLab Handbook: Asynchronous Communication"
+FOUNDATIONS = "Engineering Foundations"
+FOUNDATIONS_ITEMS = ("Pro Git", "Simple Made Easy", "The Twelve-Factor App",
+                     "Manifesto for Agile Software Development", "The Scrum Guide")  # fmt: skip
+SECURE = "Secure Coding Basics"
+SECURE_ITEMS = ("OWASP Top 10", "OWASP Cheat Sheet Series", "Protecting Personal Information")
+DOCS = "Diataxis"
 
 
 def refuse_other_workspaces(services: Services) -> None:
@@ -73,145 +97,58 @@ def seed_if_needed(sandbox: Sandbox) -> bool:
 class Seeder:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
-        self._slack = sandbox.slack
-        self._fake = sandbox.workspace
-        self._resources: dict[str, str] = {}  # title -> resource id
+        self._do = Driver(sandbox)
 
     def run(self) -> None:
         log.info("seeding the demo workspace")
-        self._at(days_ago=10)
-        self._slack.app_home_opened(MAYA.id)
-        self._settle()
-        self._assign(PRO_GIT, "pro git", groups=["engineering"], due_in=14, note="Our Git habits")
-        self._assign(WRITING, "technical writing", groups=["support-team"], due_in=3,
-                     priority="high", note="Before the help-centre rewrite")  # fmt: skip
-        self._assign(SPEAKING, "how to speak", people=[KWAME.id, PRIYA.id], due_in=21,
-                     priority="low")  # fmt: skip
-        self._assign(OWASP, "owasp top", people=[DIEGO.id, LIAM.id], due_in=12)
-        self._at(days_ago=8)
-        self._step(KWAME.id, PRO_GIT, Action.ASSIGNMENT_START)
-        self._step(PRIYA.id, WRITING, Action.ASSIGNMENT_START)
-        self._step(HANNAH.id, WRITING, Action.ASSIGNMENT_START)
-        self._at(days_ago=6)
-        self._step(KWAME.id, PRO_GIT, f"{Action.ASSIGNMENT_PROGRESS}.50")
-        self._step(SOFIA.id, PRO_GIT, Action.ASSIGNMENT_START)
-        self._subscribe_digest()
-        self._at(days_ago=3)
-        self._step(SOFIA.id, PRO_GIT, Action.ASSIGNMENT_COMPLETE)
-        self._step(HANNAH.id, WRITING, Action.ASSIGNMENT_COMPLETE)
-        self._at(days_ago=2)
-        self._cancel(LIAM.id, OWASP)
-        self._at(days_ago=1)
-        self._step(PRIYA.id, SPEAKING, Action.ASSIGNMENT_START)
-        self._step(PRIYA.id, SPEAKING, Action.ASSIGNMENT_COMPLETE)
+        do = self._do
+        do.at(days_ago=10)
+        for group_id, later in roster.JOINED_LATER.items():
+            group = next(g for g in roster.GROUPS if g.id == group_id)
+            do.set_group(group, [m for m in group.members if m not in later])
+        do.open_home(MAYA.id)
+        do.assign(PRO_GIT, "pro git", groups=["engineering"], due_in=14, note="Our Git habits")
+        do.assign(WRITING, "technical writing", groups=["support-team"], due_in=3,
+                  priority="high", note="Before the help-centre rewrite")  # fmt: skip
+        do.assign(SPEAKING, "how to speak", people=[KWAME.id, PRIYA.id], due_in=21,
+                  priority="low")  # fmt: skip
+        do.assign(OWASP, "owasp top", people=[DIEGO.id, LIAM.id], due_in=12)
+        do.assign(COURSE, "writing that gets", people=[HANNAH.id, PRIYA.id, DIEGO.id],
+                  due_in=14, note="Our house style, before the help-centre rewrite")  # fmt: skip
+        do.at(days_ago=9)
+        do.assign(PATH, "engineer onboarding", groups=["engineering"], keep=True,
+                  note="Your first weeks with us")  # fmt: skip
+        do.at(days_ago=8)
+        do.step(KWAME.id, PRO_GIT, Action.ASSIGNMENT_START)
+        do.step(PRIYA.id, WRITING, Action.ASSIGNMENT_START)
+        do.step(HANNAH.id, WRITING, Action.ASSIGNMENT_START)
+        do.step(SOFIA.id, ASYNC, Action.ASSIGNMENT_COMPLETE)  # path step 1 of 4
+        do.tick(HANNAH.id, COURSE, COURSE_ITEMS[:2])
+        do.at(days_ago=7)
+        do.step(KWAME.id, ASYNC, Action.ASSIGNMENT_COMPLETE)
+        do.tick(SOFIA.id, FOUNDATIONS, FOUNDATIONS_ITEMS[1:3])
+        do.at(days_ago=6)
+        do.step(KWAME.id, PRO_GIT, f"{Action.ASSIGNMENT_PROGRESS}.50")
+        do.step(SOFIA.id, PRO_GIT, Action.ASSIGNMENT_START)
+        do.subscribe_digest()
+        do.tick(HANNAH.id, COURSE, COURSE_ITEMS[2:])  # the last required one: it completes
+        do.tick(PRIYA.id, COURSE, COURSE_ITEMS[:1])
+        do.tick(SOFIA.id, FOUNDATIONS, FOUNDATIONS_ITEMS[3:])
+        do.at(days_ago=5)
+        do.tick(KWAME.id, FOUNDATIONS, FOUNDATIONS_ITEMS[1:3])  # path step 2, mid-way
+        do.at(days_ago=4)
+        do.tick(PRIYA.id, COURSE, COURSE_ITEMS[1:2])  # 2 of 4: mid-way
+        do.at(days_ago=3)
+        do.step(SOFIA.id, PRO_GIT, Action.ASSIGNMENT_COMPLETE)
+        do.step(HANNAH.id, WRITING, Action.ASSIGNMENT_COMPLETE)
+        do.tick(SOFIA.id, FOUNDATIONS, FOUNDATIONS_ITEMS[:1])  # the course step completes
+        do.at(days_ago=2)
+        do.cancel(LIAM.id, OWASP)
+        do.tick(SOFIA.id, SECURE, SECURE_ITEMS)
+        do.join_group(ENGINEERING, AMARA.id, [m for m in ENGINEERING.members if m != AMARA.id])
+        do.at(days_ago=1)
+        do.step(PRIYA.id, SPEAKING, Action.ASSIGNMENT_START)
+        do.step(PRIYA.id, SPEAKING, Action.ASSIGNMENT_COMPLETE)
+        do.step(SOFIA.id, DOCS, Action.ASSIGNMENT_COMPLETE)  # the last step: path finished
         self._sandbox.clock.shift_for_seeding(timedelta(0))
         log.info("demo workspace seeded")
-
-    # steps ----------------------------------------------------------------------------------
-
-    def _assign(
-        self, title: str, query: str, *, people: Sequence[str] = (), groups: Sequence[str] = (),
-        due_in: int, priority: str = "normal", note: str = "",
-    ) -> None:  # fmt: skip
-        """Maya types /assign in her DM with the bot and fills the modal in."""
-        view = self._command("/assign")
-        resource = self._option(view, Action.ASSIGN_RESOURCE, query, title)
-        self._resources[title] = resource[0]
-        chosen = [
-            self._option(view, Action.ASSIGN_GROUPS, handle, "@" + handle) for handle in groups
-        ]
-        today = local_today(self._sandbox.clock.now(), MAYA.tz)
-        values: dict[str, Any] = {
-            Block.RESOURCE: resource,
-            Block.PEOPLE: list(people),
-            Block.DUE: (today + timedelta(days=due_in)).isoformat(),
-            Block.PRIORITY: priority,
-            Block.NOTE: note,
-        }
-        if groups:
-            values[Block.GROUPS] = chosen
-        answer = self._slack.submit_view(user=MAYA.id, view_id=view["id"], values=values)
-        if answer.status != 200 or (answer.json or {}).get("errors"):
-            raise SeedError(f"/assign {title} was refused: {answer.status} {answer.body}")
-        self._settle()
-
-    def _step(self, user: str, title: str, action_id: str) -> None:
-        """A click on a button of the person's assignment DM."""
-        channel = self._fake.dm_channel(user)
-        for message in self._fake.messages(channel):
-            if title in view_texts(message) and find_element(message, action_id) is not None:
-                self._slack.click(user=user, action_id=action_id, channel=channel, ts=message["ts"])
-                self._settle()
-                return
-        raise SeedError(f"no DM to {user} about {title!r} with a {action_id} button")
-
-    def _cancel(self, user: str, title: str) -> None:
-        """Maya cancels one person's assignment: Home, Manage, the person's menu, Cancel."""
-        self._slack.app_home_opened(MAYA.id)
-        self._settle()
-        home = self._fake.home(MAYA.id)
-        if home is None:
-            raise SeedError("Maya has no Home")
-        rid = self._resources[title]
-        self._slack.click(user=MAYA.id, action_id=Action.MANAGE_OPEN, value=rid, view_id=home["id"])
-        self._settle()
-        manage = self._top()
-        row = next(
-            (b for b in manage["blocks"] if f"<@{user}>" in str((b.get("text") or {}).get("text"))),
-            None,
-        )
-        if row is None:
-            raise SeedError(f"Manage for {title!r} has no row for {user}")
-        assignment = str(row["block_id"]).split(":")[1]
-        self._slack.block_action(
-            user=MAYA.id, action_id=Action.MANAGE_ROW, view_id=manage["id"],
-            block_id=row["block_id"], selected_option={"value": f"cancel:{assignment}:{user}"},
-        )  # fmt: skip
-        self._settle()
-        self._slack.submit_view(user=MAYA.id, view_id=self._top()["id"], values={})
-        self._settle()
-        while self._fake.open_views(MAYA.id):
-            self._slack.close_view(user=MAYA.id)
-
-    def _subscribe_digest(self) -> None:
-        """/training digest #learning, saved as offered: Mondays at 09:00 in Maya's timezone."""
-        mention = f"<#{LEARNING.id}|{LEARNING.name}>"
-        view = self._command("/training", f"digest {mention}", channel=LEARNING.id)
-        answer = self._slack.submit_view(user=MAYA.id, view_id=view["id"], values={})
-        if (answer.json or {}).get("response_action") != "update":
-            raise SeedError(f"the digest was not saved: {answer.status} {answer.body}")
-        while self._fake.open_views(MAYA.id):
-            self._slack.close_view(user=MAYA.id)
-
-    # plumbing -------------------------------------------------------------------------------
-
-    def _command(self, command: str, text: str = "", *, channel: str | None = None) -> Any:
-        where = channel or self._fake.dm_channel(MAYA.id)
-        answer = self._slack.command(command, text, user=MAYA.id, channel=where)
-        self._settle()
-        if answer.status != 200 or not self._fake.open_views(MAYA.id):
-            raise SeedError(f"{command} {text} opened no modal: {answer.status} {answer.body}")
-        return self._top()
-
-    def _option(self, view: Any, action_id: str, query: str, label: str) -> tuple[str, str]:
-        answer = self._slack.suggest(
-            user=MAYA.id, view_id=view["id"], action_id=action_id, value=query
-        )
-        for option in (answer.json or {}).get("options") or []:
-            text = str(option["text"]["text"])
-            if text.startswith(label):
-                return str(option["value"]), text
-        raise SeedError(f"no {label!r} among the options for {query!r}: {answer.body}")
-
-    def _top(self) -> Any:
-        stack = self._fake.open_views(MAYA.id)
-        if not stack:
-            raise SeedError("Maya has no modal open")
-        return stack[-1]
-
-    def _at(self, *, days_ago: float) -> None:
-        self._sandbox.clock.shift_for_seeding(-timedelta(days=days_ago))
-
-    def _settle(self) -> None:
-        if not self._sandbox.settle():
-            raise SeedError("the app was still busy after 15 s")

@@ -26,7 +26,7 @@ from tests.support.browser import (
 pytestmark = pytest.mark.browser
 
 PRIYA, KWAME, LIAM = "U0PRIYA001", "U0KWAME001", "U0LIAM0001"
-ENGINEERING = "S0ENGINEER"  # @engineering: Kwame, Sofia, Liam
+ENGINEERING = "S0ENGINEER"  # @engineering: Kwame, Sofia, Liam, Amara
 GENERAL = "C0GENERAL1"
 
 

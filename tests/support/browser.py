@@ -173,3 +173,22 @@ def sandbox_today(page: Page, sandbox: Sandbox) -> date:
 def short_date(day: date) -> str:
     """How the page writes <!date^…^{date_short_pretty}> for a day that is not near today."""
     return f"{day:%b} {day.day}, {day.year}"
+
+
+def prefixed(page: Page, block_prefix: str, action: str) -> Locator:
+    """An element of the top modal whose block_id is `block_prefix:<n>` (the builders give an
+    input a fresh block_id to clear it)."""
+    return modal(page).locator(f'[data-block-id^="{block_prefix}:"][data-action-id="{action}"]')
+
+
+def menu_item(page: Page, holder: Locator, label: str) -> None:
+    """Open the overflow menu (⋯) in `holder`, check it fits the window, choose `label`."""
+    holder.locator("[data-type=overflow] button").click()
+    expect(page.locator("[data-testid=overflow-menu]")).to_be_in_viewport(ratio=1)
+    page.locator("[data-testid=overflow-menu] [role=menuitem]", has_text=label).click()
+    settle(page)
+
+
+def message_about(page: Page, text: str) -> Locator:
+    """The message of the open conversation that mentions `text` (the newest, if several)."""
+    return page.locator("[data-testid=message]", has_text=text).last

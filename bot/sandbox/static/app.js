@@ -296,7 +296,14 @@ document.addEventListener("keydown", (e) => {
 
 document.body.dataset.pending = "0";
 readHash();
-window.addEventListener("hashchange", () => { readHash(); render(true); poll(true); });
+window.addEventListener("hashchange", () => {
+  // A link or a typed URL moved us: opening someone's Home is app_home_opened, as in go().
+  const before = JSON.stringify([S.user, S.nav]);
+  readHash();
+  if (JSON.stringify([S.user, S.nav]) !== before && S.nav.kind === "app" && S.nav.tab === "home") openHome();
+  render(true);
+  poll(true);
+});
 poll().then(() => { writeHash(); if (S.nav.kind === "app" && S.nav.tab === "home") openHome(); });
 setInterval(poll, POLL_MS);
 setInterval(() => calls.poll(), 1000);

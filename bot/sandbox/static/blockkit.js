@@ -205,10 +205,14 @@ function overflow(block, element, rc) {
     btn.dataset.owner = btn.dataset.owner || Math.random().toString(36).slice(2);
     menu.dataset.owner = btn.dataset.owner;
     const r = btn.getBoundingClientRect();
-    menu.style.top = `${r.bottom + 4}px`;
     menu.style.left = `${Math.max(8, r.right - 220)}px`;
     menu.style.width = "220px";
     document.body.append(menu);
+    // Below the ⋯ like Slack, or above it when the window has no room left underneath
+    // (an item low in a modal or a long DM).
+    const height = menu.offsetHeight;
+    const above = r.bottom + 4 + height > window.innerHeight && r.top - 4 - height >= 0;
+    menu.style.top = `${above ? r.top - 4 - height : r.bottom + 4}px`;
     openOverflow = menu;
     const first = menu.querySelector("[role=menuitem]");
     if (first) first.focus();

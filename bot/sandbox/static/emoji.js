@@ -8,6 +8,8 @@ const EMOJI = {
   warning: "⚠️", red_circle: "🔴", page_facing_up: "📄", newspaper: "📰",
   movie_camera: "🎥", mortar_board: "🎓", memo: "📝", large_orange_circle: "🟠",
   large_blue_circle: "🔵", headphones: "🎧", calendar: "📆", alarm_clock: "⏰",
+  // courses and learning paths (DMs, Home, builders)
+  world_map: "🗺️", double_vertical_bar: "⏸️", file_cabinet: "🗄️", wastebasket: "🗑️",
   // common faces and hands
   smile: "😄", smiley: "😃", grinning: "😀", blush: "😊", wink: "😉", joy: "😂",
   slightly_smiling_face: "🙂", upside_down_face: "🙃", thinking_face: "🤔", sweat_smile: "😅",

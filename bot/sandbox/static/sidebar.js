@@ -4,6 +4,13 @@
 import { el } from "./mrkdwn.js";
 import { clockLabel, localInputValue } from "./dates.js";
 
+// How a time travel's answer names what its sweeps sent ("sent" in PROTOCOL.md).
+const TRAVEL_LABELS = {
+  reminder: ["reminder", "reminders"],
+  digest: ["digest", "digests"],
+  enrollment: ["path step opened", "path steps opened"],
+};
+
 export function buildSidebar(root, app) {
   const wsName = el("span", { class: "ws-name", "data-testid": "workspace-name" }, "Workspace");
   const userSelect = el("select", { id: "user-switch", class: "user-switch", "data-testid": "user-switch" });
@@ -37,7 +44,7 @@ export function buildSidebar(root, app) {
     try {
       const answer = await app.travel(travelInput.value);
       const sent = Object.entries(answer.sent || {}).filter(([, n]) => n)
-        .map(([kind, n]) => `${n} ${kind}${n === 1 ? "" : "s"}`);
+        .map(([kind, n]) => `${n} ${TRAVEL_LABELS[kind] ? TRAVEL_LABELS[kind][n === 1 ? 0 : 1] : kind + (n === 1 ? "" : "s")}`);
       travelled = { now: answer.now, sent: sent.length ? `Sent ${sent.join(", ")}.` : "Nothing was due." };
       showTravelled();
     } catch (err) {
