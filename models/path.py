@@ -158,5 +158,5 @@ class EnrollmentStep(Base):
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("resource_assignments.id"), index=True
     )
-    opened_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]  # None for a step done before the path reached it
     done_at: Mapped[datetime | None]

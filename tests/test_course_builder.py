@@ -100,7 +100,9 @@ def test_a_manager_builds_a_course_with_sections_items_and_a_new_link(
     add_section(slack, manager, "Welcome")
     add_section(slack, manager, "Tools")
     section_menu(slack, manager, "edit", 1)
-    pick(slack, manager, "welcome", "Welcome to support", Action.BUILDER_PICK_ITEM)
+    typeahead = input_id(top_view(slack, manager), Block.PICK)
+    section = pick(slack, manager, "welcome", "Welcome to support", Action.BUILDER_PICK_ITEM)
+    assert input_id(section, Block.PICK) != typeahead  # a new id: Slack shows it empty again
     section = pick(slack, manager, "values", "Our values", Action.BUILDER_PICK_ITEM)
     assert "2 items, in the order learners see them." in view_texts(section)
     # Courses and paths are not offered as items.
@@ -126,8 +128,10 @@ def test_a_manager_builds_a_course_with_sections_items_and_a_new_link(
     _type(slack, manager, section, Block.LINK_TITLE, "Our escalation checklist")
     _type(slack, manager, section, Block.LINK_URL, "https://wiki.example.com/escalation")
     slack.click(user=manager, action_id=Action.BUILDER_ADD_LINK, view_id=section["id"])
+    typed = input_id(section, Block.LINK_TITLE)
     section = _after(slack, manager, before)
     assert "Our escalation checklist" in view_texts(section)
+    assert input_id(section, Block.LINK_TITLE) != typed  # cleared: a second click adds nothing
     slack.submit_view(user=manager, view_id=section["id"])
     app_server.settle()
 

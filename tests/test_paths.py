@@ -69,6 +69,8 @@ def test_a_path_opens_its_steps_in_order_with_due_dates_from_their_offsets(
     clock.advance(timedelta(days=1))
     mark_complete(slack, AMY, dm(slack, AMY, 0))
     app_server.settle()
+    done_first = view_texts(dm(slack, AMY, 0))
+    assert "next: Onboarding essentials" in done_first and ":lock:" not in done_first
     second = view_texts(dm(slack, AMY, 1))
     assert "Step 2 of 3 of *New support agent*" in second
     assert "|2026-12-04>" in second  # 7 days after it opened, on the 27th
@@ -100,6 +102,11 @@ def test_a_step_completed_before_is_counted_without_being_asked_again(
     amy = view_texts(dm(slack, AMY, 1))
     assert "Onboarding essentials" in amy and "Step 2 of 3" in amy
     assert "Step 1 of 3" in view_texts(dm(slack, BOB, 0))  # Bob starts at the beginning
+    slack.app_home_opened(AMY)
+    app_server.settle()
+    assert ":white_check_mark: Welcome to support _(done before)_" in view_texts(
+        slack.fake.home(AMY) or {}
+    )
     with engine.connect() as conn:
         states = conn.execute(
             select(EnrollmentStep.position, EnrollmentStep.state)

@@ -117,6 +117,7 @@ def add_item(draft: Draft, key: str, resource_id: int, title: str) -> None:
     if len(items) >= MAX_ITEMS_PER_SECTION:
         raise DraftRefused(f"A section holds at most {MAX_ITEMS_PER_SECTION} items: add another.")
     items.append({"id": resource_id, "optional": False})
+    new_key(draft)  # a fresh block_id for the typeahead and the link fields: Slack clears them
 
 
 def item_op(draft: Draft, op: str, key: str, resource_id: int) -> None:

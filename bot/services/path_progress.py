@@ -128,9 +128,9 @@ def _walk(
         if step.state == StepState.OPEN.value or today < enrollment.starts_on:
             return None  # the learner is on it, or the path has not started yet
         key = (member.id, step.resource_id)
-        if key in completed:  # done before: counted, never asked again
+        if key in completed:  # done before: counted, never asked again (and never opened)
             step.state, step.assignment_id = StepState.DONE.value, completed[key]
-            step.opened_at = step.done_at = now
+            step.done_at = now
             continue
         step.opened_at = now
         if key in open_now:  # they have it open already (assigned on its own): that one counts

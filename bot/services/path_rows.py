@@ -29,7 +29,7 @@ class StepView:
     state: str
     assignment_id: int | None
     due_on: date | None
-    completed: bool  # its assignment is complete (a done step may be "counted from before")
+    earlier: bool  # done before the path reached it: counted, not asked again
     is_course: bool  # a course with sections: "Open course", not "Mark complete"
 
 
@@ -38,7 +38,8 @@ def step_views(s: Session, enrollment_ids: list[int]) -> dict[int, tuple[StepVie
     sections = select(CourseSection.id).where(CourseSection.course_id == st.resource_id).exists()
     rows = s.execute(
         select(st.enrollment_id, st.position, TrainingResource.title, TrainingResource.type,
-               st.state, st.assignment_id, a.due_on, a.completed_at.is_not(None), sections)
+               st.state, st.assignment_id, a.due_on,
+               (st.state == StepState.DONE.value) & st.opened_at.is_(None), sections)
         .join(TrainingResource, TrainingResource.id == st.resource_id)
         .outerjoin(a, a.id == st.assignment_id)
         .where(st.enrollment_id.in_(enrollment_ids))
