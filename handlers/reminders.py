@@ -39,6 +39,9 @@ def redraw_reminder(
     container = body.get("container") or {}
     if container.get("type") != "message":
         return
+    blocks = (body.get("message") or {}).get("blocks") or []
+    if not any(block.get("block_id") == "reminder" for block in blocks):
+        return  # an assignment's own DM: no reminder to look up
     channel, ts = str(container.get("channel_id")), str(container.get("message_ts"))
     reminder = services.reminders.reminder_at(
         workspace_id=caller.workspace_id, channel=channel, ts=ts

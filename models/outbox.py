@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -30,6 +30,14 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({sql_in(OutboxStatus)})", name="status"),
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # A click in a reminder DM finds that reminder by where it landed.
+        Index(
+            "ix_outbox_reminder_channel_ts",
+            "channel",
+            "ts",
+            sqlite_where=text("kind = 'reminder'"),
+            postgresql_where=text("kind = 'reminder'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

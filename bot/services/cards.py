@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from bot.services.course_structure import Outline, has_sections, outline
@@ -74,8 +74,11 @@ class AssignmentCard:
     course: CourseView | None = None  # the outline (for one card: a DM, the course modal)
 
 
-def card_for(s: Session, row: ResourceAssignment) -> AssignmentCard:
-    """One card with everything its DM shows: a course's outline, a path's step."""
+def card_for(
+    s: Session, row: ResourceAssignment, course: CourseView | None = None
+) -> AssignmentCard:
+    """One card with everything its DM shows: a course's outline (`course`, when the
+    caller has just read it), a path's step."""
     by = s.get(Member, row.assigned_by_id) if row.assigned_by_id else None
     card = card_of(
         row,
@@ -84,6 +87,8 @@ def card_for(s: Session, row: ResourceAssignment) -> AssignmentCard:
         by.slack_user_id if by else None,
     )
     (card,) = enrich(s, [card])
+    if course is not None:
+        return replace(card, course=course)
     if card.is_course:
         done = s.scalars(
             select(CourseItemDone.resource_id).where(CourseItemDone.assignment_id == row.id)
@@ -102,21 +107,30 @@ def enrich(s: Session, cards: Sequence[AssignmentCard]) -> list[AssignmentCard]:
     return [replace(c, is_course=c.resource_id in courses, path=paths.get(c.id)) for c in cards]
 
 
-def path_labels(s: Session, assignment_ids: Sequence[int]) -> dict[int, PathLabel]:
-    """The path step each of these assignments carries, if any (one statement)."""
+def _path_labels_query() -> Select[int | None, int, str, int, int, str | None]:
     st, nxt, count = EnrollmentStep, aliased(EnrollmentStep), aliased(EnrollmentStep)
     path, next_resource = aliased(TrainingResource), aliased(TrainingResource)
     steps = select(func.count()).where(count.enrollment_id == st.enrollment_id).scalar_subquery()
-    rows = s.execute(
+    return (
         select(st.assignment_id, st.enrollment_id, path.title, st.position, steps,
                next_resource.title)
         .join(PathEnrollment, PathEnrollment.id == st.enrollment_id)
         .join(path, path.id == PathEnrollment.path_id)
         .outerjoin(nxt, (nxt.enrollment_id == st.enrollment_id) & (nxt.position == st.position + 1))
         .outerjoin(next_resource, next_resource.id == nxt.resource_id)
-        .where(st.assignment_id.in_(assignment_ids), PathEnrollment.cancelled_at.is_(None))
+        .where(st.assignment_id.in_(bindparam("ids", expanding=True)),
+               PathEnrollment.cancelled_at.is_(None))
         .order_by(st.id)
-    ).all()  # fmt: skip
+    )  # fmt: skip
+
+
+# Built once: every DM, Home and reminder asks it, and building it costs more than running it.
+PATH_LABELS = _path_labels_query()
+
+
+def path_labels(s: Session, assignment_ids: Sequence[int]) -> dict[int, PathLabel]:
+    """The path step each of these assignments carries, if any (one statement)."""
+    rows = s.execute(PATH_LABELS, {"ids": list(assignment_ids)}).all()
     return {
         int(aid): PathLabel(eid, title, position, int(n), following)
         for aid, eid, title, position, n, following in rows

@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.assignment_rows import own_open, record_event
-from bot.services.cards import AssignmentCard, card_for
+from bot.services.cards import AssignmentCard, CourseView, card_for
 from bot.services.completion import complete
 from bot.services.course_structure import outline, progress_of
 from bot.services.members import Caller
@@ -47,16 +47,17 @@ class CourseService:
             else:
                 s.execute(delete(d).where(d.assignment_id == row.id, d.resource_id == resource_id))
             checked = set(s.scalars(select(d.resource_id).where(d.assignment_id == row.id)))
+            view = CourseView(course, frozenset(checked))
             if course.required <= checked:
                 complete(s, row, actor_id=caller.member_id, now=now, default_tz=self._tz)
-                return card_for(s, row)
+                return card_for(s, row, view)
             row.progress = progress_of(course.required, checked)
             if row.status == AssignmentStatus.ASSIGNED.value:
                 row.status, row.started_at = AssignmentStatus.IN_PROGRESS.value, now
             data = {"item": resource_id, "done": done}
             record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.PROGRESS, now,
                          row, data)  # fmt: skip
-            return card_for(s, row)
+            return card_for(s, row, view)
 
     def view(self, *, caller: Caller, assignment_id: int) -> AssignmentCard:
         """One's own course assignment with its outline (the "Open course" modal)."""
