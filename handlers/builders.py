@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.render import mrkdwn, render
 from bot.services import Services
+from bot.services import builder_ops as ops
 from bot.services.builders import DraftView, Saved
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
@@ -19,6 +20,7 @@ from handlers.support import caller_of, later
 from models.enums import ResourceType
 
 SUGGESTIONS = 100
+Draw = Callable[[DraftView, BuilderMeta], dict[str, Any]]
 
 
 def open_builder(
@@ -27,7 +29,7 @@ def open_builder(
     services: Services,
     kind: ResourceType,
     resource_id: int | None,
-    draw: Callable[[DraftView, BuilderMeta], dict[str, Any]],
+    draw: Draw,
 ) -> None:
     """A fresh draft in a builder: in place of the modal clicked in (Add content, Edit),
     else a new modal (Home's Manage content, which is drawn again after saving)."""
@@ -39,6 +41,20 @@ def open_builder(
         client.views_update(view_id=container["id"], view=draw(d, meta))
     else:
         client.views_open(trigger_id=body["trigger_id"], view=draw(d, meta))
+
+
+def change_and_redraw(
+    body: dict[str, Any],
+    client: WebClient,
+    services: Services,
+    edit: Callable[[ops.Draft], object],
+    draw: Draw,
+) -> None:
+    """One click's change to the draft, then the view it came from drawn again."""
+    caller = caller_of(body, services, client, refresh=False)
+    view, meta = body["view"], BuilderMeta.of(body["view"])
+    d = services.builders.change(caller=caller, draft_id=meta.draft_id, edit=edit)
+    client.views_update(view_id=view["id"], view=draw(d, meta))
 
 
 def picked(body: dict[str, Any]) -> int:

@@ -22,7 +22,13 @@ from handlers.builder_forms import (
     new_section_title,
     section_title,
 )
-from handlers.builders import finish, handle_item_suggestion, open_builder, picked
+from handlers.builders import (
+    change_and_redraw,
+    finish,
+    handle_item_suggestion,
+    open_builder,
+    picked,
+)
 from handlers.support import after_ack, caller_of, later
 from models.enums import ResourceType
 from models.rules import validate_content
@@ -57,28 +63,23 @@ def handle_builder_section_action(
         section = BuilderMeta(meta.draft_id, meta.from_home, section=key, parent=view["id"])
         client.views_push(trigger_id=body["trigger_id"], view=section_view(d, section))
         return
-    d = services.builders.change(caller=caller, draft_id=meta.draft_id,
-                                 edit=partial(ops.section_op, op=op, key=key))  # fmt: skip
-    client.views_update(view_id=view["id"], view=course_view(d, meta))
+    change_and_redraw(body, client, services, partial(ops.section_op, op=op, key=key),
+                      course_view)  # fmt: skip
 
 
 def handle_builder_add_section_action(
     body: dict[str, Any], client: WebClient, services: Services
 ) -> None:
     """Add section (its button, or Enter in its field): the section, then its items."""
-    caller = caller_of(body, services, client, refresh=False)
-    view, meta = body["view"], BuilderMeta.of(body["view"])
-    title = new_section_title(view)
-    d = services.builders.change(caller=caller, draft_id=meta.draft_id,
-                                 edit=lambda data: ops.add_section(data, title))  # fmt: skip
-    client.views_update(view_id=view["id"], view=course_view(d, meta))
+    add = partial(ops.add_section, title=new_section_title(body["view"]))
+    change_and_redraw(body, client, services, add, course_view)
 
 
 def handle_builder_item_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
     """An item's menu in a section: Move up / down, Make optional / required, Remove."""
     op, key, resource = str(body["actions"][0]["selected_option"]["value"]).split(":")
-    _section_change(body, client, services, partial(ops.item_op, op=op, key=key,
-                                                    resource_id=int(resource)))  # fmt: skip
+    edit = partial(ops.item_op, op=op, key=key, resource_id=int(resource))
+    change_and_redraw(body, client, services, edit, section_view)
 
 
 def handle_builder_pick_item_action(
@@ -89,8 +90,8 @@ def handle_builder_pick_item_action(
     resource_id = picked(body)
     title = services.builders.title_of(caller=caller, resource_id=resource_id)
     key = BuilderMeta.of(body["view"]).section or ""
-    _section_change(body, client, services,
-                    lambda data: ops.add_item(data, key, resource_id, title))  # fmt: skip
+    add = partial(ops.add_item, key=key, resource_id=resource_id, title=title)
+    change_and_redraw(body, client, services, add, section_view)
 
 
 def handle_builder_add_link_action(
@@ -106,13 +107,6 @@ def handle_builder_add_link_action(
     else:
         d = services.builders.add_link(caller=caller, draft_id=meta.draft_id,
                                        section_key=meta.section or "", fields=fields)  # fmt: skip
-    client.views_update(view_id=view["id"], view=section_view(d, meta))
-
-
-def _section_change(body: dict[str, Any], client: WebClient, services: Services, edit: Any) -> None:
-    caller = caller_of(body, services, client, refresh=False)
-    view, meta = body["view"], BuilderMeta.of(body["view"])
-    d = services.builders.change(caller=caller, draft_id=meta.draft_id, edit=edit)
     client.views_update(view_id=view["id"], view=section_view(d, meta))
 
 

@@ -13,7 +13,13 @@ from bot.services import Services
 from bot.services import builder_ops as ops
 from bot.services.builders import DraftView
 from handlers.builder_forms import BuilderMeta, block_of, builder_fields, path_extras
-from handlers.builders import finish, handle_step_suggestion, open_builder, picked
+from handlers.builders import (
+    change_and_redraw,
+    finish,
+    handle_step_suggestion,
+    open_builder,
+    picked,
+)
 from handlers.support import after_ack, caller_of
 from models.enums import ResourceType
 
@@ -30,7 +36,7 @@ def handle_builder_step_action(body: dict[str, Any], client: WebClient, services
     """A step's menu: Move up / down, Remove (the days typed so far are kept)."""
     op, key = str(body["actions"][0]["selected_option"]["value"]).split(":", 1)
     _, _, days, _ = path_extras(body["view"], {})
-    _change(body, client, services, lambda data: ops.step_op(data, op, key, days))
+    change_and_redraw(body, client, services, lambda d: ops.step_op(d, op, key, days), path_view)
 
 
 def handle_builder_pick_step_action(
@@ -46,14 +52,7 @@ def handle_builder_pick_step_action(
         ops.keep_days(data, days)
         ops.add_step(data, resource_id, title)
 
-    _change(body, client, services, add)
-
-
-def _change(body: dict[str, Any], client: WebClient, services: Services, edit: Any) -> None:
-    caller = caller_of(body, services, client, refresh=False)
-    view, meta = body["view"], BuilderMeta.of(body["view"])
-    d = services.builders.change(caller=caller, draft_id=meta.draft_id, edit=edit)
-    client.views_update(view_id=view["id"], view=path_view(d, meta))
+    change_and_redraw(body, client, services, add, path_view)
 
 
 def handle_path_builder_submission(

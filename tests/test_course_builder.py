@@ -18,12 +18,19 @@ from tests.support.seed import bulk_resources
 
 
 def open_new_course(slack: SlackClient, manager: str, app: RunningApp) -> dict[str, Any]:
+    return open_from_manage_content(slack, manager, app, Action.COURSE_NEW)
+
+
+def open_from_manage_content(
+    slack: SlackClient, manager: str, app: RunningApp, action: str
+) -> dict[str, Any]:
+    """Home → Manage content → `action` (New course, New path): the builder's modal."""
     slack.app_home_opened(manager)
     app.settle()
     slack.click(user=manager, action_id=Action.HOME_TAB_CONTENT, view_id=_home(slack, manager))
     app.settle()
     before = len(slack.fake.calls_to("views.open"))
-    slack.click(user=manager, action_id=Action.COURSE_NEW, view_id=_home(slack, manager))
+    slack.click(user=manager, action_id=action, view_id=_home(slack, manager))
     next_call(slack, "views.open", before)
     return top_view(slack, manager)
 

@@ -14,20 +14,13 @@ from models import EnrollmentStep, PathEnrollment, PathStep, ResourceAssignment,
 from models.enums import ResourceType
 from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.courses import assign, dm, import_sample, item_button, resource_id
-from tests.support.library import next_call, top_view
-from tests.test_course_builder import _home, input_id, overflow, pick
+from tests.support.library import next_call
+from tests.test_course_builder import input_id, open_from_manage_content, overflow, pick
 from tests.test_paths import PATH, mark_complete
 
 
 def open_new_path(slack: SlackClient, manager: str, app: RunningApp) -> dict[str, Any]:
-    slack.app_home_opened(manager)
-    app.settle()
-    slack.click(user=manager, action_id=Action.HOME_TAB_CONTENT, view_id=_home(slack, manager))
-    app.settle()
-    before = len(slack.fake.calls_to("views.open"))
-    slack.click(user=manager, action_id=Action.PATH_NEW, view_id=_home(slack, manager))
-    next_call(slack, "views.open", before)
-    return top_view(slack, manager)
+    return open_from_manage_content(slack, manager, app, Action.PATH_NEW)
 
 
 def test_a_manager_builds_a_path_with_steps_days_and_order(

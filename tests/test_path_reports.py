@@ -151,14 +151,9 @@ def _digest(app: RunningApp) -> Any:
 def test_one_person_s_report_says_where_they_are_on_their_paths_and_the_csv_too(
     slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
 ) -> None:
-    from tests.support.courses import assign, dm
-    from tests.test_paths import PATH, mark_complete
+    from tests.test_paths import on_step_two
 
-    import_sample(app_server)
-    assign(slack, manager, PATH, [AMY])
-    app_server.settle()
-    mark_complete(slack, AMY, dm(slack, AMY, 0))
-    app_server.settle()
+    on_step_two(slack, app_server, manager)
     text = view_texts(report(slack, manager, f"<@{AMY}|amy>"))
     assert "New support agent: step 2 of 3 (Onboarding essentials)" in text
     assert "New support agent: step 2 of 3" in view_texts(report(slack, AMY))

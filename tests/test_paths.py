@@ -27,6 +27,15 @@ def mark_complete(slack: SlackClient, user: str, message: dict[str, Any]) -> Non
     next_call(slack, "chat.update", before)
 
 
+def on_step_two(slack: SlackClient, app: RunningApp, manager: str) -> None:
+    """Amy enrolled on the sample path, step 1 done: the course (step 2) is hers now."""
+    import_sample(app)
+    assign(slack, manager, PATH, [AMY])
+    app.settle()
+    mark_complete(slack, AMY, dm(slack, AMY, 0))
+    app.settle()
+
+
 def check_items(slack: SlackClient, user: str, index: int, titles: tuple[str, ...]) -> None:
     for title in titles:
         message = dm(slack, user, index)
@@ -122,11 +131,7 @@ def test_two_racing_clicks_on_a_course_s_last_item_open_the_next_step_once(
 ) -> None:
     import threading
 
-    import_sample(app_server)
-    assign(slack, manager, PATH, [AMY])
-    app_server.settle()
-    mark_complete(slack, AMY, dm(slack, AMY, 0))
-    app_server.settle()
+    on_step_two(slack, app_server, manager)
     check_items(slack, AMY, 1, COURSE_ITEMS[:2])
     app_server.settle()
     message = dm(slack, AMY, 1)
@@ -197,11 +202,7 @@ def _member(engine: Engine, user_id: str) -> int:
 def test_a_reminder_for_a_course_step_offers_open_course_and_names_the_path(
     slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock
 ) -> None:
-    import_sample(app_server)
-    assign(slack, manager, PATH, [AMY])
-    app_server.settle()
-    mark_complete(slack, AMY, dm(slack, AMY, 0))  # step 2, the course, due 2026-12-03
-    app_server.settle()
+    on_step_two(slack, app_server, manager)  # the course, due 2026-12-03
     from datetime import UTC, datetime
 
     from bot.delivery import deliver_pending

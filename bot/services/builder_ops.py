@@ -98,15 +98,19 @@ def move(rows: list[dict[str, Any]], index: int, by: int) -> None:
         rows[index], rows[target] = rows[target], rows[index]
 
 
+def arrange(rows: list[dict[str, Any]], index: int | None, op: str, gone: str) -> None:
+    """Move rows[index] "up" or "down", or "remove" it; `gone` says it no longer exists."""
+    if index is None:
+        raise DraftRefused(gone)
+    if op in ("up", "down"):
+        move(rows, index, -1 if op == "up" else 1)
+    elif op == "remove":
+        del rows[index]
+
+
 def section_op(draft: Draft, op: str, key: str) -> None:
     sections = draft["sections"]
-    index = sections.index(section(draft, key))
-    if op == "up":
-        move(sections, index, -1)
-    elif op == "down":
-        move(sections, index, 1)
-    elif op == "remove":
-        del sections[index]
+    arrange(sections, sections.index(section(draft, key)), op, "")
 
 
 def add_item(draft: Draft, key: str, resource_id: int, title: str) -> None:
@@ -123,16 +127,10 @@ def add_item(draft: Draft, key: str, resource_id: int, title: str) -> None:
 def item_op(draft: Draft, op: str, key: str, resource_id: int) -> None:
     items = section(draft, key)["items"]
     index = next((n for n, i in enumerate(items) if int(i["id"]) == resource_id), None)
-    if index is None:
-        raise DraftRefused("That item was removed meanwhile.")
-    if op == "up":
-        move(items, index, -1)
-    elif op == "down":
-        move(items, index, 1)
-    elif op == "optional":
+    if op == "optional" and index is not None:
         items[index]["optional"] = not items[index]["optional"]
-    elif op == "remove":
-        del items[index]
+    else:
+        arrange(items, index, op, "That item was removed meanwhile.")
 
 
 def add_step(draft: Draft, resource_id: int, title: str, days: int | None = None) -> None:
@@ -155,14 +153,7 @@ def step_op(draft: Draft, op: str, key: str, days: dict[str, int | None]) -> Non
     keep_days(draft, days)
     steps = draft["steps"]
     index = next((n for n, step in enumerate(steps) if step["key"] == key), None)
-    if index is None:
-        raise DraftRefused("That step was removed meanwhile.")
-    if op == "up":
-        move(steps, index, -1)
-    elif op == "down":
-        move(steps, index, 1)
-    elif op == "remove":
-        del steps[index]
+    arrange(steps, index, op, "That step was removed meanwhile.")
 
 
 def referenced(draft: Draft) -> list[int]:

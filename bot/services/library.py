@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.vocab import STATUS_LABELS
@@ -117,14 +117,17 @@ def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]
     if q.difficulty:
         conds.append(r.difficulty == q.difficulty)
     if q.domain:
-        conds.append(
-            r.id.in_(
-                select(ResourceDomain.resource_id)
-                .join(Domain, Domain.id == ResourceDomain.domain_id)
-                .where(Domain.slug == q.domain)
-            )
-        )
+        conds.append(r.id.in_(in_domain(q.domain)))
     return conds
+
+
+def in_domain(slug: str) -> Select[int]:
+    """The ids of the resources tagged with this domain (a subquery for IN)."""
+    return (
+        select(ResourceDomain.resource_id)
+        .join(Domain, Domain.id == ResourceDomain.domain_id)
+        .where(Domain.slug == slug)
+    )
 
 
 def count(s: Session, *, workspace_id: int, query: LibraryQuery) -> int:

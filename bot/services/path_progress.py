@@ -37,11 +37,7 @@ class _Opening:
 def step_completed(s: Session, row: ResourceAssignment, now: datetime, default_tz: str) -> None:
     """The assignment `row` was just completed: the steps it carries are done, and each of
     their paths moves on (the next step opens, or the path is finished)."""
-    steps = s.scalars(
-        select(EnrollmentStep).where(
-            EnrollmentStep.assignment_id == row.id, EnrollmentStep.state == StepState.OPEN.value
-        )
-    ).all()
+    steps = _open_steps_of(s, row)
     if not steps:
         return
     for step in steps:
@@ -56,11 +52,7 @@ def step_closed(
     """The assignment `row` was closed without being completed. A person who turned out
     unreachable leaves their paths; otherwise (cancelled, given to someone else) the path
     moves past that step."""
-    steps = s.scalars(
-        select(EnrollmentStep).where(
-            EnrollmentStep.assignment_id == row.id, EnrollmentStep.state == StepState.OPEN.value
-        )
-    ).all()
+    steps = _open_steps_of(s, row)
     if not steps:
         return
     enrollments = lock_enrollments(s, [step.enrollment_id for step in steps], now)
@@ -73,6 +65,14 @@ def step_closed(
                 enrollment.cancelled_at = enrollment.updated_at = now
         return
     open_next_steps(s, enrollments, now, default_tz)
+
+
+def _open_steps_of(s: Session, row: ResourceAssignment) -> list[EnrollmentStep]:
+    """The open path steps this assignment carries (usually none, or one)."""
+    st = EnrollmentStep
+    return list(
+        s.scalars(select(st).where(st.assignment_id == row.id, st.state == StepState.OPEN.value))
+    )
 
 
 def lock_enrollments(s: Session, ids: Sequence[int], now: datetime) -> list[PathEnrollment]:

@@ -26,11 +26,12 @@ from bot.services.analytics import (
     weekly_rates,
 )
 from bot.services.catalog import require_manager
+from bot.services.library import in_domain
 from bot.services.managing import managed_by
 from bot.services.members import Caller
 from bot.services.progress_export import csv_lines
 from bot.services.progress_paths import PathScope, ReportExtras, extras, steps_of_path
-from models import Domain, Member, ResourceAssignment, ResourceDomain, TrainingResource
+from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceType
 
 ROWS_SHOWN = 20
@@ -263,9 +264,5 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
     if scope.type is not None:
         where.append(TrainingResource.type == scope.type)
     if scope.domain is not None:
-        where.append(a.resource_id.in_(
-            select(ResourceDomain.resource_id)
-            .join(Domain, Domain.id == ResourceDomain.domain_id)
-            .where(Domain.slug == scope.domain)
-        ))  # fmt: skip
+        where.append(a.resource_id.in_(in_domain(scope.domain)))
     return where

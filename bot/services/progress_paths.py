@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
+from bot.services.library import in_domain
 from bot.services.members import Caller
 from bot.services.path_analytics import (
     OnPath,
@@ -20,12 +21,10 @@ from bot.services.path_analytics import (
     people_on_paths,
 )
 from models import (
-    Domain,
     EnrollmentStep,
     Member,
     PathEnrollment,
     ResourceAssignment,
-    ResourceDomain,
 )
 from models.enums import ResourceType, Role
 
@@ -67,11 +66,7 @@ def enrollment_where(caller: Caller, scope: PathScope) -> list[ColumnElement[boo
     if scope.type is not None and scope.type != ResourceType.PATH.value:
         where.append(false())
     if scope.domain is not None:
-        where.append(e.path_id.in_(
-            select(ResourceDomain.resource_id)
-            .join(Domain, Domain.id == ResourceDomain.domain_id)
-            .where(Domain.slug == scope.domain)
-        ))  # fmt: skip
+        where.append(e.path_id.in_(in_domain(scope.domain)))
     return where
 
 
