@@ -85,9 +85,8 @@ def enroll(
          "state": StepState.LOCKED.value}
         for enrollment_id in created for step in steps
     ]  # fmt: skip
-    per_insert = ROWS_PER_INSERT
-    for start in range(0, len(plan), per_insert):
-        s.execute(insert(EnrollmentStep), plan[start : start + per_insert])
+    for start in range(0, len(plan), ROWS_PER_INSERT):
+        s.execute(insert(EnrollmentStep), plan[start : start + ROWS_PER_INSERT])
     enrollments = list(
         s.scalars(select(PathEnrollment).where(PathEnrollment.id.in_(list(created))))
     )
