@@ -1,4 +1,4 @@
-"""`trainbot report export`: a workspace's assignments as CSV on stdout."""
+"""`trainbot report export`: a workspace's assignments (or quiz attempts) as CSV on stdout."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--workspace", required=True, metavar="TEAM_ID", help="the Slack team id")
     export.add_argument("--person", metavar="USER_ID", help="only this person's assignments")
     export.add_argument("--resource", type=int, metavar="ID", help="only this resource's")
+    export.add_argument(
+        "--what", choices=("assignments", "attempts"), default="assignments",
+        help="assignments (the default), or every quiz attempt made under them",
+    )  # fmt: skip
 
 
 def run_report(settings: Settings, args: argparse.Namespace) -> int:
@@ -36,5 +40,8 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
         people=(args.person,) if args.person else None,
         resource_id=args.resource,
     )
-    sys.stdout.write(services.progress.export(caller=None, workspace_id=workspace_id, scope=scope))
+    csv_text = services.progress.export(
+        caller=None, workspace_id=workspace_id, scope=scope, what=args.what
+    )
+    sys.stdout.write(csv_text)
     return 0

@@ -31,6 +31,10 @@ class Callback(StrEnum):
     COURSE_SECTION = "course_section"  # one section's items (pushed over the builder)
     PATH_BUILDER = "path_builder"  # New path / Edit: fields and steps
     PATH_MANAGE = "path_manage"  # who is on a path, with pause / resume / cancel
+    QUIZ = "quiz"  # a page of an attempt: submit is Next, and on the last page Submit
+    QUIZ_RESULT = "quiz_result"  # the score, shown in place of the last page
+    QUIZ_EDITOR = "quiz_editor"  # a manager's quiz: settings and questions
+    QUIZ_QUESTION = "quiz_question"  # one question's form, in place of the editor
 
 
 class Action(StrEnum):
@@ -59,6 +63,13 @@ class Action(StrEnum):
     COURSE_ITEM_DONE = "course.item.done"  # value: "<assignment id>:<item resource id>"
     COURSE_ITEM_UNDO = "course.item.undo"
     COURSE_NEW = "course.new"
+    QUIZ_TAKE = "quiz.take"  # value: "<assignment id>:<quiz id>"
+    QUIZ_BACK = "quiz.back"  # the page before (what was picked here is kept)
+    QUIZ_EDIT = "quiz.edit"  # Manage content: value the resource's id
+    QUIZ_SECTION = "quiz.section"  # the editor of a course's quiz: which section it is on
+    QUIZ_ADD_QUESTION = "quiz.question.add"
+    QUIZ_QUESTION = "quiz.question"  # overflow per question: "edit|up|down|remove:<key>"
+    QUIZ_QUESTION_CANCEL = "quiz.question.cancel"  # back to the editor, nothing changed
     PATH_NEW = "path.new"
     PATH_MANAGE = "path.manage"  # value: the path's id
     PATH_ROW = "path.row"  # overflow per person: "pause|active|cancelled:<enrollment>"
@@ -149,6 +160,17 @@ class Block(StrEnum):
     DIGEST_GROUP = "digest_group"
     WEEKDAY = "weekday"
     TIMEZONE = "timezone"
+    QUESTION = "question"  # + ":<n>": question n of an attempt
+    QUIZ_SECTION = "quiz_section"
+    PASS_MARK = "pass_mark"
+    ATTEMPTS = "attempts"
+    RETRY_AFTER = "retry_after"
+    DRAW = "draw"
+    SHUFFLE = "shuffle"
+    QUESTION_TEXT = "question_text"
+    QUESTION_KIND = "question_kind"
+    QUESTION_CHOICES = "question_choices"
+    QUESTION_EXPLANATION = "question_explanation"
 
 
 # Inside an input block the element's action_id only has to be unique per block.

@@ -19,6 +19,7 @@ TYPE_LABELS = {
     ResourceType.BOOK: "Book",
     ResourceType.DOCUMENT: "Document",
     ResourceType.PATH: "Learning path",
+    ResourceType.QUIZ: "Quiz",
 }
 TYPE_EMOJI = {
     ResourceType.ARTICLE: ":newspaper:",
@@ -29,6 +30,7 @@ TYPE_EMOJI = {
     ResourceType.BOOK: ":books:",
     ResourceType.DOCUMENT: ":memo:",
     ResourceType.PATH: ":world_map:",
+    ResourceType.QUIZ: ":pencil:",
 }
 ACCESS_LABELS = {Access.FREE: "Free", Access.PREMIUM: "Premium", Access.AFFILIATE: "Affiliate"}
 LEVEL_LABELS = {
@@ -71,13 +73,16 @@ def duration(minutes: int | None) -> str:
 
 VOCAB = {
     "types": options(TYPE_LABELS),
-    # What the content modal offers: a path is built in its own modal (steps, offsets).
-    "content_types": [o for o in options(TYPE_LABELS) if o["value"] != ResourceType.PATH],
+    # What the content modal offers: a path is built in its own modal (steps, offsets), a
+    # quiz of its own is its questions (imported with them), neither is a link.
+    "content_types": [
+        o for o in options(TYPE_LABELS) if o["value"] not in (ResourceType.PATH, ResourceType.QUIZ)
+    ],
     # What a new link inside a course can be (a course is not an item of another).
     "item_types": [
         o
         for o in options(TYPE_LABELS)
-        if o["value"] not in (ResourceType.PATH, ResourceType.COURSE)
+        if o["value"] not in (ResourceType.PATH, ResourceType.COURSE, ResourceType.QUIZ)
     ],
     "type_emoji": {str(k): v for k, v in TYPE_EMOJI.items()},
     "type_labels": {str(k): v for k, v in TYPE_LABELS.items()},

@@ -18,6 +18,8 @@ from handlers import (
     path_builder,
     paths,
     progress,
+    quiz_editor,
+    quizzes,
     reminders,
     training,
 )
@@ -26,7 +28,7 @@ from handlers import (
 def register(app: App) -> None:
     features = (
         library, content, course_builder, path_builder, assign, assignments, courses, paths,
-        manage, manage_paths, reminders, digests, progress, training, home,
+        quizzes, quiz_editor, manage, manage_paths, reminders, digests, progress, training, home,
     )  # fmt: skip
     for feature in features:
         feature.register(app)

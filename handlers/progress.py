@@ -91,6 +91,10 @@ def handle_progress_export_action(
     scope = scope_of(str(body["actions"][0]["value"]), caller, services, client)
     content = services.progress.export(caller=caller, workspace_id=caller.workspace_id, scope=scope)
     send_file(client, services, caller, content, "csv", f"Progress: {scope.title}")
+    attempts = services.progress.export(caller=caller, workspace_id=caller.workspace_id,
+                                        scope=scope, what="attempts")  # fmt: skip
+    if attempts.count("\n") > 1:  # a quiz was taken: its attempts, one per line, as well
+        send_file(client, services, caller, attempts, "csv", f"Quiz attempts: {scope.title}")
     respond(text=":page_facing_up: The CSV is in your DM with Trainbot.", replace_original=False)
 
 

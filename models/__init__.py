@@ -14,6 +14,7 @@ from models.path import (
     PathEnrollment,
     PathStep,
 )
+from models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from models.resource import Domain, ResourceDomain, TrainingResource
 from models.workspace import Member, Workspace
 
@@ -36,6 +37,10 @@ __all__ = [
     "PathEnrollment",
     "PathStep",
     "ProcessedEvent",
+    "Quiz",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizQuestion",
     "ResourceAssignment",
     "ResourceDomain",
     "TrainingResource",

@@ -20,6 +20,7 @@ class ResourceType(StrEnum):
     BOOK = "book"
     DOCUMENT = "document"
     PATH = "path"  # a learning path: ordered steps (resources or courses) for a role
+    QUIZ = "quiz"  # a quiz of its own (no link): a course item or step that is a test
 
 
 class Access(StrEnum):
@@ -81,6 +82,12 @@ class Priority(StrEnum):
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"  # one right choice (radio buttons)
+    MULTIPLE = "multiple"  # every right choice must be picked, no wrong one (checkboxes)
+    TRUE_FALSE = "true_false"  # choices "True" and "False"
 
 
 class EventKind(StrEnum):

@@ -153,7 +153,9 @@ def validate_content(
     access = _pick(raw, "access", Access, errors, default="free")
     status = _pick(raw, "status", ResourceStatus, errors, default="published")
     difficulty = _pick(raw, "difficulty", Difficulty, errors)
-    url = _link_or_file(raw, file_id, keeps_file, errors, structured=structured)
+    # A quiz of its own is its questions: like a course's sections, it needs no link.
+    linkless = structured or type_ == ResourceType.QUIZ.value
+    url = _link_or_file(raw, file_id, keeps_file, errors, structured=linkless)
     thumbnail = _url(raw.get("thumbnail"), "thumbnail", errors)
     domains = split_tags(raw.get("domains"))
     skills = split_tags(raw.get("skills"))

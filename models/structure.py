@@ -7,7 +7,7 @@ A course is sections of items; a path is steps. Both refer to other resources by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.course import MAX_ITEMS, MAX_ITEMS_PER_SECTION, MAX_SECTIONS
 from models.enums import ResourceType
@@ -25,6 +25,9 @@ class ItemSpec:
 class SectionSpec:
     title: str
     items: tuple[ItemSpec, ...]
+    # The section row this spec keeps (what is attached to it, a quiz, stays with it); not
+    # part of equality: a structure is unchanged when its titles and items are.
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,19 @@ class ModalDriver(SignedSender):
         self._apply_submission_ack(user, view, response)
         return response
 
+    def submit_crafted(
+        self, *, user: str, view: Mapping[str, Any], values: Mapping[str, Mapping[str, Any]]
+    ) -> AppResponse:
+        """A view_submission carrying `view` and state `values` as given, unchecked: what a
+        forged or replayed request would look like (signed, as if it came through Slack).
+        The fake's modal stack is left alone."""
+        payload = self._envelope("view_submission", user)
+        current = copy.deepcopy(dict(view))
+        current["state"] = {"values": copy.deepcopy(dict(values))}
+        payload.update({"trigger_id": self._fake.new_trigger_id(user), "view": current,
+                        "response_urls": []})  # fmt: skip
+        return self.post_payload(payload)
+
     def close_view(
         self, *, user: str, view_id: str | None = None, notify: bool = False
     ) -> AppResponse | None:

@@ -51,6 +51,7 @@ PRO_GIT = "Pro Git"
 WRITING = "Technical Writing One"
 SPEAKING = "How to Speak So That People Want to Listen"
 OWASP = "OWASP Top 10"
+QUIZ = "Phishing and Passwords: Check Yourself"  # a quiz of its own: Take quiz, not Mark complete
 # A course of the starter library: four sections, four required items and one optional.
 COURSE = "Writing That Gets Read"
 COURSE_ITEMS = ("Content Design: Writing for GOV.UK", "Microsoft Writing Style Guide",
@@ -143,6 +144,8 @@ class Seeder:
         do.step(HANNAH.id, WRITING, Action.ASSIGNMENT_COMPLETE)
         do.tick(SOFIA.id, FOUNDATIONS, FOUNDATIONS_ITEMS[:1])  # the course step completes
         do.at(days_ago=2)
+        do.assign(QUIZ, "phishing and pass", people=[PRIYA.id, DIEGO.id], due_in=7,
+                  note="Ten minutes: take it before the security review")  # fmt: skip
         do.cancel(LIAM.id, OWASP)
         do.tick(SOFIA.id, SECURE, SECURE_ITEMS)
         do.join_group(ENGINEERING, AMARA.id, [m for m in ENGINEERING.members if m != AMARA.id])

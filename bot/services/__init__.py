@@ -25,6 +25,8 @@ from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.services.paths import PathService
 from bot.services.progress import ProgressService
+from bot.services.quiz_editor import QuizEditorService
+from bot.services.quiz_taking import QuizService
 from bot.services.reminders import ReminderService
 from bot.settings import Settings
 from bot.usergroups import UsergroupDirectory
@@ -51,6 +53,8 @@ class Services:
     reminders: ReminderService
     digests: DigestService
     progress: ProgressService
+    quizzes: QuizService  # a learner taking a quiz: attempts, pages, scores
+    quiz_editor: QuizEditorService  # a manager writing one
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -93,6 +97,8 @@ def build_services(
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         digests=DigestService(sessions=sessions, clock=clock),
         progress=ProgressService(sessions=sessions, clock=clock),
+        quizzes=QuizService(sessions=sessions, clock=clock, default_tz=tz),
+        quiz_editor=QuizEditorService(sessions=sessions, clock=clock),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),

@@ -27,7 +27,7 @@ from bot.services.enrollment import Enrolment, enroll, opened_steps
 from bot.services.keep_enrolled import KeepSource, keep_enrolled
 from bot.services.library import visible_to
 from bot.services.members import Caller
-from models import CourseSection, Member, ResourceAssignment, TrainingResource
+from models import CourseSection, Member, Quiz, ResourceAssignment, TrainingResource
 from models.assignment import OPEN_WHERE
 from models.enums import (
     AssignmentStatus,
@@ -139,6 +139,8 @@ class AssignmentService:
                 raise BotError(
                     "A course moves on as you mark its items done: open the course to do that."
                 )
+            if step is Step.COMPLETE and _has_quiz(s, row.resource_id):
+                raise BotError("This one is completed by passing its quiz: *Take quiz*.")
             if step is Step.COMPLETE:
                 complete(s, row, actor_id=caller.member_id, now=now, default_tz=self._tz)
                 return card_for(s, row)
@@ -210,6 +212,10 @@ def _result(
         skipped=skipped,
         assignment_ids=tuple(created),
     )
+
+
+def _has_quiz(s: Session, resource_id: int) -> bool:
+    return s.scalar(select(Quiz.id).where(Quiz.resource_id == resource_id)) is not None
 
 
 def _is_course(s: Session, resource_id: int) -> bool:

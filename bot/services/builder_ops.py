@@ -1,6 +1,7 @@
 """What each click in the course and path builders does to a draft (plain data, no I/O).
 
-A course draft: {"sections": [{"key", "title", "items": [{"id", "optional"}]}], "next": n}.
+A course draft: {"sections": [{"key", "title", "items": [{"id", "optional"}], "row"}],
+"next": n}, where "row" is the stored section's id (its quiz stays with it), absent for new.
 A path draft: {"steps": [{"key", "id", "days"}], "next": n}. Keys are stable per section
 or step, so block_ids (and what Slack keeps typed in them) follow a section that moves.
 """
@@ -30,7 +31,7 @@ def course_draft(sections: tuple[SectionSpec, ...]) -> Draft:
     draft: Draft = {"sections": [], "next": 0}
     for spec in sections:
         draft["sections"].append({
-            "key": new_key(draft), "title": spec.title,
+            "key": new_key(draft), "title": spec.title, "row": spec.id,
             "items": [{"id": item.resource_id, "optional": item.optional} for item in spec.items],
         })  # fmt: skip
     return draft
@@ -48,7 +49,8 @@ def path_draft(steps: tuple[StepSpec, ...]) -> Draft:
 def sections_of(draft: Draft) -> tuple[SectionSpec, ...]:
     return tuple(
         SectionSpec(str(sec["title"]),
-                    tuple(ItemSpec(int(i["id"]), bool(i["optional"])) for i in sec["items"]))
+                    tuple(ItemSpec(int(i["id"]), bool(i["optional"])) for i in sec["items"]),
+                    sec.get("row"))
         for sec in draft.get("sections", [])
     )  # fmt: skip
 

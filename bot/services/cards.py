@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased, lazyload
 
-from bot.services.course_structure import Outline, has_sections, outline
+from bot.services.course_structure import Outline, outline, passed_quizzes
 from models import (
     CourseItemDone,
+    CourseSection,
     EnrollmentStep,
     Member,
     PathEnrollment,
+    Quiz,
     ResourceAssignment,
     TrainingResource,
 )
@@ -37,14 +39,16 @@ class CourseView:
 
     outline: Outline
     done: frozenset[int]
+    passed: frozenset[int] = frozenset()  # the sections' quizzes passed
 
     @property
     def required_done(self) -> int:
-        return len(self.outline.required & self.done)
+        return len(self.outline.required & self.done) + len(self.outline.quizzes & self.passed)
 
     @property
     def required(self) -> int:
-        return len(self.outline.required)
+        """What counts: required items and section quizzes."""
+        return len(self.outline.required) + len(self.outline.quizzes)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class AssignmentCard:
     dm_channel: str | None
     dm_ts: str | None
     is_course: bool = False  # a course with sections: it moves on as its items are done
+    quiz_id: int | None = None  # completed by passing this quiz ("Take quiz", not "Mark complete")
     path: PathLabel | None = None  # the path this is a step of
     course: CourseView | None = None  # the outline (for one card: a DM, the course modal)
 
@@ -93,18 +98,44 @@ def card_for(
         done = s.scalars(
             select(CourseItemDone.resource_id).where(CourseItemDone.assignment_id == row.id)
         )
-        card = replace(card, course=CourseView(outline(s, row.resource_id), frozenset(done)))
+        shape = outline(s, row.resource_id)
+        passed = passed_quizzes(s, [row.id], shape.quizzes)[row.id]
+        card = replace(card, course=CourseView(shape, frozenset(done), frozenset(passed)))
     return card
 
 
 def enrich(s: Session, cards: Sequence[AssignmentCard]) -> list[AssignmentCard]:
-    """Cards told which are structured courses and which are path steps (two statements,
-    whatever the number of cards)."""
+    """Cards told which are structured courses, which have a quiz and which are path steps
+    (two statements, whatever the number of cards)."""
     if not cards:
         return []
-    courses = has_sections(s, [c.resource_id for c in cards])
+    courses, quizzes = _structure(s, {c.resource_id for c in cards})
     paths = path_labels(s, [c.id for c in cards])
-    return [replace(c, is_course=c.resource_id in courses, path=paths.get(c.id)) for c in cards]
+    return [
+        replace(c, is_course=c.resource_id in courses, quiz_id=quizzes.get(c.resource_id),
+                path=paths.get(c.id))
+        for c in cards
+    ]  # fmt: skip
+
+
+def _structure(s: Session, resource_ids: set[int]) -> tuple[set[int], dict[int, int]]:
+    """Which of these resources are courses with sections, and their quizzes (one statement)."""
+    sections = (
+        select(CourseSection.course_id, literal(None, Integer))
+        .where(CourseSection.course_id.in_(resource_ids))
+        .distinct()
+    )
+    quizzes = select(Quiz.resource_id, Quiz.id).where(Quiz.resource_id.in_(resource_ids))
+    courses: set[int] = set()
+    found: dict[int, int] = {}
+    resource_id: int
+    quiz_id: int | None
+    for resource_id, quiz_id in s.execute(union_all(sections, quizzes)):
+        if quiz_id is None:
+            courses.add(resource_id)
+        else:
+            found[resource_id] = quiz_id
+    return courses, found
 
 
 def _path_labels_query() -> Select[int | None, int, str, int, int, str | None]:

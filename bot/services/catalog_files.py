@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import BotError
+from bot.services.catalog_quiz import parse_quiz
 from bot.services.catalog_rows import ImportRow
 from bot.services.catalog_structure import STRUCTURE_KEYS, structured_rows
+from models.enums import ResourceType
 from models.rules import validate_content
 
 COLUMNS = (
@@ -52,14 +54,23 @@ def parse_catalog(name: str, text: str) -> list[ImportRow]:
 def _validated(line: int, raw: Mapping[str, Any], structured: bool = False) -> ImportRow:
     if "_" in raw:  # the row could not even be read as columns
         return ImportRow(line=line, fields=None, errors=(str(raw["_"]),))
-    unknown = sorted(set(raw) - set(COLUMNS))
+    unknown = sorted(set(raw) - set(COLUMNS) - {"quiz"})
     if unknown:
         return ImportRow(
             line=line, fields=None, errors=(f"unknown column(s) {', '.join(unknown)}",)
         )
     values = {key: _text(raw.get(key)) for key in COLUMNS}
     fields, errors = validate_content(values, structured=structured)
-    return ImportRow(line=line, fields=fields, errors=tuple(f"{k}: {v}" for k, v in errors.items()))
+    found = [f"{k}: {v}" for k, v in errors.items()]
+    quiz = None
+    if raw.get("quiz") is not None:
+        quiz, wrong = parse_quiz(raw["quiz"])
+        found += wrong
+    elif fields is not None and fields.type is ResourceType.QUIZ:
+        found.append("quiz: a resource of type quiz needs its questions")
+    if found:
+        return ImportRow(line=line, fields=None, errors=tuple(found))
+    return ImportRow(line=line, fields=fields, quiz=quiz)
 
 
 def _text(value: Any) -> str | None:

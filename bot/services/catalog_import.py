@@ -15,9 +15,10 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.catalog_rows import ImportResult, ImportRow, Ref, fill, match
-from bot.services.course_structure import write_structure
+from bot.services.course_structure import outline, write_structure
 from bot.services.library import visible_to
 from bot.services.path_structure import write_path
+from bot.services.quiz_bank import write_quiz
 from models import TrainingResource
 from models.structure import (
     ItemSpec,
@@ -82,7 +83,7 @@ def _resolved(
     """The row's course sections or path steps with resource ids, checked; or _Rejected."""
     if not row.structured:
         return None
-    refs = [ref for _, items in row.sections or () for ref in items] + list(row.steps or ())
+    refs = [ref for sec in row.sections or () for ref in sec.items] + list(row.steps or ())
     ids = {ref.where: _find(s, ref, workspace_id, keys) for ref in refs}
     kinds = dict(s.execute(select(TrainingResource.id, TrainingResource.type).where(
         TrainingResource.id.in_([i for i in ids.values() if i]))).all())  # fmt: skip
@@ -90,8 +91,10 @@ def _resolved(
         TrainingResource.id.in_(list(kinds)))).all())  # fmt: skip
     if row.sections is not None:
         sections = tuple(
-            SectionSpec(title, tuple(ItemSpec(ids[r.where] or 0, r.optional) for r in items))
-            for title, items in row.sections
+            SectionSpec(
+                sec.title, tuple(ItemSpec(ids[r.where] or 0, r.optional) for r in sec.items)
+            )
+            for sec in row.sections
         )
         problems = course_problems(own_id, sections, kinds, titles)
         if problems:
@@ -130,6 +133,12 @@ def _write(
     if row.sections is not None:
         sections = tuple(x for x in structure or () if isinstance(x, SectionSpec))
         write_structure(s, resource_id, sections, now, tz)
+        stored = outline(s, resource_id).sections
+        for given, section in zip(row.sections, stored, strict=True):
+            if given.quiz is not None:  # (a section without one in the file keeps its own)
+                write_quiz(s, given.quiz, now, section_id=section.id)
     elif row.steps is not None:
         steps = tuple(x for x in structure or () if isinstance(x, StepSpec))
         write_path(s, resource_id, role=row.role, due_days=row.due_days, steps=steps)
+    if row.quiz is not None:
+        write_quiz(s, row.quiz, now, resource_id=resource_id)

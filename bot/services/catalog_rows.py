@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import insert_for
 from models import Domain, TrainingResource
+from models.quiz_rules import QuizSpec
 from models.rules import ContentFields, slugify
 
 
@@ -25,14 +26,24 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class SectionRefs:
+    """A course's section as a file gives it."""
+
+    title: str
+    items: tuple[Ref, ...]
+    quiz: QuizSpec | None = None
+
+
+@dataclass(frozen=True)
 class ImportRow:
     line: int
     fields: ContentFields | None
     errors: tuple[str, ...] = ()
-    sections: tuple[tuple[str, tuple[Ref, ...]], ...] | None = None  # a course's structure
+    sections: tuple[SectionRefs, ...] | None = None  # a course's structure
     steps: tuple[Ref, ...] | None = None  # a path's steps
     role: str = ""  # a path's role
     due_days: int | None = None  # a path's "by day N"
+    quiz: QuizSpec | None = None  # the resource's own quiz
 
     @property
     def structured(self) -> bool:

@@ -1,6 +1,7 @@
 """Courses and paths in a JSON catalog: their sections, items and steps, read into rows.
 
-A course is `{"type": "course", "sections": [{"title": ..., "items": [...]}]}`; a path is
+A course is `{"type": "course", "sections": [{"title": ..., "items": [...], "quiz": {...}}]}`
+(a section's quiz is optional, see catalog_quiz); a path is
 `{"type": "path", "role": ..., "due_days": N, "steps": [{"ref": ..., "due_days": N}]}`.
 An item or step is `{"ref": "<external_id>"}` (a resource in the file or in the library,
 with `"optional": true` for an optional item) or a whole resource object, imported like
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.services.catalog_rows import ImportRow, Ref
+from bot.services.catalog_quiz import parse_quiz
+from bot.services.catalog_rows import ImportRow, Ref, SectionRefs
 from models.path import MAX_DUE_DAYS, ROLE_MAX
 
 STRUCTURE_KEYS = {"sections", "steps", "role", "due_days"}
@@ -52,11 +54,11 @@ def _with(row: ImportRow, problems: list[str], **structure: Any) -> ImportRow:
 
 def _sections(
     line: int, raw: Any, validate: Validate, inline: list[ImportRow], problems: list[str]
-) -> tuple[tuple[str, tuple[Ref, ...]], ...]:
+) -> tuple[SectionRefs, ...]:
     if not isinstance(raw, list) or not raw:
         problems.append("sections: a course needs a list of sections, each with items")
         return ()
-    sections: list[tuple[str, tuple[Ref, ...]]] = []
+    sections: list[SectionRefs] = []
     for number, section in enumerate(raw, start=1):
         if not isinstance(section, dict):
             problems.append(f"section {number}: must be an object with a title and items")
@@ -64,7 +66,11 @@ def _sections(
         title = " ".join(str(section.get("title") or "").split())
         items = _refs(line, section.get("items"), f"section {number}, item", validate, inline,
                       problems)  # fmt: skip
-        sections.append((title, tuple(items)))
+        quiz = None
+        if section.get("quiz") is not None:
+            quiz, wrong = parse_quiz(section["quiz"])
+            problems.extend(f"section {number}, {problem}" for problem in wrong)
+        sections.append(SectionRefs(title, tuple(items), quiz))
     return tuple(sections)
 
 

@@ -6,6 +6,8 @@ course completes by itself, exactly once, when the last of them is.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +17,7 @@ from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.assignment_rows import own_open, record_event
 from bot.services.cards import AssignmentCard, CourseView, card_for
 from bot.services.completion import complete
-from bot.services.course_structure import outline, progress_of
+from bot.services.course_structure import Outline, outline, passed_quizzes
 from bot.services.members import Caller
 from models import CourseItemDone, ResourceAssignment
 from models.enums import AssignmentStatus, EventKind
@@ -35,8 +37,11 @@ class CourseService:
         with self._sessions.begin() as s:
             row = own_open(s, caller, assignment_id, now)
             course = outline(s, row.resource_id)
-            if resource_id not in {item.resource_id for item in course.items}:
+            item = next((i for i in course.items if i.resource_id == resource_id), None)
+            if item is None:
                 raise BotError("That item is no longer part of this course.")
+            if item.quiz_id is not None:
+                raise BotError("This item is checked off by passing its quiz: *Take quiz*.")
             d = CourseItemDone
             if done:
                 s.execute(
@@ -46,17 +51,8 @@ class CourseService:
                 )
             else:
                 s.execute(delete(d).where(d.assignment_id == row.id, d.resource_id == resource_id))
-            checked = set(s.scalars(select(d.resource_id).where(d.assignment_id == row.id)))
-            view = CourseView(course, frozenset(checked))
-            if course.required <= checked:
-                complete(s, row, actor_id=caller.member_id, now=now, default_tz=self._tz)
-                return card_for(s, row, view)
-            row.progress = progress_of(course.required, checked)
-            if row.status == AssignmentStatus.ASSIGNED.value:
-                row.status, row.started_at = AssignmentStatus.IN_PROGRESS.value, now
-            data = {"item": resource_id, "done": done}
-            record_event(s, row.workspace_id, row.id, caller.member_id, EventKind.PROGRESS, now,
-                         row, data)  # fmt: skip
+            view = moved_on(s, row, course, caller.member_id, now, self._tz,
+                            {"item": resource_id, "done": done})  # fmt: skip
             return card_for(s, row, view)
 
     def view(self, *, caller: Caller, assignment_id: int) -> AssignmentCard:
@@ -71,3 +67,28 @@ class CourseService:
             if card.course is None:
                 raise BotError("This training has no sections to show.")
             return card
+
+
+def moved_on(
+    s: Session,
+    row: ResourceAssignment,
+    course: Outline,
+    actor_id: int | None,
+    now: datetime,
+    default_tz: str,
+    data: dict[str, object],
+) -> CourseView:
+    """After an item checked (or a section's quiz passed): the course's progress from what
+    is done now, and its completion once everything required is (the caller's transaction)."""
+    d = CourseItemDone
+    checked = frozenset(s.scalars(select(d.resource_id).where(d.assignment_id == row.id)))
+    passed = frozenset(passed_quizzes(s, [row.id], course.quizzes)[row.id])
+    view = CourseView(course, checked, passed)
+    if course.complete(checked, passed):
+        complete(s, row, actor_id=actor_id, now=now, default_tz=default_tz)
+        return view
+    row.progress = course.progress(checked, passed)
+    if row.status == AssignmentStatus.ASSIGNED.value:
+        row.status, row.started_at = AssignmentStatus.IN_PROGRESS.value, now
+    record_event(s, row.workspace_id, row.id, actor_id, EventKind.PROGRESS, now, row, data)
+    return view

@@ -15,6 +15,7 @@ from models import (
     EnrollmentStep,
     Member,
     PathEnrollment,
+    Quiz,
     ResourceAssignment,
     TrainingResource,
 )
@@ -31,6 +32,7 @@ class StepView:
     due_on: date | None
     earlier: bool  # done before the path reached it: counted, not asked again
     is_course: bool  # a course with sections: "Open course", not "Mark complete"
+    quiz_id: int | None = None  # completed by passing this quiz: "Take quiz"
 
 
 def step_views(s: Session, enrollment_ids: list[int]) -> dict[int, tuple[StepView, ...]]:
@@ -39,16 +41,17 @@ def step_views(s: Session, enrollment_ids: list[int]) -> dict[int, tuple[StepVie
     rows = s.execute(
         select(st.enrollment_id, st.position, TrainingResource.title, TrainingResource.type,
                st.state, st.assignment_id, a.due_on,
-               (st.state == StepState.DONE.value) & st.opened_at.is_(None), sections)
+               (st.state == StepState.DONE.value) & st.opened_at.is_(None), sections, Quiz.id)
         .join(TrainingResource, TrainingResource.id == st.resource_id)
+        .outerjoin(Quiz, Quiz.resource_id == st.resource_id)
         .outerjoin(a, a.id == st.assignment_id)
         .where(st.enrollment_id.in_(enrollment_ids))
         .order_by(st.enrollment_id, st.position)
     ).all()  # fmt: skip
     found: dict[int, list[StepView]] = defaultdict(list)
-    for enrollment_id, position, title, kind, state, assignment_id, due_on, done, course in rows:
+    for enrollment_id, position, title, kind, state, assignment_id, due, done, course, quiz in rows:
         found[enrollment_id].append(
-            StepView(position, title, kind, state, assignment_id, due_on, bool(done), course)
+            StepView(position, title, kind, state, assignment_id, due, bool(done), course, quiz)
         )
     return {i: tuple(found[i]) for i in enrollment_ids}
 

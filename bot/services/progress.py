@@ -29,7 +29,7 @@ from bot.services.catalog import require_manager
 from bot.services.library import in_domain
 from bot.services.managing import managed_by
 from bot.services.members import Caller
-from bot.services.progress_export import csv_lines
+from bot.services.progress_export import attempt_lines, csv_lines
 from bot.services.progress_paths import PathScope, ReportExtras, extras, steps_of_path
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceType
@@ -194,8 +194,11 @@ class ProgressService:
                 s, _where(caller, scope, closed=True), now=self._clock.now(), domains=names
             )
 
-    def export(self, *, caller: Caller | None, workspace_id: int, scope: Scope) -> str:
-        """Every assignment in scope as CSV (`caller` None: an operator, who sees all)."""
+    def export(
+        self, *, caller: Caller | None, workspace_id: int, scope: Scope, what: str = "assignments"
+    ) -> str:
+        """Every assignment in scope as CSV, or (`what` "attempts") every quiz attempt
+        under them (`caller` None: an operator, who sees all)."""
         if caller is not None and not scope.own:
             require_manager(caller, "see other people's progress")
         a = ResourceAssignment
@@ -203,8 +206,9 @@ class ProgressService:
             _where(caller, scope) if caller is not None
             else [a.workspace_id == workspace_id, a.cancelled_at.is_(None), *_scope_filter(scope)]
         )  # fmt: skip
+        lines = attempt_lines if what == "attempts" else csv_lines
         with self._sessions.begin() as s:
-            return "".join(csv_lines(s, where))
+            return "".join(lines(s, where))
 
 
 def _row_columns(by_person: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:

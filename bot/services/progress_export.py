@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.analytics import joined
+from bot.services.quiz_reports import attempts_csv_rows
 from models import EnrollmentStep, Member, PathEnrollment, ResourceAssignment, TrainingResource
 
 CSV_HEADER = ("person", "resource", "status", "progress", "priority", "assigned_on", "due_on",
@@ -53,3 +54,29 @@ def _day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+ATTEMPTS_HEADER = ("person", "resource", "quiz", "attempt", "started_at", "submitted_at",
+                   "score", "passed")  # fmt: skip
+
+
+def attempt_lines(s: Session, where: Sequence[ColumnElement[bool]]) -> Iterator[str]:
+    """The header, then a line per quiz attempt under these assignments (UTC timestamps;
+    an attempt not submitted has no score)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ATTEMPTS_HEADER)
+    for user, training, quiz, number, started, submitted, score, passed in attempts_csv_rows(
+        s, where
+    ):
+        writer.writerow([user, training, quiz, number, _stamp(started), _stamp(submitted),
+                         "" if score is None else score,
+                         "" if passed is None else ("yes" if passed else "no")])  # fmt: skip
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""

@@ -5,7 +5,7 @@ report about one course, its completion by section."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, false, select
@@ -20,6 +20,7 @@ from bot.services.path_analytics import (
     path_figures,
     people_on_paths,
 )
+from bot.services.quiz_reports import PersonQuiz, QuizFigures, quiz_report
 from models import (
     EnrollmentStep,
     Member,
@@ -46,6 +47,8 @@ class ReportExtras:
     paths: tuple[PathFigures, ...] = ()
     on_paths: dict[str, tuple[OnPath, ...]] = field(default_factory=dict)
     sections: tuple[tuple[str, int, int], ...] = ()  # a course's completion by section
+    quizzes: tuple[QuizFigures, ...] = ()  # each quiz taken under the report's assignments
+    quiz_people: dict[str, tuple[PersonQuiz, ...]] = field(default_factory=dict)
 
 
 def enrollment_where(caller: Caller, scope: PathScope) -> list[ColumnElement[bool]]:
@@ -87,17 +90,19 @@ def extras(
     people: Sequence[str],
     where: Sequence[ColumnElement[bool]],
 ) -> ReportExtras:
-    """Paths and courses for a report whose rows name `people` (assignments: `where`)."""
+    """Paths, courses and quizzes for a report whose rows name `people` (assignments:
+    `where`)."""
+    quizzes, quiz_people = quiz_report(s, where, people)
+    found = ReportExtras(quizzes=quizzes, quiz_people=quiz_people)
     if scope.kind not in (None, ResourceType.PATH.value, ResourceType.COURSE.value):
-        return ReportExtras()
-    sections: tuple[tuple[str, int, int], ...] = ()
+        return found
     if scope.kind == ResourceType.COURSE.value and scope.resource_id is not None:
-        sections = course_sections(s, scope.resource_id, where)
+        found = replace(found, sections=course_sections(s, scope.resource_id, where))
     if scope.kind == ResourceType.COURSE.value:
-        return ReportExtras(sections=sections)
+        return found
     enrolled = enrollment_where(caller, scope)
-    return ReportExtras(
+    return replace(
+        found,
         paths=path_figures(s, enrolled, today),
         on_paths=people_on_paths(s, enrolled, people, today),
-        sections=sections,
     )

@@ -1,0 +1,179 @@
+"""The quiz editor: a draft per modal, saved in one transaction onto a resource or one of a
+course's sections. Only the workspace's own content takes a quiz (a quiz on the shared
+library would reach every workspace), and only a curator edits one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.errors import BotError, NotAllowed, NotFound
+from bot.services import quiz_draft as qd
+from bot.services.builder_ops import Draft, DraftRefused
+from bot.services.catalog import require_curator
+from bot.services.course_structure import outline
+from bot.services.members import Caller
+from bot.services.quiz_bank import quiz_on, spec_of, write_quiz
+from models import BuilderDraft, QuizAttempt, TrainingResource
+from models.enums import ResourceType
+from models.quiz_rules import quiz_problems
+
+KIND = "quiz"
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class QuizDraftView:
+    id: int
+    resource_id: int
+    title: str  # the resource (and section) the quiz is on
+    sections: tuple[SectionChoice, ...]  # a course's sections: the quiz goes on one of them
+    section_id: int | None
+    data: dict[str, Any]
+    exists: bool  # a quiz is stored there already
+    taken: int  # attempts submitted so far
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class QuizSaved:
+    title: str
+    questions: int
+    problems: tuple[str, ...] = ()
+
+
+class QuizEditorService:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def start(
+        self, *, caller: Caller, resource_id: int, section_id: int | None = None
+    ) -> QuizDraftView:
+        """A draft of the quiz on this resource (a course: on this or its first section)."""
+        require_curator(caller)
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            row = _own(s, caller, resource_id)
+            sections = _sections(s, row)
+            if sections and section_id not in {sec.id for sec in sections}:
+                section_id = sections[0].id
+            quiz = quiz_on(s, section_id=section_id) if sections else quiz_on(s, resource_id=row.id)
+            data = qd.quiz_draft(spec_of(s, quiz) if quiz else None, section_id)
+            draft = BuilderDraft(workspace_id=caller.workspace_id, member_id=caller.member_id,
+                                 kind=KIND, resource_id=row.id, data=data, created_at=now,
+                                 updated_at=now)  # fmt: skip
+            s.add(draft)
+            s.flush()
+            return _view(s, caller, draft)
+
+    def view(self, *, caller: Caller, draft_id: int, notice: str = "") -> QuizDraftView:
+        with self._sessions.begin() as s:
+            return _view(s, caller, _draft(s, caller, draft_id), notice)
+
+    def change(
+        self,
+        *,
+        caller: Caller,
+        draft_id: int,
+        edit: Callable[[Draft], object],
+        settings: dict[str, Any] | None = None,
+    ) -> QuizDraftView:
+        """One change to the draft (the settings as typed are kept with it)."""
+        with self._sessions.begin() as s:
+            draft = _draft(s, caller, draft_id)
+            data = json.loads(json.dumps(draft.data))
+            if settings is not None:
+                data["settings"] = settings
+            try:
+                edit(data)
+            except DraftRefused as refused:
+                return _view(s, caller, draft, str(refused))
+            draft.data, draft.updated_at = data, self._clock.now()
+            return _view(s, caller, draft)
+
+    def retarget(self, *, caller: Caller, draft_id: int, section_id: int) -> QuizDraftView:
+        """Another section of the course: its quiz as stored (what was typed is dropped)."""
+        with self._sessions.begin() as s:
+            draft = _draft(s, caller, draft_id)
+            assert draft.resource_id is not None
+            if section_id not in {
+                sec.id for sec in _sections(s, _own(s, caller, draft.resource_id))
+            }:
+                raise NotFound("That section is no longer part of the course.")
+            quiz = quiz_on(s, section_id=section_id)
+            draft.data = qd.quiz_draft(spec_of(s, quiz) if quiz else None, section_id)
+            draft.updated_at = self._clock.now()
+            return _view(s, caller, draft)
+
+    def save(self, *, caller: Caller, draft_id: int, settings: dict[str, Any]) -> QuizSaved:
+        """Check the whole quiz and store it where the draft points; problems say why not."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            draft = _draft(s, caller, draft_id)
+            view = _view(s, caller, draft)
+            spec = qd.spec_of_draft(draft.data, settings)
+            problems = quiz_problems(spec)
+            if problems:
+                return QuizSaved(view.title, len(spec.questions), tuple(problems))
+            section = draft.data.get("section")
+            target = {"section_id": section} if section else {"resource_id": draft.resource_id}
+            write_quiz(s, spec, now, **target)
+            s.delete(draft)
+            return QuizSaved(view.title, len(spec.questions))
+
+
+def _own(s: Session, caller: Caller, resource_id: int) -> TrainingResource:
+    row = s.get(TrainingResource, resource_id)
+    if row is None or row.workspace_id not in (None, caller.workspace_id):
+        raise NotFound("That resource no longer exists.")
+    if row.workspace_id != caller.workspace_id:
+        raise NotAllowed("Quizzes go on your workspace's own content, not the shared library.")
+    if row.type == ResourceType.PATH.value:
+        raise BotError("A path is tested by its steps: put a quiz on a step's resource.")
+    return row
+
+
+def _sections(s: Session, row: TrainingResource) -> tuple[SectionChoice, ...]:
+    if row.type != ResourceType.COURSE.value:
+        return ()
+    return tuple(SectionChoice(sec.id, sec.title) for sec in outline(s, row.id).sections)
+
+
+def _draft(s: Session, caller: Caller, draft_id: int) -> BuilderDraft:
+    draft = s.get(BuilderDraft, draft_id)
+    if draft is None or draft.workspace_id != caller.workspace_id or draft.kind != KIND:
+        raise NotFound("This quiz editor has expired: open it again from Manage content.")
+    if draft.member_id != caller.member_id:
+        raise NotAllowed("Someone else is editing this quiz.")
+    return draft
+
+
+def _view(s: Session, caller: Caller, draft: BuilderDraft, notice: str = "") -> QuizDraftView:
+    assert draft.resource_id is not None
+    row = _own(s, caller, draft.resource_id)
+    sections = _sections(s, row)
+    section_id = draft.data.get("section")
+    title = row.title
+    quiz = quiz_on(s, section_id=section_id) if section_id else quiz_on(s, resource_id=row.id)
+    if section_id:
+        title += ": " + next((sec.title for sec in sections if sec.id == section_id), "?")
+    taken = 0
+    if quiz is not None:
+        q = QuizAttempt
+        taken = s.scalar(select(func.count()).where(q.quiz_id == quiz.id,
+                                                    q.submitted_at.is_not(None))) or 0  # fmt: skip
+    return QuizDraftView(draft.id, row.id, title, sections, section_id, draft.data,
+                         quiz is not None, taken, notice)  # fmt: skip
