@@ -73,11 +73,9 @@ def duration(minutes: int | None) -> str:
 
 VOCAB = {
     "types": options(TYPE_LABELS),
-    # What the content modal offers: a path is built in its own modal (steps, offsets), a
-    # quiz of its own is its questions (imported with them), neither is a link.
-    "content_types": [
-        o for o in options(TYPE_LABELS) if o["value"] not in (ResourceType.PATH, ResourceType.QUIZ)
-    ],
+    # What the content modal offers: a path is built in its own modal (steps, offsets). A
+    # quiz of its own needs no link: saving a new one opens the quiz editor for its questions.
+    "content_types": [o for o in options(TYPE_LABELS) if o["value"] != ResourceType.PATH],
     # What a new link inside a course can be (a course is not an item of another).
     "item_types": [
         o

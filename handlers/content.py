@@ -18,6 +18,8 @@ from handlers.course_builder import course_view
 from handlers.forms import ContentMeta, content_form, query_from_metadata
 from handlers.library import refresh_library, show_library
 from handlers.path_builder import path_view
+from handlers.quiz_editor import editor_view
+from handlers.quiz_forms import QuizMeta
 from handlers.support import after_ack, caller_of, later
 from models.enums import ResourceType
 
@@ -109,6 +111,10 @@ def handle_content_submission(
             saved = services.catalog.create(caller=caller, fields=fields)
     except BotError as error:
         ack(response_action="errors", errors={Block.TITLE: error.user_message})
+        return
+    if fields.type is ResourceType.QUIZ and not meta.resource_id:  # its questions, next
+        d = services.quiz_editor.start(caller=caller, resource_id=saved.id)
+        ack(response_action="update", view=editor_view(d, QuizMeta(d.id, meta.from_home)))
         return
     if meta.parent_view_id and meta.parent_query:
         ack()  # back to the library, shown again with the change in it

@@ -40,14 +40,17 @@ def notice_view(text: str) -> dict[str, Any]:
 
 
 def answers_of(view: dict[str, Any]) -> dict[int, list[str]]:
-    """What the page's questions have picked, by question number (unanswered: empty)."""
+    """What each question of the page has picked, by question number (unanswered: empty;
+    the page's questions are read from its blocks, whatever the state carries)."""
+    state = view.get("state", {}).get("values", {})
     answers: dict[int, list[str]] = {}
-    for block_id, inputs in view["state"]["values"].items():
-        name, _, number = block_id.partition(":")
-        if name == Block.QUESTION and number.isdigit():
-            value: dict[str, Any] = next(iter(inputs.values()), {})
-            picked = value.get("selected_options") or [value.get("selected_option") or {}]
-            answers[int(number)] = [str(o["value"]) for o in picked if o.get("value")]
+    for block in view.get("blocks", []):
+        name, _, number = str(block.get("block_id", "")).partition(":")
+        if name != Block.QUESTION or not number.isdigit():
+            continue
+        value: dict[str, Any] = next(iter((state.get(block["block_id"]) or {}).values()), {})
+        picked = value.get("selected_options") or [value.get("selected_option") or {}]
+        answers[int(number)] = [str(o["value"]) for o in picked if o.get("value")]
     return answers
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action, Block, Callback
-from models import Quiz, QuizQuestion, Workspace
+from models import Quiz, QuizQuestion, TrainingResource, Workspace
 from tests.conftest import AMY, TEAM_ID, RunningApp
 from tests.support.courses import assign, dm, import_sample, resource_id
 from tests.support.library import next_call, top_view
@@ -133,3 +133,31 @@ def test_a_course_quiz_goes_on_the_section_chosen(
         on_respond = conn.scalar(select(Quiz.pass_mark).where(Quiz.section_id == int(
             respond["value"])))  # fmt: skip
     assert on_respond == 100
+
+
+def test_a_new_quiz_of_its_own_opens_the_editor_once_saved(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    slack.app_home_opened(manager)
+    app_server.settle()
+    slack.click(user=manager, action_id=Action.HOME_TAB_CONTENT, view_id=_home(slack, manager))
+    app_server.settle()
+    before = len(slack.fake.calls_to("views.open"))
+    slack.click(user=manager, action_id=Action.CONTENT_ADD, view_id=_home(slack, manager))
+    next_call(slack, "views.open", before)
+    answer = slack.submit_view(user=manager, values={Block.TITLE: "On-call readiness check",
+                                                     Block.TYPE: "quiz"})  # fmt: skip
+    assert answer.json and answer.json["response_action"] == "update"
+    editor = top_view(slack, manager)
+    assert editor["callback_id"] == Callback.QUIZ_EDITOR
+    assert "Quiz: On-call readiness check" in view_texts(editor)
+    click_editor(slack, manager, Action.QUIZ_ADD_QUESTION)
+    write_question(slack, manager, "Who is paged first?", "single", "*The primary\nThe CTO")
+    slack.submit_view(user=manager, values={Block.PASS_MARK: "100"})
+    r = TrainingResource
+    with engine.connect() as conn:
+        questions = conn.scalars(
+            select(QuizQuestion.text).join(Quiz).join(r, r.id == Quiz.resource_id)
+            .where(r.title == "On-call readiness check", r.type == "quiz")
+        ).all()  # fmt: skip
+    assert list(questions) == ["Who is paged first?"]
