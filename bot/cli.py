@@ -1,4 +1,5 @@
-"""`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs."""
+"""`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs, reports and
+certificates."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import db
+from bot.cli_certificate import add_parser as certificate_parser
+from bot.cli_certificate import run_certificate
 from bot.cli_jobs import add_parser as jobs_parser
 from bot.cli_jobs import run_jobs
 from bot.cli_report import add_parser as report_parser
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     jobs_parser(commands)
     report_parser(commands)
+    certificate_parser(commands)
     sandbox_parser(commands)
     return parser
 
@@ -92,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_jobs(settings, args)
         if args.command == "report":
             return run_report(settings, args)
+        if args.command == "certificate":
+            return run_certificate(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery_certificate import deliver_certificate
 from bot.delivery_digest import deliver_digest
 from bot.posting import post_once
 from bot.render import render
@@ -78,6 +79,8 @@ def _deliver(services: Services, client: WebClient, row: Claimed) -> int:
         return deliver_digest(services, client, row)
     if row.kind == "path_notice":
         return _deliver_path_notice(services, client, row)
+    if row.kind == "certificate":
+        return deliver_certificate(services, client, row)
     if row.assignment_id is None:
         services.outbox.skipped(row, why=f"unknown kind {row.kind}")
         return 0

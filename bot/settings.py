@@ -38,6 +38,8 @@ class Settings:
     default_tz: str
     log_level: str
     send_per_minute: int = DEFAULT_SEND_PER_MINUTE
+    # The deployment's public base address (certificates' verification links), if any.
+    public_url: str | None = None
 
     @classmethod
     def load(
@@ -57,6 +59,7 @@ class Settings:
             send_per_minute=_send_per_minute(
                 values.get("TRAINBOT_SEND_PER_MINUTE") or str(DEFAULT_SEND_PER_MINUTE)
             ),
+            public_url=_public_url(values.get("TRAINBOT_PUBLIC_URL") or None),
         )
 
     def require_http(self) -> None:
@@ -110,6 +113,18 @@ def _api_url(url: str) -> str:
             f"SLACK_API_URL is not an http(s) URL: use e.g. {DEFAULT_API_URL} (got {url!r})"
         )
     return url if url.endswith("/") else url + "/"
+
+
+def _public_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            "TRAINBOT_PUBLIC_URL must be the deployment's public base address, like "
+            f"https://trainbot.example.com (got {url!r})"
+        )
+    return url.rstrip("/")
 
 
 def _database_url(url: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The WSGI application `serve` runs: Slack traffic and a health check."""
+"""The WSGI application `serve` runs: Slack traffic, a health check, and the public page
+that verifies a certificate."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.certificate_page import PATH_PREFIX as CERTIFICATE_PATH
+from bot.certificate_page import RateLimit, page
 from bot.db import ping
 from bot.services import Services
 
@@ -20,6 +23,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    limit = RateLimit()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -34,6 +38,8 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
             return [body]
         if path == EVENTS_PATH and method == "POST":
             return slack(environ, start_response)
+        if path.startswith(CERTIFICATE_PATH) and method in ("GET", "HEAD"):
+            return _certificate(services, limit, environ, start_response)
         body = b"not found\n"
         start_response(
             "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
@@ -41,3 +47,26 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
         return [body]
 
     return application
+
+
+def _certificate(
+    services: Services, limit: RateLimit, environ: dict[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    """The verification page; 404 for an unknown code, 429 when one address asks too often.
+    (Behind a proxy, every client shares its address: give the proxy its own limit.)"""
+    if not limit.allow(str(environ.get("REMOTE_ADDR", ""))):
+        body = b"Too many requests: try again in a minute.\n"
+        start_response("429 Too Many Requests", [
+            ("Content-Type", "text/plain"), ("Retry-After", "60"),
+            ("Content-Length", str(len(body)))])  # fmt: skip
+        return [body]
+    code = str(environ.get("PATH_INFO", ""))[len(CERTIFICATE_PATH) :]
+    verified = services.certificates.verify(code=code)
+    body = page(verified, services.clock.now().date()).encode()
+    status = "200 OK" if verified else "404 Not Found"
+    start_response(status, [
+        ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex"),
+        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"),
+    ])  # fmt: skip
+    return [body] if environ.get("REQUEST_METHOD") != "HEAD" else [b""]

@@ -90,6 +90,7 @@ def publish_home(
         library_total=services.catalog.count_published(caller=person),
         d=services.dashboard.for_person(caller=person, today=today),
         paths=services.paths.for_person(caller=person),
+        certificates=services.certificates.held_by(caller=person),
         today=today,
         due_ts=due_timestamp,
     )

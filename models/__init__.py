@@ -2,6 +2,7 @@
 
 from models.assignment import AssignmentEvent, ResourceAssignment
 from models.base import Base
+from models.certificate import Certificate
 from models.course import CourseItemDone, CourseSection, CourseSectionItem
 from models.delivery import ProcessedEvent
 from models.digest import DigestScope, DigestSubscription
@@ -22,6 +23,7 @@ __all__ = [
     "AssignmentEvent",
     "Base",
     "BuilderDraft",
+    "Certificate",
     "CourseItemDone",
     "CourseSection",
     "CourseSectionItem",

@@ -62,6 +62,10 @@ class TrainingResource(Base):
             f"difficulty IS NULL OR difficulty IN ({sql_in(Difficulty)})", name="difficulty"
         ),
         CheckConstraint("duration_minutes IS NULL OR duration_minutes >= 0", name="duration"),
+        CheckConstraint(
+            "certificate_months IS NULL OR (certificate_months >= 1 AND certificate_months <= 120)",
+            name="certificate_months",
+        ),
         # NULLs never collide in a UNIQUE constraint, so the shared library needs its own index.
         Index(
             "uq_training_resources_shared_external_id",
@@ -91,6 +95,10 @@ class TrainingResource(Base):
     difficulty: Mapped[str | None] = mapped_column(String(16))
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    # A certificate on completion: None follows the type (courses and paths yes, the
+    # rest no); `certificate_months` makes it expire (compliance training), None never.
+    certificate: Mapped[bool | None]
+    certificate_months: Mapped[int | None]
     # Lower-cased title, description, skills and partner: what /library searches.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))

@@ -15,6 +15,7 @@ from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
 from bot.services.builders import BuilderService
 from bot.services.catalog import CatalogService
+from bot.services.certificates import CertificateDelivery, CertificateService
 from bot.services.courses import CourseService
 from bot.services.dashboard import DashboardService
 from bot.services.digests import DigestService
@@ -55,6 +56,8 @@ class Services:
     progress: ProgressService
     quizzes: QuizService  # a learner taking a quiz: attempts, pages, scores
     quiz_editor: QuizEditorService  # a manager writing one
+    certificates: CertificateService  # verified by code, revoked, listed on Home
+    certificate_delivery: CertificateDelivery  # what the outbox sender reads and records
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -99,6 +102,10 @@ def build_services(
         progress=ProgressService(sessions=sessions, clock=clock),
         quizzes=QuizService(sessions=sessions, clock=clock, default_tz=tz),
         quiz_editor=QuizEditorService(sessions=sessions, clock=clock),
+        certificates=CertificateService(sessions=sessions, clock=clock),
+        certificate_delivery=CertificateDelivery(
+            sessions=sessions, clock=clock, public_url=settings.public_url
+        ),
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),

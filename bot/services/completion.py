@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.services.assignment_rows import record_event
+from bot.services.certificates import issue
 from bot.services.outbox import enqueue_message
 from bot.services.path_progress import step_closed, step_completed
 from models import Member, ResourceAssignment
@@ -28,6 +29,8 @@ def complete(
     row.next_remind_on = None
     record_event(s, row.workspace_id, row.id, actor_id, EventKind.COMPLETED, now, row)
     _tell_assigner(s, row, now)
+    issue(s, member_id=row.member_id, resource_id=row.resource_id, source=f"assignment:{row.id}",
+          now=now, default_tz=default_tz)  # fmt: skip
     step_completed(s, row, now, default_tz)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import local_today
 from bot.services.assignment_rows import Grant, enqueue_dms, insert_open, record_event
+from bot.services.certificates import issue
 from bot.services.outbox import enqueue_many, owed
 from models import EnrollmentStep, Member, PathEnrollment, ResourceAssignment
 from models.enums import EnrollmentStatus, EventKind, Priority, StepState
@@ -108,7 +109,7 @@ def open_next_steps(
             openings.append(outcome)
     _assign(s, openings, now)
     for enrollment in finished:
-        _finish(s, enrollment, members[enrollment.member_id], now)
+        _finish(s, enrollment, members[enrollment.member_id], now, default_tz)
     return finished
 
 
@@ -164,9 +165,13 @@ def _assign(s: Session, openings: Sequence[_Opening], now: datetime) -> None:
         enqueue_dms(s, group[0].enrollment.workspace_id, created, now)
 
 
-def _finish(s: Session, enrollment: PathEnrollment, member: Member, now: datetime) -> None:
+def _finish(
+    s: Session, enrollment: PathEnrollment, member: Member, now: datetime, default_tz: str
+) -> None:
     enrollment.status = EnrollmentStatus.COMPLETED.value
     enrollment.completed_at = enrollment.updated_at = now
+    issue(s, member_id=member.id, resource_id=enrollment.path_id,
+          source=f"enrollment:{enrollment.id}", now=now, default_tz=default_tz)  # fmt: skip
     by = s.get(Member, enrollment.assigned_by_id) if enrollment.assigned_by_id else None
     if by is None or not by.notify_completions or by.id == member.id:
         return
