@@ -11,7 +11,8 @@ from bot.settings import Settings, SettingsError
 
 SCHEDULE = (
     "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
-    "enrollments every hour (each kept group or channel compared daily), "
+    "enrollments and certificate renewals every hour (each kept group or channel compared "
+    "daily), "
     "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 
@@ -20,7 +21,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     jobs = commands.add_parser("jobs", help="scheduler sweeps and the outbox")
     actions = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="run a sweep now and print what it sent")
-    run.add_argument("sweep", choices=("reminders", "digests", "enrollments"))
+    run.add_argument("sweep", choices=("reminders", "digests", "enrollments", "renewals"))
     run.add_argument(
         "--as-of", type=_moment, metavar="ISO-8601",
         help="run as if it were this moment (e.g. 2026-12-01T09:00:00+01:00; no offset: UTC)",
@@ -42,11 +43,8 @@ def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
         raise SettingsError(f"SLACK_BOT_TOKEN is not set: {args.sweep} needs the bot token")
     if args.sweep == "enrollments":
         return _enrollments(services, settings, args.dry_run)
-    lines = (
-        _reminders(services, args.dry_run)
-        if args.sweep == "reminders"
-        else _digests(services, args.dry_run)
-    )
+    sweeps = {"reminders": _reminders, "digests": _digests, "renewals": _renewals}
+    lines = sweeps[args.sweep](services, args.dry_run)
     for line in lines:
         print(line)
     if args.dry_run:
@@ -55,7 +53,7 @@ def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from bot.delivery import deliver_pending
 
     sent = deliver_pending(services, make_client(settings))
-    print(f"{len(lines)} {args.sweep[:-1]}(s) owed, {sent} message(s) sent")
+    print(f"{len(lines)} {args.sweep[:-1]}(s) done, {sent} message(s) sent")
     return 0
 
 
@@ -72,6 +70,15 @@ def _digests(services: Services, dry_run: bool) -> list[str]:
     return [
         f"{verb} {sub.channel_id} ({week}): {sub.scope.value} {sub.scope_label}"
         for sub, week in services.digests.plan(dry_run=dry_run)
+    ]
+
+
+def _renewals(services: Services, dry_run: bool) -> list[str]:
+    verb = "would renew" if dry_run else "renewed"
+    return [
+        f"{verb} {r.title} for {r.user_id} (expires {r.expires_on})"
+        + (f", {r.told} told" if r.told else "")
+        for r in services.renewals.plan(dry_run=dry_run)
     ]
 
 

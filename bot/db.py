@@ -74,8 +74,23 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with _migration_lock(engine) as conn:
-        command.upgrade(alembic_config(conn), revision)
-        conn.commit()
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # A table SQLite rebuilds (batch mode: copy, drop, rename) would otherwise have
+            # its drop refused, or cascade into every table that refers to it. The pragma
+            # only takes effect outside a transaction; the check below replaces it.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            command.upgrade(alembic_config(conn), revision)
+            conn.commit()
+            if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def current_revision(engine: Engine) -> str | None:

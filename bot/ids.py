@@ -70,6 +70,7 @@ class Action(StrEnum):
     QUIZ_ADD_QUESTION = "quiz.question.add"
     QUIZ_QUESTION = "quiz.question"  # overflow per question: "edit|up|down|remove:<key>"
     QUIZ_QUESTION_CANCEL = "quiz.question.cancel"  # back to the editor, nothing changed
+    QUIZ_REMOVE = "quiz.remove"  # take the quiz off (its attempts are kept)
     PATH_NEW = "path.new"
     PATH_MANAGE = "path.manage"  # value: the path's id
     PATH_ROW = "path.row"  # overflow per person: "pause|active|cancelled:<enrollment>"

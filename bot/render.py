@@ -88,6 +88,7 @@ _env.filters["mrkdwn_cut"] = mrkdwn_cut
 _env.globals["result_text"] = result_text
 _env.filters["truncate_to"] = truncate
 _env.globals["link"] = link
+_env.filters["mention"] = lambda user_id: f"<@{user_id}>"
 _env.globals["enumerate_sections"] = enumerate_sections
 _env.globals["ids"] = ids
 _env.globals["vocab"] = VOCAB

@@ -49,8 +49,9 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="plan-reminders-and-digests",
         next_run_time=services.clock.now(),
     )
-    # Paths whose start date came, and groups or channels kept enrolled compared with their
-    # paths' enrollments (each about once a day: events can be missed).
+    # Certificates about to expire (their training assigned again), paths whose start date
+    # came, and groups or channels kept enrolled compared with their paths' enrollments
+    # (each about once a day: events can be missed).
     scheduler.add_job(
         enrollment_sweep,
         "interval",
@@ -78,9 +79,12 @@ def plan_and_send(services: Services, client: WebClient) -> int:
 
 
 def enrollment_sweep(services: Services, client: WebClient) -> int:
+    renewed = services.renewals.plan()
+    if renewed:
+        log.info("certificates: %d renewal(s) assigned", len(renewed))
     opened = services.paths.open_due_starts()
     joined = services.keep_enrolled.reconcile(client=client)
-    if opened or joined:
+    if opened or joined or renewed:
         log.info("enrollments: %d step(s) opened, %d enrolled", opened,
                  sum(len(j.enrolled) for j in joined))  # fmt: skip
         deliver_pending(services, client)

@@ -89,6 +89,15 @@ def handle_quiz_question_cancel_action(
     client.views_update(view_id=view["id"], view=editor_view(d, meta))
 
 
+def handle_quiz_remove_action(body: dict[str, Any], client: WebClient, services: Services) -> None:
+    """Remove quiz (confirmed in Slack): the editor gives way to what was done."""
+    view, meta = body["view"], QuizMeta.of(body["view"])
+    caller = caller_of(body, services, client, refresh=False)
+    removed = services.quiz_editor.remove(caller=caller, draft_id=meta.draft_id)
+    text = f":wastebasket: Removed the quiz on *{mrkdwn(removed.title)}*. Attempts made are kept."
+    client.views_update(view_id=view["id"], view=notice_view(text))
+
+
 def handle_quiz_question_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Services, client: WebClient
 ) -> None:
@@ -138,5 +147,6 @@ def register(app: App) -> None:
     app.action(Action.QUIZ_ADD_QUESTION)(after_ack(handle_quiz_add_question_action))
     app.action(Action.QUIZ_QUESTION)(after_ack(handle_quiz_question_action))
     app.action(Action.QUIZ_QUESTION_CANCEL)(after_ack(handle_quiz_question_cancel_action))
+    app.action(Action.QUIZ_REMOVE)(after_ack(handle_quiz_remove_action))
     app.view_submission(Callback.QUIZ_QUESTION)(handle_quiz_question_submission)
     app.view_submission(Callback.QUIZ_EDITOR)(handle_quiz_editor_submission)

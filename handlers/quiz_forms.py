@@ -57,7 +57,7 @@ def quiz_settings(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
     wait = whole(Block.RETRY_AFTER, 0, 43200, "Wait 0 to 43,200 minutes (30 days).")
     settings = {
         "pass_mark": 80 if pass_mark is None else pass_mark,
-        "attempts": int(typed(view, Block.ATTEMPTS) or 0),
+        "attempts": whole(Block.ATTEMPTS, 0, 10, "Choose how many attempts are allowed.") or 0,
         "retry_after_minutes": wait or 0,
         "draw": whole(Block.DRAW, 1, 50, "Draw 1 to 50 questions, or leave it empty for all."),
         "shuffle": bool(_state(view, Block.SHUFFLE).get("selected_options")),

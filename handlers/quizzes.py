@@ -26,9 +26,9 @@ from handlers.support import after_ack, caller_of, later
 MISSED_SHOWN = 40  # with the score and notes: inside a modal's 100 blocks
 
 
-def page_view(page: QuizPage) -> dict[str, Any]:
+def page_view(page: QuizPage, notice: str = "") -> dict[str, Any]:
     meta = {"attempt": page.attempt_id, "page": page.page, "pages": page.pages}
-    return render("quiz_modal.json.j2", p=page, metadata=json.dumps(meta))
+    return render("quiz_modal.json.j2", p=page, notice=notice, metadata=json.dumps(meta))
 
 
 def result_view(outcome: QuizOutcome) -> dict[str, Any]:
@@ -101,7 +101,8 @@ def handle_quiz_submission(
     except Unanswered as missing:  # left open on another page (unticked, then Back)
         turned = services.quizzes.turn(caller=caller, attempt_id=attempt, answers=answers,
                                        to=missing.page)  # fmt: skip
-        ack(response_action="update", view=page_view(turned))
+        left = ", ".join(str(n) for n in missing.numbers)
+        ack(response_action="update", view=page_view(turned, f"Answer question {left} too."))
         return
     except BotError as refused:
         ack(response_action="update", view=notice_view(refused.user_message))

@@ -28,11 +28,15 @@ OPEN_ATTEMPT_WHERE = "submitted_at IS NULL"
 
 
 class Quiz(Base):
-    """A quiz on one resource (any type, a quiz of its own included) or one course section."""
+    """A quiz on one resource (any type, a quiz of its own included) or one course section.
+
+    A quiz removed, or whose section is removed, is detached (both NULL), never deleted:
+    its attempts stay in people's history and in reports.
+    """
 
     __tablename__ = "quizzes"
     __table_args__ = (
-        CheckConstraint("(resource_id IS NULL) <> (section_id IS NULL)", name="one_target"),
+        CheckConstraint("resource_id IS NULL OR section_id IS NULL", name="one_target"),
         CheckConstraint("pass_mark >= 1 AND pass_mark <= 100", name="pass_mark"),
         CheckConstraint(f"attempts >= 0 AND attempts <= {MAX_ATTEMPTS}", name="attempts"),
         CheckConstraint("retry_after_minutes >= 0", name="retry_after"),
@@ -41,11 +45,13 @@ class Quiz(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int | None] = mapped_column(
-        ForeignKey("training_resources.id", ondelete="CASCADE"), unique=True
+        ForeignKey("training_resources.id", ondelete="SET NULL"), unique=True
     )
     section_id: Mapped[int | None] = mapped_column(
-        ForeignKey("course_sections.id", ondelete="CASCADE"), unique=True
+        ForeignKey("course_sections.id", ondelete="SET NULL"), unique=True
     )
+    # What it was on, for reports once detached ("Course: Section").
+    title: Mapped[str] = mapped_column(String(310), default="")
     pass_mark: Mapped[int] = mapped_column(default=80)  # percent
     attempts: Mapped[int] = mapped_column(default=0)  # allowed; 0 = unlimited
     retry_after_minutes: Mapped[int] = mapped_column(default=0)

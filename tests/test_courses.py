@@ -86,7 +86,9 @@ def test_a_course_moves_on_item_by_item_and_completes_itself_once(
     assert "Completed" in view_texts(final) and "100%" in view_texts(final)
     assert all("accessory" not in b for b in final["blocks"] if b["type"] == "section"
                and str(b.get("block_id", "")).startswith("item:"))  # fmt: skip
-    assert len(slack.fake.messages(slack.fake.dm_channel(AMY))) == 1  # one DM, updated in place
+    # One DM, updated in place; then the course's certificate, shared once.
+    messages = slack.fake.messages(slack.fake.dm_channel(AMY))
+    assert len(messages) == 2 and len(messages[1]["files"]) == 2
     told = [c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == manager]
     assert len(told) == 1 and "completed" in view_texts(told[0].args)
     with engine.connect() as conn:

@@ -48,6 +48,7 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
         "groups:read",
         "im:history",
         "im:write",
+        "team:read",
         "usergroups:read",
         "users:read",
     ]

@@ -148,3 +148,50 @@ def test_two_replicas_starting_at_once_migrate_postgres_once(postgres_url: str |
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"DROP DATABASE {fresh} WITH (FORCE)"))
         admin.dispose()
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine) -> None:
+    """0006 and 0008 rebuild training_resources (a table copy on SQLite): what refers to it
+    must survive, neither refused nor cascaded away. (Rows written in 0005's own terms.)"""
+    with engine.connect() as conn:
+        command.downgrade(db.alembic_config(conn), "0005")
+        conn.commit()
+    with engine.begin() as conn:
+        ws = conn.execute(
+            text(
+                "INSERT INTO workspaces (team_id, name, settings, created_at, updated_at) "
+                "VALUES ('T1', '', '{}', :t, :t) RETURNING id"
+            ),
+            {"t": T0},
+        ).scalar_one()
+        member = conn.execute(
+            text(
+                "INSERT INTO members (workspace_id, slack_user_id, display_name, real_name, role, "
+                "is_slack_admin, is_bot, is_deactivated, notify_completions, created_at, updated_at) "
+                "VALUES (:ws, 'U1', 'amy', '', 'member', false, false, false, false, :t, :t) "
+                "RETURNING id"
+            ),
+            {"ws": ws, "t": T0},
+        ).scalar_one()
+        resource = conn.execute(
+            text(
+                "INSERT INTO training_resources (title, description, type, access, status, skills, "
+                "search_text, created_at, updated_at) VALUES ('Git', '', 'book', 'free', "
+                "'published', '[]', 'git', :t, :t) RETURNING id"
+            ),
+            {"t": T0},
+        ).scalar_one()
+        conn.execute(text(
+            "INSERT INTO resource_assignments (workspace_id, resource_id, member_id, status, "
+            "progress, priority, note, assigned_at, updated_at) VALUES (:ws, :r, :m, "
+            "'assigned', 0, 'normal', '', :t, :t)"), {"ws": ws, "r": resource, "m": member,
+                                                     "t": T0})  # fmt: skip
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    with engine.connect() as conn:
+        assignments = conn.execute(
+            text("SELECT resource_id, member_id FROM resource_assignments")
+        ).all()
+        titles = conn.scalars(text("SELECT title FROM training_resources")).all()
+    assert [tuple(row) for row in assignments] == [(resource, member)]
+    assert list(titles) == ["Git"]

@@ -94,7 +94,7 @@ def test_one_attempt_only_means_one(
     slack.submit_view(user=AMY, values=picks(view, {"sky green": ["True"]}))
     assert "That was your last attempt" in view_texts(top_view(slack, AMY))
     refused = take(slack, AMY, dm(slack, AMY))
-    assert "You have used all 1 attempts" in view_texts(refused)
+    assert "You have used your one attempt" in view_texts(refused)
     assert "Completed" not in view_texts(dm(slack, AMY))  # failing never completes anything
 
 

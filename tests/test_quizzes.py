@@ -143,6 +143,9 @@ def test_a_course_completes_through_its_quizzes_and_its_path_moves_on(
     click_item(slack, AMY, dm(slack, AMY), "Status updates")
     app_server.settle()
     assert "Completed" in view_texts(dm(slack, AMY))
-    step_two = dm(slack, AMY, 1)  # the path's next step: an article completed by its quiz
+    # The path's next step (an article completed by its quiz); the course's certificate too.
+    step_two = dm(slack, AMY, 1)
+    assert any("certificate" in m["text"] for m in slack.fake.messages(
+        slack.fake.dm_channel(AMY)) if m.get("files"))  # fmt: skip
     assert "Giving feedback" in view_texts(step_two) and "Step 2 of 2" in view_texts(step_two)
     assert quiz_button(step_two)["text"]["text"] == "Take quiz"

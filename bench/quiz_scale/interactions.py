@@ -118,10 +118,11 @@ class QuizBench(AssignBench):
         assert result.get("callback_id") == Callback.QUIZ_RESULT, result.get("callback_id")
         assert "Passed" in view_texts(result), "the result is not a pass"
         stamps = self.fake.wait_for_stamps(("chat.update", "views.publish"))
+        dm = (learner.channel, learner.ts)
         updated = self.fake.wait_for_call(
-            "chat.update", lambda c: (c.args.get("channel"), c.args.get("ts")) == (learner.channel, learner.ts),
+            "chat.update", lambda c: (c.args.get("channel"), c.args.get("ts")) == dm,
             timeout=EFFECT_TIMEOUT_S,
-        ).args
+        ).args  # fmt: skip
         assert "Completed" in view_texts(updated), "the DM does not say Completed"
         self._timed(kind, client, stamps)
 
@@ -137,7 +138,7 @@ class QuizBench(AssignBench):
         call = self.fake.wait_for_call("views.open", timeout=EFFECT_TIMEOUT_S)
         view = call.response.get("view") or {}
         assert view.get("callback_id") == Callback.QUIZ, f"views.open opened {view.get('title')}"
-        assert view["submit"]["text"]["text"] == "Next", "page 1 of 2 should say Next"
+        assert view["submit"]["text"] == "Next", "page 1 of 2 should say Next"
         return learner, str(view["id"])
 
     def _turn(
@@ -150,7 +151,7 @@ class QuizBench(AssignBench):
             record_ack(into, client, response)
             self.answer_bytes.setdefault("next", []).append(len(response.body))
         page = answered_view(response)
-        assert page["submit"]["text"]["text"] == "Submit", f"Next answered {page.get('title')}"
+        assert page["submit"]["text"] == "Submit", f"Next answered {page.get('title')}"
 
     def _timed(self, kind: str, client: TimedClient, stamps: list[Stamp]) -> None:
         """Each effect from the send to the last answer among its methods (their first

@@ -174,9 +174,9 @@ def tables(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> str:
         + "".join(f" {k} median | p99 |" for k in others)
         + f" ratio median (vs {BARE}) | ratio p99 |"
         + "".join(f" statements in ack + after, {_size(run, s)} |" for s in sizes),
-        "| --- | ---: | ---: | ---: | ---: |" + " ---: | ---: |" * len(others) + " ---: | ---: |"
+        "| --- | ---: | ---: | ---: | ---: |" + " ---: | ---: |" * (len(others) + 1)
         + " ---: |" * len(sizes),
-    ]
+    ]  # fmt: skip
     for kind in (k for k in KINDS if ("trainbot", k) in rows):
         mine = rows[("trainbot", kind)]
         cells = [LABELS[kind], str(mine["requests"]), f"{run.request_bytes.get(kind, 0):,}",
@@ -196,7 +196,7 @@ def tables(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> str:
         out += ["", "Trainbot's acks carry a view (median size): " + "; ".join(carried) + "."]
     out += [
         "",
-        "| Trainbot effect | until | requests | median ms | p90 ms | p99 ms | stand-in's share ms |",
+        "| Trainbot effect | until | requests | median ms | p90 ms | p99 ms | stand-in's share |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for kind in KINDS:

@@ -29,6 +29,7 @@ from bot.services.progress import ProgressService
 from bot.services.quiz_editor import QuizEditorService
 from bot.services.quiz_taking import QuizService
 from bot.services.reminders import ReminderService
+from bot.services.renewals import RenewalService
 from bot.settings import Settings
 from bot.usergroups import UsergroupDirectory
 
@@ -58,6 +59,7 @@ class Services:
     quiz_editor: QuizEditorService  # a manager writing one
     certificates: CertificateService  # verified by code, revoked, listed on Home
     certificate_delivery: CertificateDelivery  # what the outbox sender reads and records
+    renewals: RenewalService  # certificates about to expire: their training assigned again
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
@@ -101,7 +103,8 @@ def build_services(
         digests=DigestService(sessions=sessions, clock=clock),
         progress=ProgressService(sessions=sessions, clock=clock),
         quizzes=QuizService(sessions=sessions, clock=clock, default_tz=tz),
-        quiz_editor=QuizEditorService(sessions=sessions, clock=clock),
+        quiz_editor=QuizEditorService(sessions=sessions, clock=clock, default_tz=tz),
+        renewals=RenewalService(sessions=sessions, clock=clock),
         certificates=CertificateService(sessions=sessions, clock=clock),
         certificate_delivery=CertificateDelivery(
             sessions=sessions, clock=clock, public_url=settings.public_url

@@ -12,11 +12,13 @@ from typing import Any
 
 from bot.errors import BotError
 from bot.services.catalog_quiz import parse_quiz
-from bot.services.catalog_rows import ImportRow
+from bot.services.catalog_rows import CertificateRule, ImportRow
 from bot.services.catalog_structure import STRUCTURE_KEYS, structured_rows
 from models.enums import ResourceType
 from models.rules import validate_content
 
+# Keys beyond the columns: a resource's quiz, and what its certificate does.
+EXTRA_KEYS = {"quiz", "certificate", "certificate_months"}
 COLUMNS = (
     "external_id", "title", "description", "type", "access", "url", "thumbnail",
     "partner", "status", "domains", "difficulty", "skills", "duration_minutes",
@@ -54,7 +56,7 @@ def parse_catalog(name: str, text: str) -> list[ImportRow]:
 def _validated(line: int, raw: Mapping[str, Any], structured: bool = False) -> ImportRow:
     if "_" in raw:  # the row could not even be read as columns
         return ImportRow(line=line, fields=None, errors=(str(raw["_"]),))
-    unknown = sorted(set(raw) - set(COLUMNS) - {"quiz"})
+    unknown = sorted(set(raw) - set(COLUMNS) - EXTRA_KEYS)
     if unknown:
         return ImportRow(
             line=line, fields=None, errors=(f"unknown column(s) {', '.join(unknown)}",)
@@ -68,9 +70,30 @@ def _validated(line: int, raw: Mapping[str, Any], structured: bool = False) -> I
         found += wrong
     elif fields is not None and fields.type is ResourceType.QUIZ:
         found.append("quiz: a resource of type quiz needs its questions")
+    certificate = _certificate(raw, found)
     if found:
         return ImportRow(line=line, fields=None, errors=tuple(found))
-    return ImportRow(line=line, fields=fields, quiz=quiz)
+    return ImportRow(line=line, fields=fields, quiz=quiz, certificate=certificate)
+
+
+def _certificate(raw: Mapping[str, Any], found: list[str]) -> CertificateRule | None:
+    """`"certificate": true|false` and `"certificate_months": N` (1-120): None if neither."""
+    if "certificate" not in raw and "certificate_months" not in raw:
+        return None
+    issue = raw.get("certificate")
+    if isinstance(issue, str) and issue.strip().lower() in ("true", "false", "yes", "no", ""):
+        issue = {"true": True, "yes": True, "false": False, "no": False}.get(issue.strip().lower())
+    if issue is not None and not isinstance(issue, bool):
+        found.append("certificate: true or false")
+    months = raw.get("certificate_months")
+    if isinstance(months, str) and months.strip().isdigit():
+        months = int(months)
+    if months in ("", None):
+        months = None
+    elif isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        found.append("certificate_months: a whole number of months, 1 to 120")
+        months = None
+    return CertificateRule(issue if isinstance(issue, bool) else None, months)
 
 
 def _text(value: Any) -> str | None:

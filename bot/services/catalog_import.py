@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.catalog_rows import ImportResult, ImportRow, Ref, fill, match
-from bot.services.course_structure import outline, write_structure
+from bot.services.course_structure import outline, recount, write_structure
 from bot.services.library import visible_to
 from bot.services.path_structure import write_path
 from bot.services.quiz_bank import write_quiz
@@ -50,6 +50,9 @@ def import_catalog(
                 target = existing or TrainingResource(workspace_id=workspace_id, created_at=now)
                 structure = _resolved(s, row, workspace_id, keys, target.id)
                 fill(s, target, row.fields, now)
+                if row.certificate is not None:
+                    target.certificate = row.certificate.issue
+                    target.certificate_months = row.certificate.months
                 s.add(target)
                 s.flush()
                 _write(s, row, target.id, structure, now, tz)
@@ -132,11 +135,13 @@ def _write(
 ) -> None:
     if row.sections is not None:
         sections = tuple(x for x in structure or () if isinstance(x, SectionSpec))
-        write_structure(s, resource_id, sections, now, tz)
+        changed = write_structure(s, resource_id, sections, now, tz, recount_after=False)
         stored = outline(s, resource_id).sections
         for given, section in zip(row.sections, stored, strict=True):
             if given.quiz is not None:  # (a section without one in the file keeps its own)
-                write_quiz(s, given.quiz, now, section_id=section.id)
+                changed |= write_quiz(s, given.quiz, now, section_id=section.id)
+        if changed:  # progress from the items and quizzes as they now are, all written
+            recount(s, resource_id, now, tz)
     elif row.steps is not None:
         steps = tuple(x for x in structure or () if isinstance(x, StepSpec))
         write_path(s, resource_id, role=row.role, due_days=row.due_days, steps=steps)

@@ -26,6 +26,14 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class CertificateRule:
+    """What a file says of a resource's certificate (None: as its type says; never)."""
+
+    issue: bool | None
+    months: int | None
+
+
+@dataclass(frozen=True)
 class SectionRefs:
     """A course's section as a file gives it."""
 
@@ -44,6 +52,7 @@ class ImportRow:
     role: str = ""  # a path's role
     due_days: int | None = None  # a path's "by day N"
     quiz: QuizSpec | None = None  # the resource's own quiz
+    certificate: CertificateRule | None = None  # absent from the file: left as it is
 
     @property
     def structured(self) -> bool:

@@ -26,9 +26,11 @@ Validate = Callable[[int, Mapping[str, Any], bool], ImportRow]
 def structured_rows(line: int, raw: Mapping[str, Any], validate: Validate) -> list[ImportRow]:
     """The rows one course or path object makes: its inline resources, then itself."""
     kind = str(raw.get("type") or "").strip().lower()
-    fields = {k: v for k, v in raw.items() if k not in STRUCTURE_KEYS}
+    fields = {k: v for k, v in raw.items() if k not in STRUCTURE_KEYS | {"quiz"}}
     inline: list[ImportRow] = []
     problems: list[str] = []
+    if "quiz" in raw:  # (it would complete the course without its sections)
+        problems.append("quiz: a course's quizzes go on its sections, a path's on its steps")
     if kind == "course":
         sections = _sections(line, raw.get("sections"), validate, inline, problems)
         row = validate(line, fields, True)

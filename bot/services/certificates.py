@@ -69,7 +69,8 @@ def issue(
     s: Session, *, member_id: int, resource_id: int, source: str, now: datetime, default_tz: str
 ) -> None:
     """Owe a certificate for this completion (the caller's transaction), unless the person
-    holds a current one for the same training: a re-completion issues no second one."""
+    holds a current one for the same training: a re-completion issues no second one (a
+    renewal, assigned because the current one expires soon, does)."""
     resource = s.get_one(TrainingResource, resource_id)
     if not certifies(s, resource):
         return
@@ -78,7 +79,8 @@ def issue(
     c = Certificate
     current = select(exists().where(
         c.member_id == member.id, c.resource_id == resource.id, c.revoked_at.is_(None),
-        or_(c.expires_on.is_(None), c.expires_on > today)))  # fmt: skip
+        c.renewal_assigned_at.is_(None), or_(c.expires_on.is_(None), c.expires_on > today),
+    ))  # fmt: skip
     if s.scalar(current):
         return
     months = resource.certificate_months

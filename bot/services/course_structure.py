@@ -142,7 +142,13 @@ def has_sections(s: Session, resource_ids: Sequence[int]) -> set[int]:
 
 
 def write_structure(
-    s: Session, course_id: int, sections: Sequence[SectionSpec], now: datetime, default_tz: str
+    s: Session,
+    course_id: int,
+    sections: Sequence[SectionSpec],
+    now: datetime,
+    default_tz: str,
+    *,
+    recount_after: bool = True,
 ) -> bool:
     """Make the course's structure `sections` (validated already); False when it was so.
 
@@ -175,7 +181,8 @@ def write_structure(
                 for n, item in enumerate(spec.items, start=1)
             ])  # fmt: skip
     s.expire_all()
-    recount(s, course_id, now, default_tz)
+    if recount_after:  # (an import recounts itself once the sections' quizzes are written)
+        recount(s, course_id, now, default_tz)
     return True
 
 

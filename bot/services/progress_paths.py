@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
+from bot.services.certificate_reports import CertificateStanding, certificate_standing
 from bot.services.library import in_domain
 from bot.services.members import Caller
 from bot.services.path_analytics import (
@@ -49,6 +50,7 @@ class ReportExtras:
     sections: tuple[tuple[str, int, int], ...] = ()  # a course's completion by section
     quizzes: tuple[QuizFigures, ...] = ()  # each quiz taken under the report's assignments
     quiz_people: dict[str, tuple[PersonQuiz, ...]] = field(default_factory=dict)
+    certificates: tuple[CertificateStanding, ...] = ()  # current, due for renewal, lapsed
 
 
 def enrollment_where(caller: Caller, scope: PathScope) -> list[ColumnElement[bool]]:
@@ -93,7 +95,8 @@ def extras(
     """Paths, courses and quizzes for a report whose rows name `people` (assignments:
     `where`)."""
     quizzes, quiz_people = quiz_report(s, where, people)
-    found = ReportExtras(quizzes=quizzes, quiz_people=quiz_people)
+    found = ReportExtras(quizzes=quizzes, quiz_people=quiz_people,
+                         certificates=certificate_standing(s, where, today))  # fmt: skip
     if scope.kind not in (None, ResourceType.PATH.value, ResourceType.COURSE.value):
         return found
     if scope.kind == ResourceType.COURSE.value and scope.resource_id is not None:

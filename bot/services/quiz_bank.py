@@ -1,18 +1,21 @@
 """Storing a quiz and reading it back (inside the caller's transaction).
 
-A question keeps its row while its text stays the same (its choices or key may be fixed),
-so attempts and reports go on naming it; a question taken out is retired, not deleted.
-Writing the quiz that is already stored changes nothing (re-importing a file).
+A question keeps its row while its text, kind, choices and key stay the same (its place and
+explanation may change), so attempts and reports go on naming it; any other change makes a
+new row and retires the old one, never deleted: an attempt under way keeps the question it
+was shown, and is scored against that question's key. Writing the quiz that is already
+stored changes nothing (re-importing a file).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Quiz, QuizQuestion
+from models import CourseSection, Quiz, QuizQuestion, TrainingResource
 from models.enums import QuestionKind
 from models.quiz_rules import QuestionSpec, QuizSpec
 
@@ -64,20 +67,43 @@ def write_quiz(
     if quiz is None:
         quiz = Quiz(resource_id=resource_id, section_id=section_id, updated_at=now)
         s.add(quiz)
+    quiz.title = _target_title(s, resource_id, section_id)
     quiz.pass_mark, quiz.attempts = spec.pass_mark, spec.attempts
     quiz.retry_after_minutes, quiz.draw, quiz.shuffle = (
         spec.retry_after_minutes, spec.draw, spec.shuffle,
     )  # fmt: skip
     quiz.updated_at = now
     s.flush()
-    free = {q.text: q for q in questions_of(s, quiz.id)}
+    free = {_identity(q.text, q.kind, q.choices, q.correct): q for q in questions_of(s, quiz.id)}
     for position, question in enumerate(spec.questions, start=1):
-        row = free.pop(question.text, None) or QuizQuestion(quiz_id=quiz.id, retired=False)
-        row.position, row.kind, row.text = position, question.kind.value, question.text
-        row.choices, row.correct = list(question.choices), list(question.correct)
-        row.explanation = question.explanation
+        key = _identity(question.text, question.kind.value, question.choices, question.correct)
+        row = free.pop(key, None) or QuizQuestion(
+            quiz_id=quiz.id, retired=False, kind=question.kind.value, text=question.text,
+            choices=list(question.choices), correct=list(question.correct),
+        )  # fmt: skip
+        row.position, row.explanation = position, question.explanation
         s.add(row)
     for gone in free.values():
         gone.retired = True
     s.flush()
     return True
+
+
+def _identity(
+    text: str, kind: str, choices: Sequence[str], correct: Sequence[int]
+) -> tuple[str, str, tuple[str, ...], tuple[int, ...]]:
+    return text, kind, tuple(choices), tuple(sorted(correct))
+
+
+def _target_title(s: Session, resource_id: int | None, section_id: int | None) -> str:
+    """What the quiz is on, kept for reports should it be detached later."""
+    if resource_id is not None:
+        return s.get_one(TrainingResource, resource_id).title
+    section = s.get_one(CourseSection, section_id)
+    return f"{s.get_one(TrainingResource, section.course_id).title}: {section.title}"[:310]
+
+
+def detach(s: Session, quiz: Quiz, now: datetime) -> None:
+    """Take the quiz off what it is on; its attempts stay (history, reports)."""
+    quiz.resource_id = quiz.section_id = None
+    quiz.updated_at = now

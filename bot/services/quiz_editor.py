@@ -18,9 +18,9 @@ from bot.errors import BotError, NotAllowed, NotFound
 from bot.services import quiz_draft as qd
 from bot.services.builder_ops import Draft, DraftRefused
 from bot.services.catalog import require_curator
-from bot.services.course_structure import outline
+from bot.services.course_structure import outline, recount
 from bot.services.members import Caller
-from bot.services.quiz_bank import quiz_on, spec_of, write_quiz
+from bot.services.quiz_bank import detach, quiz_on, spec_of, write_quiz
 from models import BuilderDraft, QuizAttempt, TrainingResource
 from models.enums import ResourceType
 from models.quiz_rules import quiz_problems
@@ -55,9 +55,10 @@ class QuizSaved:
 
 
 class QuizEditorService:
-    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._tz = default_tz
 
     def start(
         self, *, caller: Caller, resource_id: int, section_id: int | None = None
@@ -92,6 +93,7 @@ class QuizEditorService:
         settings: dict[str, Any] | None = None,
     ) -> QuizDraftView:
         """One change to the draft (the settings as typed are kept with it)."""
+        require_curator(caller)
         with self._sessions.begin() as s:
             draft = _draft(s, caller, draft_id)
             data = json.loads(json.dumps(draft.data))
@@ -106,6 +108,7 @@ class QuizEditorService:
 
     def retarget(self, *, caller: Caller, draft_id: int, section_id: int) -> QuizDraftView:
         """Another section of the course: its quiz as stored (what was typed is dropped)."""
+        require_curator(caller)
         with self._sessions.begin() as s:
             draft = _draft(s, caller, draft_id)
             assert draft.resource_id is not None
@@ -119,20 +122,52 @@ class QuizEditorService:
             return _view(s, caller, draft)
 
     def save(self, *, caller: Caller, draft_id: int, settings: dict[str, Any]) -> QuizSaved:
-        """Check the whole quiz and store it where the draft points; problems say why not."""
+        """Check the whole quiz and store it where the draft points; problems say why not.
+        A section's quiz changes what its course counts: its learners are recounted."""
         now = self._clock.now()
         with self._sessions.begin() as s:
-            draft = _draft(s, caller, draft_id)
-            view = _view(s, caller, draft)
+            draft, view = self._target(s, caller, draft_id)
             spec = qd.spec_of_draft(draft.data, settings)
             problems = quiz_problems(spec)
             if problems:
                 return QuizSaved(view.title, len(spec.questions), tuple(problems))
-            section = draft.data.get("section")
-            target = {"section_id": section} if section else {"resource_id": draft.resource_id}
-            write_quiz(s, spec, now, **target)
+            if view.section_id:
+                write_quiz(s, spec, now, section_id=view.section_id)
+                recount(s, view.resource_id, now, self._tz)
+            else:
+                write_quiz(s, spec, now, resource_id=view.resource_id)
             s.delete(draft)
             return QuizSaved(view.title, len(spec.questions))
+
+    def remove(self, *, caller: Caller, draft_id: int) -> QuizSaved:
+        """Take the quiz off (its attempts stay in people's history); a section's course is
+        recounted (learners who had all else done complete)."""
+        now = self._clock.now()
+        with self._sessions.begin() as s:
+            draft, view = self._target(s, caller, draft_id)
+            quiz = (quiz_on(s, section_id=view.section_id) if view.section_id
+                    else quiz_on(s, resource_id=view.resource_id))  # fmt: skip
+            if quiz is None:
+                raise BotError("There is no quiz here to remove.")
+            detach(s, quiz, now)
+            s.flush()
+            if view.section_id:
+                recount(s, view.resource_id, now, self._tz)
+            s.delete(draft)
+            return QuizSaved(view.title, 0)
+
+    def _target(
+        self, s: Session, caller: Caller, draft_id: int
+    ) -> tuple[BuilderDraft, QuizDraftView]:
+        """The draft and where it points, checked again: the section may be gone."""
+        require_curator(caller)
+        draft = _draft(s, caller, draft_id)
+        view = _view(s, caller, draft)
+        if view.section_id and view.section_id not in {sec.id for sec in view.sections}:
+            raise BotError("That section is no longer part of the course: open the quiz again.")
+        if view.sections and not view.section_id:
+            raise BotError("Choose the section the quiz goes on.")
+        return draft, view
 
 
 def _own(s: Session, caller: Caller, resource_id: int) -> TrainingResource:

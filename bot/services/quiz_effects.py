@@ -36,9 +36,10 @@ def quiz_target(s: Session, row: ResourceAssignment, quiz_id: int) -> tuple[Quiz
     q = QuizAttempt
     passed = bool(s.scalar(select(exists().where(
         q.quiz_id == quiz.id, q.assignment_id == row.id, q.passed.is_(True)))))  # fmt: skip
-    if quiz.resource_id == row.resource_id:
-        return quiz, QuizTarget("resource", _title(s, row.resource_id), passed)
     course = outline(s, row.resource_id)
+    if quiz.resource_id == row.resource_id and not course.sections:
+        # (A course with sections is passed section by section, never by a quiz on itself.)
+        return quiz, QuizTarget("resource", _title(s, row.resource_id), passed)
     section = next((sec for sec in course.sections if sec.quiz_id == quiz.id), None)
     if section is not None:
         title = f"{_title(s, row.resource_id)}: {section.title}"

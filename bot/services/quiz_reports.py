@@ -78,18 +78,22 @@ def _scoped(where: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
 
 
 def quiz_titles(s: Session, quiz_ids: set[int]) -> dict[int, str]:
-    """What each quiz is on: a resource's title, or "Course: Section" (one statement)."""
+    """What each quiz is on: a resource's title, or "Course: Section"; a quiz taken off is
+    named as it was, "(removed)" (one statement)."""
     if not quiz_ids:
         return {}
     on, course = aliased(TrainingResource), aliased(TrainingResource)
     rows = s.execute(
-        select(Quiz.id, on.title, course.title, CourseSection.title)
+        select(Quiz.id, on.title, course.title, CourseSection.title, Quiz.title)
         .outerjoin(on, on.id == Quiz.resource_id)
         .outerjoin(CourseSection, CourseSection.id == Quiz.section_id)
         .outerjoin(course, course.id == CourseSection.course_id)
         .where(Quiz.id.in_(quiz_ids))
     ).all()  # fmt: skip
-    return {qid: own or f"{course_title}: {section}" for qid, own, course_title, section in rows}
+    return {
+        qid: own or (f"{course_title}: {section}" if section else f"{was} (removed)")
+        for qid, own, course_title, section, was in rows
+    }
 
 
 def quiz_report(

@@ -138,8 +138,9 @@ def _may_start(s: Session, quiz: Quiz, assignment_id: int, passed: bool, now: da
     if passed:
         raise BotError(f"You passed this quiz already (best score {best}%). Nothing to redo.")
     if quiz.attempts and used >= quiz.attempts:
+        spent = "your one attempt" if quiz.attempts == 1 else f"all {quiz.attempts} attempts"
         raise BotError(
-            f"You have used all {quiz.attempts} attempts at this quiz (best score {best}%). "
+            f"You have used {spent} at this quiz (best score {best}%). "
             "Ask whoever assigned it if you need another go."
         )
     retry = next_try_at(last, quiz.retry_after_minutes)

@@ -7,13 +7,16 @@ Create Date: 2026-12-06
 Reviewed by hand:
 - training_resources.type admits 'quiz' (a quiz of its own, no link; the CHECK is rebuilt:
   a table copy on SQLite);
-- quizzes: on exactly one resource or one course section (a CHECK), its settings;
+- quizzes: on one resource or one course section (a CHECK), its settings; removing the
+  quiz or its section detaches it (both NULL, ON DELETE SET NULL), so attempts are kept;
 - quiz_questions: the bank; a question taken out is marked retired, never deleted, so
   attempts and reports keep naming it;
 - quiz_attempts: one open attempt per quiz and assignment (a partial unique index, as for
   assignments), the questions drawn and the answers kept page by page;
 - quiz_answers: per submitted attempt and question, right or wrong (what reports count).
-Nothing existing is rewritten; downgrade drops the new tables and the type again.
+Nothing existing is rewritten. SQLite rebuilds training_resources with foreign keys off
+(bot.db.upgrade) so that what refers to it is neither refused nor cascaded. Downgrade drops
+the new tables and deletes resources of type quiz (it fails while any is assigned).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ TYPES_AFTER = TYPES_BEFORE + ", 'quiz'"
 OPEN = "submitted_at IS NULL"
 
 
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+def _fk(
+    table: str, column: str, target: str, ondelete: str = "CASCADE"
+) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete="CASCADE"
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
 
 
@@ -57,9 +62,10 @@ def upgrade() -> None:
         sa.Column("retry_after_minutes", sa.Integer(), nullable=False),
         sa.Column("draw", sa.Integer(), nullable=True),
         sa.Column("shuffle", sa.Boolean(), nullable=False),
+        sa.Column("title", sa.String(length=310), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "(resource_id IS NULL) <> (section_id IS NULL)", name=op.f("ck_quizzes_one_target")
+            "resource_id IS NULL OR section_id IS NULL", name=op.f("ck_quizzes_one_target")
         ),
         sa.CheckConstraint("attempts >= 0 AND attempts <= 10", name=op.f("ck_quizzes_attempts")),
         sa.CheckConstraint("draw IS NULL OR draw >= 1", name=op.f("ck_quizzes_draw")),
@@ -67,8 +73,8 @@ def upgrade() -> None:
             "pass_mark >= 1 AND pass_mark <= 100", name=op.f("ck_quizzes_pass_mark")
         ),
         sa.CheckConstraint("retry_after_minutes >= 0", name=op.f("ck_quizzes_retry_after")),
-        _fk("quizzes", "resource_id", "training_resources"),
-        _fk("quizzes", "section_id", "course_sections"),
+        _fk("quizzes", "resource_id", "training_resources", "SET NULL"),
+        _fk("quizzes", "section_id", "course_sections", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quizzes")),
         sa.UniqueConstraint("resource_id", name=op.f("uq_quizzes_resource_id")),
         sa.UniqueConstraint("section_id", name=op.f("uq_quizzes_section_id")),
