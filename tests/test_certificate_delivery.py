@@ -91,7 +91,8 @@ def test_a_failed_share_is_retried_once_and_lands_once(
     assert _shares(fake_slack) == 1
     with engine.connect() as conn:
         (cert,) = conn.execute(select(Certificate)).all()
-        status = conn.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "certificate"))
+        o = OutboxMessage
+        status = conn.scalar(select(o.status).where(o.kind == "certificate"))
     assert cert.delivered_at is not None and status == "sent"
 
 

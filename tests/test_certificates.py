@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2
+import pytest
 from sqlalchemy import Engine, func, select
 
 from bot.fakeslack import SlackClient, view_texts
@@ -92,11 +93,9 @@ def test_completing_a_course_sends_one_certificate_that_anyone_can_verify(
         html = page.read().decode()
     assert 'data-status="valid"' in html and "Amy Learner" in html and COURSE in html
     assert "Acme" in html and "Onboarding essentials" in html
-    try:
+    with pytest.raises(urllib.error.HTTPError) as unknown_page:
         urllib.request.urlopen(f"{app_server.url}/certificates/ZZZZZZZZZZZZZZZZ")
-        raise AssertionError("an unknown code must be 404")
-    except urllib.error.HTTPError as error:
-        assert error.code == 404
+    assert unknown_page.value.code == 404
 
     revoked = cli(database_url, "revoke", code, "--reason", "Issued to the wrong person")
     assert revoked.returncode == 0 and "REVOKED" in revoked.stdout

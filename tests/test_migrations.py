@@ -166,8 +166,9 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine) -> None:
         ).scalar_one()
         member = conn.execute(
             text(
-                "INSERT INTO members (workspace_id, slack_user_id, display_name, real_name, role, "
-                "is_slack_admin, is_bot, is_deactivated, notify_completions, created_at, updated_at) "
+                "INSERT INTO members (workspace_id, slack_user_id, display_name, real_name, "
+                "role, is_slack_admin, is_bot, is_deactivated, notify_completions, created_at, "
+                "updated_at) "
                 "VALUES (:ws, 'U1', 'amy', '', 'member', false, false, false, false, :t, :t) "
                 "RETURNING id"
             ),

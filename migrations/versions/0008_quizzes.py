@@ -36,9 +36,7 @@ TYPES_AFTER = TYPES_BEFORE + ", 'quiz'"
 OPEN = "submitted_at IS NULL"
 
 
-def _fk(
-    table: str, column: str, target: str, ondelete: str = "CASCADE"
-) -> sa.ForeignKeyConstraint:
+def _fk(table: str, column: str, target: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
     )
