@@ -18,7 +18,6 @@ from bot.errors import BotError
 from bot.ids import Action, Block, Callback
 from bot.render import render
 from bot.services import Services
-from bot.services.cards import AssignmentCard
 from bot.services.quiz_views import QuizOutcome, QuizPage, Unanswered
 from handlers.assignments import show_everywhere
 from handlers.support import after_ack, caller_of, later
@@ -97,7 +96,7 @@ def handle_quiz_submission(
                                            to=page + 1)  # fmt: skip
             ack(response_action="update", view=page_view(turned))
             return
-        outcome, card = services.quizzes.submit(caller=caller, attempt_id=attempt, answers=answers)
+        outcome, moved = services.quizzes.submit(caller=caller, attempt_id=attempt, answers=answers)
     except Unanswered as missing:  # left open on another page (unticked, then Back)
         turned = services.quizzes.turn(caller=caller, attempt_id=attempt, answers=answers,
                                        to=missing.page)  # fmt: skip
@@ -108,15 +107,14 @@ def handle_quiz_submission(
         ack(response_action="update", view=notice_view(refused.user_message))
         return
     ack(response_action="update", view=result_view(outcome))
-    if card is not None:
-        later(_after_pass, body=body, client=client, context=context, respond=None, card=card)
+    if moved is not None:
+        later(_after_pass, body=body, client=client, context=context, respond=None, moved=moved)
 
 
-def _after_pass(
-    body: dict[str, Any], client: WebClient, services: Services, card: AssignmentCard
-) -> None:
+def _after_pass(body: dict[str, Any], client: WebClient, services: Services, moved: int) -> None:
     """The DM and Home show the training moved on; a path's next step goes out."""
     caller = caller_of(body, services, client, refresh=False)
+    card = services.assignments.card(workspace_id=caller.workspace_id, assignment_id=moved)
     show_everywhere(client, services, caller, card, ":tada: Quiz passed. Well done!")
     if card.status == "completed":
         deliver_pending(services, client)

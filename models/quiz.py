@@ -105,6 +105,7 @@ class QuizAttempt(Base):
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     number: Mapped[int]  # 1 for the first attempt under this assignment
+    title: Mapped[str] = mapped_column(String(310), default="")  # what it tests, as shown
     # Per attempt, secret: option values are derived from it, so they mean nothing outside.
     secret: Mapped[str] = mapped_column(String(64))
     # [{"q": question id, "order": [choice indices as shown]}], in the order shown.

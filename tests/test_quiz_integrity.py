@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Block, Callback
 from models import QuizAnswer, QuizAttempt
-from tests.conftest import AMY, BOB, RunningApp
+from tests.conftest import ADMIN, AMY, BOB, MANAGER, RunningApp
 from tests.support.courses import assign, dm
 from tests.support.library import top_view
 from tests.support.quizzes import import_quizzes, picks, questions, take
@@ -39,12 +39,16 @@ def test_nothing_sent_before_submission_tells_the_right_choices(
     import_quizzes(app_server)
     assign(slack, manager, SECURITY, [AMY, BOB])
     amy, bob = take(slack, AMY, dm(slack, AMY)), take(slack, BOB, dm(slack, BOB))
-    acks = [slack.submit_view(user=AMY, values=picks(amy, RIGHT)).json]
+    wrong_first = {**RIGHT, "strongest": ["P@ssw0rd"], "signs of phishing": ["An urgent tone"]}
+    acks = [slack.submit_view(user=AMY, values=picks(amy, wrong_first)).json]
     slack.submit_view(user=BOB, values=picks(bob, RIGHT))
     sent = json.dumps(_sent_to_slack(slack)) + json.dumps(acks)
-    assert not any(text in sent for text in EXPLANATIONS)
+    assert not any(text in sent for text in EXPLANATIONS)  # not even for wrong answers
     assert '"correct"' not in sent
-    for view in (amy, bob, top_view(slack, AMY)):
+    result = slack.submit_view(user=AMY, values=picks(top_view(slack, AMY), RIGHT)).json
+    shown = json.dumps(result)  # the result, once submitted, explains what was missed
+    assert "Length beats symbols" in shown and "Urgency, look-alike senders" in shown
+    for view in (amy, bob, top_view(slack, BOB)):
         assert set(json.loads(view["private_metadata"])) == {"attempt", "page", "pages"}
         for block in questions(view).values():
             for option in block["element"]["options"]:
@@ -74,6 +78,8 @@ def test_forged_foreign_and_repeated_submissions_change_nothing(
     assert "someone else's" in json.dumps(bobs.json)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(QuizAnswer)) == 0
+        untouched = conn.execute(select(QuizAttempt.answers, QuizAttempt.submitted_at)).one()
+    assert untouched == ({}, None)  # neither the forged value nor Bob's answer was kept
 
     first = slack.submit_crafted(user=AMY, view=view, values=honest)
     again = slack.submit_crafted(user=AMY, view=view, values=honest)  # Slack resends it
@@ -102,15 +108,19 @@ def test_shuffled_questions_drawn_from_a_bank_still_score_right(
     slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
 ) -> None:
     import_quizzes(app_server)
-    assign(slack, manager, "Giving feedback", [AMY, BOB])
-    seen: set[str] = set()
-    for person in (AMY, BOB):
+    people = [ADMIN, MANAGER, AMY, BOB]
+    assign(slack, manager, "Giving feedback", people)
+    shown: set[tuple[tuple[str, tuple[str, ...]], ...]] = set()
+    for person in people:
         view = take(slack, person, dm(slack, person))
         asked = questions(view)
         assert len(asked) == 2 and "2 of 4 questions, drawn at random" in view_texts(view)
-        seen |= {b["label"]["text"].split(". ", 1)[1] for b in asked.values()}
+        shown.add(tuple((b["label"]["text"].split(". ", 1)[1],
+                         tuple(o["text"]["text"] for o in b["element"]["options"]))
+                        for b in asked.values()))  # fmt: skip
         slack.submit_view(user=person, values=picks(view, FEEDBACK_RIGHT))
         assert "You scored *100%* (2 of 2 right)" in view_texts(top_view(slack, person))
     with engine.connect() as conn:
-        assert set(conn.scalars(select(QuizAttempt.score))) == {100}
-    assert len(seen) >= 2
+        assert list(conn.scalars(select(QuizAttempt.score))) == [100] * 4
+    # Drawn and shuffled per attempt: four people, four different papers (432 possible).
+    assert len(shown) > 1

@@ -36,7 +36,7 @@ def test_importing_quizzes_reports_bad_ones_and_changes_nothing_the_second_time(
     first = import_quizzes(app_server)
     assert first.created == 7  # two quizzes, an article, a course, its two new items, a path
     ((line, reason),) = first.rejected
-    assert line == 43
+    assert line == 44
     assert "The pass mark is a percentage from 1 to 100" in reason
     assert "two choices are the same" in reason and "mark at least one correct" in reason
 

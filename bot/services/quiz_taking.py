@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.assignment_rows import locked, own_open
-from bot.services.cards import AssignmentCard, card_for
 from bot.services.members import Caller
 from bot.services.quiz_bank import questions_of, spec_of
 from bot.services.quiz_effects import apply_pass, quiz_target
@@ -50,8 +49,8 @@ class QuizService:
             attempt = _open_attempt(s, quiz.id, row.id)
             if attempt is None:
                 _may_start(s, quiz, row.id, target.passed, now)
-                attempt = self._new_attempt(s, quiz, row, caller, now)
-            return page_of(s, quiz, attempt, target.title, 1)
+                attempt = self._new_attempt(s, quiz, row, caller, now, target.title)
+            return page_of(s, quiz, attempt, attempt.title, 1)
 
     def turn(
         self, *, caller: Caller, attempt_id: int, answers: Mapping[int, Sequence[str]], to: int
@@ -59,18 +58,20 @@ class QuizService:
         """Keep what was picked on this page and show page `to` (Next, Back)."""
         now = self._clock.now()
         with self._sessions.begin() as s:
-            attempt, quiz, title = _own_attempt(s, caller, attempt_id, now)
+            attempt, quiz = _own_attempt(s, caller, attempt_id, now)
             _keep(attempt, answers)
-            return page_of(s, quiz, attempt, title, to)
+            return page_of(s, quiz, attempt, attempt.title, to)
 
     def submit(
         self, *, caller: Caller, attempt_id: int, answers: Mapping[int, Sequence[str]]
-    ) -> tuple[QuizOutcome, AssignmentCard | None]:
-        """Score the attempt; a pass moves its training on. Raises Unanswered (by question
-        number, on whichever page) when something is left open."""
+    ) -> tuple[QuizOutcome, int | None]:
+        """Score the attempt; a pass moves its training on (its assignment's id is returned
+        for the redraw after the ack). Raises Unanswered (by question number, on whichever
+        page) when something is left open."""
         now = self._clock.now()
         with self._sessions.begin() as s:
-            attempt, quiz, title = _own_attempt(s, caller, attempt_id, now, submitting=True)
+            attempt, quiz = _own_attempt(s, caller, attempt_id, now, submitting=True)
+            title = attempt.title
             if attempt.submitted_at is not None:  # sent twice: the first result stands
                 return outcome_of(s, quiz, attempt, title, already=True), None
             _keep(attempt, answers)
@@ -93,15 +94,21 @@ class QuizService:
             attempt.passed = attempt.score >= quiz.pass_mark
             attempt.submitted_at = now
             s.flush()
-            card = None
+            moved = None
             if attempt.passed:
                 row = s.get_one(ResourceAssignment, attempt.assignment_id)
                 apply_pass(s, row, quiz, caller.member_id, now, self._tz)
-                card = card_for(s, row)
-            return outcome_of(s, quiz, attempt, title), card
+                moved = row.id
+            return outcome_of(s, quiz, attempt, title), moved
 
     def _new_attempt(
-        self, s: Session, quiz: Quiz, row: ResourceAssignment, caller: Caller, now: datetime
+        self,
+        s: Session,
+        quiz: Quiz,
+        row: ResourceAssignment,
+        caller: Caller,
+        now: datetime,
+        title: str,
     ) -> QuizAttempt:
         bank = questions_of(s, quiz.id)
         if not bank:
@@ -111,6 +118,7 @@ class QuizService:
         attempt = QuizAttempt(
             workspace_id=caller.workspace_id, quiz_id=quiz.id, assignment_id=row.id,
             member_id=caller.member_id, number=(used or 0) + 1, secret=secrets.token_hex(16),
+            title=title[:310],
             drawn=draw([b.id for b in bank], {b.id: len(b.choices) for b in bank},
                        spec_of(s, quiz), self._random),
             answers={}, started_at=now,
@@ -154,22 +162,20 @@ def _may_start(s: Session, quiz: Quiz, assignment_id: int, passed: bool, now: da
 
 def _own_attempt(
     s: Session, caller: Caller, attempt_id: int, now: datetime, *, submitting: bool = False
-) -> tuple[QuizAttempt, Quiz, str]:
-    """The caller's attempt with its quiz and title; the assignment is locked first."""
+) -> tuple[QuizAttempt, Quiz]:
+    """The caller's attempt with its quiz; the assignment is locked first."""
     assignment_id = s.scalar(select(QuizAttempt.assignment_id).where(QuizAttempt.id == attempt_id))
-    if assignment_id is None or locked(s, assignment_id, now) is None:
+    row = locked(s, assignment_id, now) if assignment_id is not None else None
+    if row is None:
         raise NotFound("That quiz attempt no longer exists.")
     attempt = s.get_one(QuizAttempt, attempt_id)
     if attempt.workspace_id != caller.workspace_id or attempt.member_id != caller.member_id:
         raise NotAllowed("This quiz attempt is someone else's.")
     if attempt.submitted_at is not None and not submitting:
         raise BotError("This attempt was submitted already.")
-    row = s.get_one(ResourceAssignment, attempt.assignment_id)
-    if attempt.submitted_at is None and (row.cancelled_at is not None):
+    if attempt.submitted_at is None and row.cancelled_at is not None:
         raise BotError("This training was cancelled, so the quiz is closed.")
-    quiz = s.get_one(Quiz, attempt.quiz_id)
-    _, target = quiz_target(s, row, quiz.id)
-    return attempt, quiz, target.title
+    return attempt, s.get_one(Quiz, attempt.quiz_id)
 
 
 def _keep(attempt: QuizAttempt, answers: Mapping[int, Sequence[str]]) -> None:

@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("assignment_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=310), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
         sa.Column("drawn", sa.JSON(), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
