@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.certificate_pdf import render_pdf, render_png
+from bot.render import mrkdwn
 from bot.services import Services
 from bot.services.certificates import ToDeliver
 from bot.services.outbox import Claimed
@@ -71,8 +72,8 @@ def _share(
 def congratulation(cert: ToDeliver) -> str:
     facts = cert.facts
     lines = [
-        f":trophy: Congratulations! You completed the {facts.kind} *{facts.training_title}*: "
-        "here is your certificate.",
+        f":trophy: Congratulations! You completed the {facts.kind} "
+        f"*{mrkdwn(facts.training_title)}*: here is your certificate.",
         f"Verification code: `{facts.code}`",
     ]
     if facts.verify_url:

@@ -9,10 +9,12 @@ from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
+from bot.delivery import deliver_pending
 from bot.errors import BotError
 from bot.ids import Action, Command
-from bot.render import render
+from bot.render import mrkdwn, render
 from bot.services import Services
+from bot.services.members import Caller
 from handlers.content import open_content_modal
 from handlers.digests import CHANNEL_MENTION, digest_list, open_digest_modal
 from handlers.home import publish_home
@@ -20,8 +22,10 @@ from handlers.reminders import open_policy_modal
 from handlers.support import after_ack, caller_of
 from models.enums import Role
 
-SUBCOMMANDS = ("help", "add", "role", "reminders", "digest")
+SUBCOMMANDS = ("help", "add", "role", "reminders", "digest", "certificate", "revoke")
 ROLE_USAGE = "Usage: `/training role @person manager` (or `member`)."
+CERTIFICATE_USAGE = "Usage: `/training certificate CODE`, with the code printed on it."
+REVOKE_USAGE = "Usage: `/training revoke CODE reason`: the reason is shown on its page."
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -48,6 +52,10 @@ def handle_training_command(
     if verb == "reminders":
         open_policy_modal(client, services, caller, body["trigger_id"])
         return
+    if verb in ("certificate", "revoke"):
+        respond(**certificate_reply(services, caller, body.get("text", "")))
+        deliver_pending(services, client)  # a revoked certificate's holder is told
+        return
     if verb == "role":
         user_id, role = parse_role_args(body.get("text", ""))
         changed = services.members.set_role(
@@ -67,6 +75,30 @@ def parse_role_args(text: str) -> tuple[str, Role]:
     if match is None or words[2].lower() not in (Role.MANAGER, Role.MEMBER):
         raise BotError(ROLE_USAGE)
     return match.group(1), Role(words[2].lower())
+
+
+def certificate_reply(services: Services, caller: Caller, text: str) -> dict[str, Any]:
+    """`certificate CODE` (anyone: what its public page says) or `revoke CODE reason` (admins)."""
+    verb, _, rest = text.strip().partition(" ")
+    rest = rest.strip()
+    if verb.lower() == "revoke":
+        code, _, reason = rest.partition(" ")
+        if not code or not reason.strip():
+            raise BotError(REVOKE_USAGE)
+        found = services.certificates.revoke(
+            code=code, reason=reason, by=f"<@{caller.user_id}>", caller=caller
+        )
+    else:
+        if not rest:
+            raise BotError(CERTIFICATE_USAGE)
+        checked = services.certificates.verify(code=rest)
+        if checked is None:
+            raise BotError(f"No certificate has the code `{mrkdwn(rest)}`. {CERTIFICATE_USAGE}")
+        found = checked
+    status = found.status(services.clock.now().date())
+    message = render("certificate_status.json.j2", c=found, status=status,
+                     revoked_now=verb.lower() == "revoke")  # fmt: skip
+    return {**message, "response_type": "ephemeral"}
 
 
 def help_message(can_manage: bool, is_admin: bool, note: str = "") -> dict[str, Any]:

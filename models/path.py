@@ -136,6 +136,8 @@ class PathEnrollment(Base):
     paused_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # A renewal (recertification) is done again: steps completed before this do not count.
+    counts_since: Mapped[datetime | None]
 
 
 class EnrollmentStep(Base):

@@ -12,6 +12,7 @@ import binascii
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot.certificate_page import page as certificate_page
 from bot.fakeslack import AppResponse
 from bot.fakeslack.modals import Target
 from bot.fakeslack.surface import find_element
@@ -80,6 +81,12 @@ class SandboxApi:
             raise ApiProblem(404, f"no file {file_id!r}")
         mimetype = str(found.get("mimetype") or "application/octet-stream")
         return bytes(found["content"]), mimetype, str(found.get("name") or file_id)
+
+    def certificate(self, code: str) -> tuple[int, str, bytes]:
+        """The public verification page `trainbot serve` answers at /certificates/<CODE>."""
+        verified = self._sb.services.certificates.verify(code=code)
+        html = certificate_page(verified, self._sb.clock.now().date()).encode()
+        return (200 if verified else 404), "text/html; charset=utf-8", html
 
     # acting -------------------------------------------------------------------------------
 

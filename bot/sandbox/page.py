@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.certificate_page import PATH_PREFIX as CERTIFICATE_PATH
 from bot.sandbox.api import SandboxApi
 from bot.sandbox.net import is_loopback
 from bot.sandbox.state import ApiProblem
@@ -71,6 +72,8 @@ def make_page_app(sandbox: Sandbox) -> WSGIApp:
         if path.startswith("/files/"):
             content, mimetype, _name = api.file(path[len("/files/") :].split("/")[0])
             return 200, mimetype, content
+        if path.startswith(CERTIFICATE_PATH):  # the sandbox is the demo's public address too
+            return api.certificate(path[len(CERTIFICATE_PATH) :])
         return _static(path)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -233,6 +233,7 @@ class Sandbox:
                 "SLACK_API_URL": api_url,  # the loopback stand-in, never slack.com
                 "DATABASE_URL": f"sqlite:///{self.db_file}",
                 "TRAINBOT_DEFAULT_TZ": "UTC",
+                "TRAINBOT_PUBLIC_URL": self.url,  # its page serves /certificates/<CODE>
                 "TRAINBOT_SEND_PER_MINUTE": "6000",
                 "LOG_LEVEL": self.options.log_level,
             },

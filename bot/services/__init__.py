@@ -104,7 +104,7 @@ def build_services(
         progress=ProgressService(sessions=sessions, clock=clock),
         quizzes=QuizService(sessions=sessions, clock=clock, default_tz=tz),
         quiz_editor=QuizEditorService(sessions=sessions, clock=clock, default_tz=tz),
-        renewals=RenewalService(sessions=sessions, clock=clock),
+        renewals=RenewalService(sessions=sessions, clock=clock, default_tz=tz),
         certificates=CertificateService(sessions=sessions, clock=clock),
         certificate_delivery=CertificateDelivery(
             sessions=sessions, clock=clock, public_url=settings.public_url

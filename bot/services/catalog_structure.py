@@ -51,7 +51,8 @@ def structured_rows(line: int, raw: Mapping[str, Any], validate: Validate) -> li
 
 def _with(row: ImportRow, problems: list[str], **structure: Any) -> ImportRow:
     errors = (*row.errors, *problems)
-    return ImportRow(row.line, None if errors else row.fields, errors, **structure)
+    return ImportRow(row.line, None if errors else row.fields, errors,
+                     certificate=row.certificate, **structure)  # fmt: skip
 
 
 def _sections(

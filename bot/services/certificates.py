@@ -19,6 +19,7 @@ from bot.certificate_pdf import CertificateFacts
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed
+from bot.render import mrkdwn
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_message
 from models import Certificate, CourseSection, Member, TrainingResource, Workspace
@@ -100,6 +101,16 @@ def issue(
                         now=now, kind="certificate")  # fmt: skip
 
 
+def _tell_holder_revoked(s: Session, row: Certificate, *, now: datetime) -> None:
+    """The holder hears it from us, once, not from someone checking their certificate."""
+    holder = s.get_one(Member, row.member_id)
+    enqueue_message(s, workspace_id=row.workspace_id, key=f"certificate-revoked:{row.id}",
+                    recipient=holder.slack_user_id, now=now, payload={"text": (
+                        f":no_entry: Your certificate for *{mrkdwn(row.training_title)}* "
+                        f"(`{grouped(row.code)}`) was revoked by an administrator: "
+                        f"{mrkdwn(row.revoked_reason)}")})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Verified:
     """What the public may know of a certificate: no more than its holder shows them."""
@@ -160,15 +171,18 @@ class CertificateService:
             raise BotError("Say why the certificate is revoked: the reason is shown with it.")
         if len(reason) > REASON_MAX:
             raise BotError(f"Keep the reason under {REASON_MAX} characters.")
+        if caller is not None and caller.role is not Role.ADMIN:
+            raise NotAllowed("Only Trainbot admins can revoke a certificate.")
         found = normalized(code)
         with self._sessions.begin() as s:
             row = s.scalars(select(Certificate).where(Certificate.code == (found or ""))).first()
             if row is None or (caller is not None and row.workspace_id != caller.workspace_id):
-                raise BotError(f"No certificate has the code {code}.")
-            if caller is not None and caller.role is not Role.ADMIN:
-                raise NotAllowed("Only Trainbot admins can revoke a certificate.")
+                where = "" if caller is None else " in this workspace"
+                raise BotError(f"No certificate{where} has the code `{mrkdwn(code)}`.")
             if row.revoked_at is None:
-                row.revoked_at, row.revoked_reason, row.revoked_by = self._clock.now(), reason, by
+                now = self._clock.now()
+                row.revoked_at, row.revoked_reason, row.revoked_by = now, reason, by
+                _tell_holder_revoked(s, row, now=now)
         verified = self.verify(code=row.code)
         assert verified is not None
         return verified

@@ -32,6 +32,7 @@ class Enrolment:
     note: str
     starts_on: date
     rule_id: int | None = None
+    counts_since: datetime | None = None  # a renewal: earlier completions do not count
 
 
 def path_plan(s: Session, path_id: int) -> tuple[list[PathStep], int | None]:
@@ -63,7 +64,7 @@ def enroll(
          "status": EnrollmentStatus.ACTIVE.value, "priority": terms.priority.value,
          "note": terms.note, "starts_on": terms.starts_on,
          "due_on": terms.starts_on + timedelta(days=due_days) if due_days else None,
-         "enrolled_at": now, "updated_at": now}
+         "enrolled_at": now, "updated_at": now, "counts_since": terms.counts_since}
         for m in members
     ]  # fmt: skip
     created: dict[int, Member] = {}

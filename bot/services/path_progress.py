@@ -119,7 +119,7 @@ def _walk(
     member: Member,
     today: date,
     now: datetime,
-    completed: dict[tuple[int, int], int],
+    completed: dict[tuple[int, int], tuple[int, datetime]],
     open_now: dict[tuple[int, int], int],
 ) -> _Opening | str | None:
     """What happens next on one enrollment: a step to assign, "finished", or nothing."""
@@ -129,8 +129,12 @@ def _walk(
         if step.state == StepState.OPEN.value or today < enrollment.starts_on:
             return None  # the learner is on it, or the path has not started yet
         key = (member.id, step.resource_id)
-        if key in completed:  # done before: counted, never asked again (and never opened)
-            step.state, step.assignment_id = StepState.DONE.value, completed[key]
+        done_before = completed.get(key)
+        if done_before and (
+            not enrollment.counts_since or done_before[1] >= enrollment.counts_since
+        ):
+            # done before: counted, never asked again (and never opened)
+            step.state, step.assignment_id = StepState.DONE.value, done_before[0]
             step.done_at = now
             continue
         step.opened_at = now
@@ -206,22 +210,25 @@ def _steps(s: Session, enrollment_ids: Sequence[int]) -> dict[int, list[Enrollme
 
 def _history(
     s: Session, workspace_id: int, member_ids: set[int], resource_ids: set[int]
-) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
-    """(member, resource) -> an assignment: one completed before, one open now."""
+) -> tuple[dict[tuple[int, int], tuple[int, datetime]], dict[tuple[int, int], int]]:
+    """(member, resource) -> an assignment: the last completed (with when), one open now."""
     a = ResourceAssignment
-    completed: dict[tuple[int, int], int] = {}
+    completed: dict[tuple[int, int], tuple[int, datetime]] = {}
     open_now: dict[tuple[int, int], int] = {}
     ordered = sorted(member_ids)
     for start in range(0, len(ordered), IDS_PER_QUERY):
         chunk = ordered[start : start + IDS_PER_QUERY]
         rows = s.execute(
-            select(a.member_id, a.resource_id, a.id, a.completed_at.is_not(None))
+            select(a.member_id, a.resource_id, a.id, a.completed_at)
             .where(a.workspace_id == workspace_id, a.member_id.in_(chunk),
                    a.resource_id.in_(resource_ids), a.cancelled_at.is_(None))
             .order_by(a.id)
         ).all()  # fmt: skip
-        for member_id, resource_id, assignment_id, done in rows:
-            (completed if done else open_now)[(member_id, resource_id)] = assignment_id
+        for member_id, resource_id, assignment_id, done_at in rows:
+            if done_at is None:
+                open_now[(member_id, resource_id)] = assignment_id
+            else:
+                completed[(member_id, resource_id)] = (assignment_id, done_at)
     return completed, open_now
 
 

@@ -9,6 +9,7 @@ Completed. Screenshots go to test-artifacts/sandbox/.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from tests.support.browser import (
     BERLIN,
     MAYA,
     Screenshots,
+    file_share_about,
     message_about,
     modal,
     open_as,
@@ -123,3 +125,30 @@ def test_a_learner_fails_waits_and_passes_a_quiz(
     page.locator("[data-testid=modal-close]").click()
     expect(message_about(page, QUIZ)).to_contain_text("Completed")
     shot("quiz-completed-dm")
+
+    # The pass earned a certificate: its DM shows the code, the PDF and a preview image.
+    share = file_share_about(page, QUIZ)
+    expect(share).to_contain_text("Congratulations")
+    code = share.locator("code").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
+    expect(share.locator("[data-testid=file]")).to_contain_text(f"Certificate: {QUIZ}")
+    preview = share.locator("[data-testid=file-preview] img")
+    expect(preview).to_be_visible()
+    assert preview.evaluate("img => img.complete && img.naturalWidth > 1000")  # a real A4 image
+    with page.expect_popup() as opened:
+        share.locator("[data-testid=file-preview]").click()
+    image = opened.value
+    image.wait_for_load_state()
+    assert image.evaluate("document.contentType") == "image/png"
+    shot("certificate-preview", of=image)
+    image.close()
+
+    # The link in the DM opens the public page anyone can check it on.
+    with page.expect_popup() as opened:
+        share.locator(f'a[href$="/certificates/{code.replace("-", "")}"]').click()
+    verify = opened.value
+    verify.wait_for_load_state()
+    expect(verify.locator("body")).to_contain_text("Diego")
+    expect(verify.locator("body")).to_contain_text(QUIZ)
+    expect(verify.locator("body")).to_contain_text("Valid")
+    shot("certificate-verified", of=verify)

@@ -101,10 +101,11 @@ class Screenshots:
         for old in directory.glob(f"{self._prefix}-*.png"):  # a rerun leaves no stale steps
             old.unlink()
 
-    def __call__(self, step: str) -> Path:
+    def __call__(self, step: str, of: Page | None = None) -> Path:
+        """Shoot the sandbox page, or `of` (a tab it opened)."""
         self._count += 1
         path = self._directory / f"{self._prefix}-{self._count:02d}-{step}.png"
-        self._page.screenshot(path=str(path))
+        (of or self._page).screenshot(path=str(path))
         return path
 
 
@@ -190,5 +191,14 @@ def menu_item(page: Page, holder: Locator, label: str) -> None:
 
 
 def message_about(page: Page, text: str) -> Locator:
-    """The message of the open conversation that mentions `text` (the newest, if several)."""
-    return page.locator("[data-testid=message]", has_text=text).last
+    """The card of the open conversation that mentions `text` (the newest, if several).
+
+    A file share that names it (a certificate) is not a card, so it is left out."""
+    messages = page.locator("[data-testid=message]", has_text=text)
+    return messages.filter(has_not=page.locator("[data-testid=message-files]")).last
+
+
+def file_share_about(page: Page, text: str) -> Locator:
+    """The newest message of the open conversation that shares files and mentions `text`."""
+    messages = page.locator("[data-testid=message]", has_text=text)
+    return messages.filter(has=page.locator("[data-testid=message-files]")).last

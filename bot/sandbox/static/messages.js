@@ -43,12 +43,12 @@ function attachment(a, rc) {
 }
 
 function files(list) {
-  return el("div", { class: "msg-files" }, list.map((f) => {
+  return el("div", { class: "msg-files", "data-testid": "message-files" }, list.map((f) => {
     const src = `/files/${encodeURIComponent(f.id)}`;
     const name = f.title || f.name || f.id;
     return (f.mimetype || "").startsWith("image/")
-      ? el("a", { href: src, target: "_blank", class: "msg-file-image" }, el("img", { src, alt: name }))
-      : el("a", { href: src, target: "_blank", class: "msg-file" }, `📄 ${name}`);
+      ? el("a", { href: src, target: "_blank", class: "msg-file-image", "data-testid": "file-preview" }, el("img", { src, alt: name }))
+      : el("a", { href: src, target: "_blank", class: "msg-file", "data-testid": "file" }, `📄 ${name}`);
   }));
 }
 
