@@ -32,7 +32,7 @@ def describe(found: Verified, today: date) -> str:
     if found.workspace_name:
         lines.append(f"  issued by    {found.workspace_name}")
     if found.expires_on:
-        lines.append(f"  {'expired on' if status == 'expired' else 'valid until'}  "
+        lines.append(f"  {'expired on' if status == 'expired' else 'expires on'}  "
                      f"{found.expires_on.isoformat()}")  # fmt: skip
     if found.revoked_on:
         lines.append(f"  revoked on   {found.revoked_on.isoformat()}: {found.revoked_reason}")

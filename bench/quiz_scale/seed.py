@@ -77,9 +77,9 @@ RIGHT: dict[str, tuple[str, ...]] = {
     text: tuple(choices[i] for i in correct) for _, text, choices, correct in QUESTIONS
 }
 EARLIER_ATTEMPT = """
-INSERT INTO quiz_attempts (workspace_id, quiz_id, assignment_id, member_id, number, secret,
-                           drawn, answers, started_at, submitted_at, score, passed)
-SELECT a.workspace_id, %(quiz)s, a.id, a.member_id, 1, md5(a.id::text), %(drawn)s::json,
+INSERT INTO quiz_attempts (workspace_id, quiz_id, assignment_id, member_id, number, title,
+                           secret, drawn, answers, started_at, submitted_at, score, passed)
+SELECT a.workspace_id, %(quiz)s, a.id, a.member_id, 1, %(title)s, md5(a.id::text), %(drawn)s::json,
        %(answers)s::json, %(started)s, %(submitted)s, %(score)s, false
 FROM resource_assignments a JOIN members m ON m.id = a.member_id
 WHERE a.resource_id = %(resource)s AND NOT (m.slack_user_id = ANY(%(clickers)s))
@@ -222,7 +222,7 @@ def _earlier_attempts(
     correct = [right[str(text)] == (0,) for _, text, _ in bank]
     drawn = [{"q": qid, "order": list(range(int(n)))} for qid, _, n in bank]
     conn.execute(EARLIER_ATTEMPT, {
-        "quiz": quiz_id, "resource": resource_id, "clickers": takers,
+        "quiz": quiz_id, "resource": resource_id, "clickers": takers, "title": QUIZ_TITLE,
         "drawn": json.dumps(drawn), "answers": json.dumps({str(q): [0] for q in ids}),
         "started": now - timedelta(days=2), "submitted": now - timedelta(days=2, minutes=-9),
         "score": 100 * sum(correct) // len(ids),
