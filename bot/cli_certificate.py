@@ -47,8 +47,10 @@ def run_certificate(settings: Settings, args: argparse.Namespace) -> int:
     db.upgrade(services.engine)
     today = services.clock.now().date()
     if args.certificate_command == "revoke":
-        found = services.certificates.revoke(code=args.code, reason=args.reason, by=args.by)
-        print(describe(found, today))
+        done = services.certificates.revoke(code=args.code, reason=args.reason, by=args.by)
+        print(describe(done.certificate, today))
+        if not done.newly:
+            print("It was revoked already: nothing changed.")
         return 0
     verified = services.certificates.verify(code=args.code)
     if verified is None:

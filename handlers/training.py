@@ -80,14 +80,15 @@ def parse_role_args(text: str) -> tuple[str, Role]:
 def certificate_reply(services: Services, caller: Caller, text: str) -> dict[str, Any]:
     """`certificate CODE` (anyone: what its public page says) or `revoke CODE reason` (admins)."""
     verb, _, rest = text.strip().partition(" ")
-    rest = rest.strip()
+    rest, revoked_now = rest.strip(), None
     if verb.lower() == "revoke":
         code, _, reason = rest.partition(" ")
         if not code or not reason.strip():
             raise BotError(REVOKE_USAGE)
-        found = services.certificates.revoke(
+        done = services.certificates.revoke(
             code=code, reason=reason, by=f"<@{caller.user_id}>", caller=caller
         )
+        found, revoked_now = done.certificate, done.newly
     else:
         if not rest:
             raise BotError(CERTIFICATE_USAGE)
@@ -96,8 +97,7 @@ def certificate_reply(services: Services, caller: Caller, text: str) -> dict[str
             raise BotError(f"No certificate has the code `{mrkdwn(rest)}`. {CERTIFICATE_USAGE}")
         found = checked
     status = found.status(services.clock.now().date())
-    message = render("certificate_status.json.j2", c=found, status=status,
-                     revoked_now=verb.lower() == "revoke")  # fmt: skip
+    message = render("certificate_status.json.j2", c=found, status=status, revoked_now=revoked_now)
     return {**message, "response_type": "ephemeral"}
 
 

@@ -23,6 +23,7 @@ from tests.conftest import ADMIN, AMY, BOB, BOT_TOKEN, RunningApp
 from tests.support.courses import SAMPLE, assign, dm, import_sample
 from tests.test_courses import click_item
 from tests.test_paths import COURSE_ITEMS, check_items, mark_complete
+from tests.test_progress import report
 from tests.test_training import reply_to
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,8 @@ def test_in_slack_anyone_checks_a_certificate_and_only_an_admin_revokes_it(
 
     revoked = reply_to(slack, f"revoke {code} Copied the answers", ADMIN)
     assert "Revoked" in revoked and "Copied the answers" in revoked and "holder" in revoked
-    reply_to(slack, f"revoke {code} Said twice", ADMIN)  # already revoked: the first reason stays
+    again = reply_to(slack, f"revoke {code} Said twice", ADMIN)  # the first reason stays
+    assert "It was revoked already: nothing changed." in again and "Copied the answers" in again
     app_server.settle()
     told = [m["text"] for m in slack.fake.messages(slack.fake.dm_channel(AMY))
             if "was revoked" in m.get("text", "")]  # fmt: skip
@@ -179,6 +181,9 @@ def test_a_path_certificate_about_to_expire_enrolls_the_person_again_from_step_o
             select(Certificate.code, Certificate.expires_on).where(PATH_CERTIFICATE)
         ).all()
     assert first.expires_on == (clock.now() + timedelta(days=365)).date()
+    assert ":trophy: *New support agent*  ·  1 current" in view_texts(
+        report(slack, manager, "New support agent")
+    )
 
     as_of = clock.now() + timedelta(days=350)  # 15 days before it expires
     for _ in range(2):  # the second sweep finds nothing more to renew
@@ -198,6 +203,8 @@ def test_a_path_certificate_about_to_expire_enrolls_the_person_again_from_step_o
     assert "Renewal: your certificate expires on" in again
 
     clock.set(as_of)
+    standing = view_texts(report(slack, manager, "New support agent"))
+    assert f":trophy: *New support agent*  ·  0 current  ·  due for renewal: <@{AMY}>" in standing
     walk_the_path(slack, app_server, manager, first_dm=3)
     with engine.connect() as conn:
         codes = conn.scalars(

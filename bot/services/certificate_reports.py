@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.analytics import joined
 from bot.services.renewals import RENEW_DAYS
-from models import Certificate, Member, ResourceAssignment
+from models import Certificate, Member, PathEnrollment, ResourceAssignment
 
 NAMED = 10  # people named per list; the rest are counted
 
@@ -28,14 +28,26 @@ class CertificateStanding:
 
 
 def certificate_standing(
-    s: Session, where: Sequence[ColumnElement[bool]], today: date
+    s: Session,
+    where: Sequence[ColumnElement[bool]],
+    today: date,
+    enrolled: Sequence[ColumnElement[bool]] | None = None,
 ) -> tuple[CertificateStanding, ...]:
-    c, a = Certificate, ResourceAssignment
-    in_report = (
+    """`where`: the report's assignments; `enrolled`: its path enrollments, if it has any
+    (a path's certificate comes from an enrollment, not from an assignment of the path)."""
+    c, a, e = Certificate, ResourceAssignment, PathEnrollment
+    in_report: ColumnElement[bool] = (
         joined(select(a.id))
         .where(*where, a.member_id == c.member_id, a.resource_id == c.resource_id)
         .exists()
     )
+    if enrolled is not None:
+        on_path = (
+            select(e.id).join(Member, Member.id == e.member_id)
+            .where(*enrolled, e.member_id == c.member_id, e.path_id == c.resource_id)
+            .correlate(c).exists()
+        )  # fmt: skip
+        in_report = or_(in_report, on_path)
     latest = (
         select(func.max(c.id)).where(in_report).group_by(c.member_id, c.resource_id)
         .scalar_subquery()

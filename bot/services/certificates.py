@@ -134,6 +134,12 @@ class Verified:
 
 
 @dataclass(frozen=True)
+class Revocation:
+    certificate: Verified
+    newly: bool  # False: it was revoked already, and stays as it was
+
+
+@dataclass(frozen=True)
 class HeldCertificate:
     code: str
     title: str
@@ -164,8 +170,11 @@ class CertificateService:
                 row.revoked_reason,
             )  # fmt: skip
 
-    def revoke(self, *, code: str, reason: str, by: str, caller: Caller | None = None) -> Verified:
-        """Revoke with a reason (an admin of its workspace, or an operator: `caller` None)."""
+    def revoke(
+        self, *, code: str, reason: str, by: str, caller: Caller | None = None
+    ) -> Revocation:
+        """Revoke with a reason (an admin of its workspace, or an operator: `caller` None).
+        Revoking it again changes nothing: the first reason stays, the holder is told once."""
         reason = " ".join(reason.split())
         if not reason:
             raise BotError("Say why the certificate is revoked: the reason is shown with it.")
@@ -179,13 +188,14 @@ class CertificateService:
             if row is None or (caller is not None and row.workspace_id != caller.workspace_id):
                 where = "" if caller is None else " in this workspace"
                 raise BotError(f"No certificate{where} has the code `{mrkdwn(code)}`.")
-            if row.revoked_at is None:
+            newly = row.revoked_at is None
+            if newly:
                 now = self._clock.now()
                 row.revoked_at, row.revoked_reason, row.revoked_by = now, reason, by
                 _tell_holder_revoked(s, row, now=now)
         verified = self.verify(code=row.code)
         assert verified is not None
-        return verified
+        return Revocation(verified, newly)
 
     def held_by(self, *, caller: Caller) -> list[HeldCertificate]:
         """One's own certificates, newest first (Home)."""

@@ -95,15 +95,14 @@ def extras(
     """Paths, courses and quizzes for a report whose rows name `people` (assignments:
     `where`)."""
     quizzes, quiz_people = quiz_report(s, where, people)
+    on_paths = scope.kind in (None, ResourceType.PATH.value)
+    enrolled = enrollment_where(caller, scope) if on_paths else None
     found = ReportExtras(quizzes=quizzes, quiz_people=quiz_people,
-                         certificates=certificate_standing(s, where, today))  # fmt: skip
-    if scope.kind not in (None, ResourceType.PATH.value, ResourceType.COURSE.value):
-        return found
+                         certificates=certificate_standing(s, where, today, enrolled))  # fmt: skip
     if scope.kind == ResourceType.COURSE.value and scope.resource_id is not None:
         found = replace(found, sections=course_sections(s, scope.resource_id, where))
-    if scope.kind == ResourceType.COURSE.value:
+    if enrolled is None:
         return found
-    enrolled = enrollment_where(caller, scope)
     return replace(
         found,
         paths=path_figures(s, enrolled, today),
