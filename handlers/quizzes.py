@@ -18,6 +18,7 @@ from bot.errors import BotError
 from bot.ids import Action, Block, Callback
 from bot.render import render
 from bot.services import Services
+from bot.services.members import Caller
 from bot.services.quiz_views import QuizOutcome, QuizPage, Unanswered
 from handlers.assignments import show_everywhere
 from handlers.support import after_ack, caller_of, later
@@ -89,26 +90,32 @@ def handle_quiz_submission(
         ack(response_action="errors", errors=blank)
         return
     caller = caller_of(body, services, client, refresh=False)
+    shown, moved = quiz_step(services, caller, meta, answers)
+    ack(response_action="update", view=shown)
+    if moved is not None:
+        later(_after_pass, body=body, client=client, context=context, respond=None, moved=moved)
+
+
+def quiz_step(
+    services: Services, caller: Caller, meta: dict[str, Any], answers: dict[int, list[str]]
+) -> tuple[dict[str, Any], int | None]:
+    """The view that answers a page (the next page, the result, or why not), and the
+    assignment a pass moved on (None if nothing moved)."""
     attempt, page = int(meta["attempt"]), int(meta["page"])
     try:
         if page < int(meta["pages"]):
             turned = services.quizzes.turn(caller=caller, attempt_id=attempt, answers=answers,
                                            to=page + 1)  # fmt: skip
-            ack(response_action="update", view=page_view(turned))
-            return
+            return page_view(turned), None
         outcome, moved = services.quizzes.submit(caller=caller, attempt_id=attempt, answers=answers)
     except Unanswered as missing:  # left open on another page (unticked, then Back)
         turned = services.quizzes.turn(caller=caller, attempt_id=attempt, answers=answers,
                                        to=missing.page)  # fmt: skip
         left = ", ".join(str(n) for n in missing.numbers)
-        ack(response_action="update", view=page_view(turned, f"Answer question {left} too."))
-        return
+        return page_view(turned, f"Answer question {left} too."), None
     except BotError as refused:
-        ack(response_action="update", view=notice_view(refused.user_message))
-        return
-    ack(response_action="update", view=result_view(outcome))
-    if moved is not None:
-        later(_after_pass, body=body, client=client, context=context, respond=None, moved=moved)
+        return notice_view(refused.user_message), None
+    return result_view(outcome), moved
 
 
 def _after_pass(body: dict[str, Any], client: WebClient, services: Services, moved: int) -> None:
