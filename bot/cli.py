@@ -21,6 +21,8 @@ from bot.cli_jobs import add_parser as jobs_parser
 from bot.cli_jobs import run_jobs
 from bot.cli_report import add_parser as report_parser
 from bot.cli_report import run_report
+from bot.cli_secrets import add_parser as secrets_parser
+from bot.cli_secrets import run_secrets
 from bot.errors import BotError
 from bot.sandbox.cli import add_parser as sandbox_parser
 from bot.sandbox.cli import run_sandbox
@@ -68,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     jobs_parser(commands)
     report_parser(commands)
     certificate_parser(commands)
+    secrets_parser(commands)
     sandbox_parser(commands)
     return parser
 
@@ -98,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_report(settings, args)
         if args.command == "certificate":
             return run_certificate(settings, args)
+        if args.command == "secrets":
+            return run_secrets(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 from collections.abc import Mapping
@@ -40,6 +41,8 @@ class Settings:
     send_per_minute: int = DEFAULT_SEND_PER_MINUTE
     # The deployment's public base address (certificates' verification links), if any.
     public_url: str | None = None
+    # Keys that seal workspace tokens at rest: the first seals, every one opens.
+    encryption_keys: tuple[str, ...] = ()
 
     @classmethod
     def load(
@@ -60,6 +63,7 @@ class Settings:
                 values.get("TRAINBOT_SEND_PER_MINUTE") or str(DEFAULT_SEND_PER_MINUTE)
             ),
             public_url=_public_url(values.get("TRAINBOT_PUBLIC_URL") or None),
+            encryption_keys=_encryption_keys(values.get("TRAINBOT_ENCRYPTION_KEY") or ""),
         )
 
     def require_http(self) -> None:
@@ -125,6 +129,21 @@ def _public_url(url: str | None) -> str | None:
             f"https://trainbot.example.com (got {url!r})"
         )
     return url.rstrip("/")
+
+
+def _encryption_keys(value: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    for number, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise SettingsError(
+                f"TRAINBOT_ENCRYPTION_KEY: key {number} is not 32 random bytes in URL-safe "
+                "base64: make one with `trainbot secrets new-key`"
+            )
+    return keys
 
 
 def _database_url(url: str | None) -> str:

@@ -17,6 +17,7 @@ from models.path import (
 )
 from models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from models.resource import Domain, ResourceDomain, TrainingResource
+from models.slack_oauth import slack_bots, slack_installations, slack_oauth_states
 from models.workspace import Member, Workspace
 
 __all__ = [
@@ -47,4 +48,7 @@ __all__ = [
     "ResourceDomain",
     "TrainingResource",
     "Workspace",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]
