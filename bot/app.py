@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.oauth import oauth_flow
 from bot.services import Services
 from bot.settings import Settings
 from handlers.support import report_error
@@ -30,12 +31,15 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     returns instead of polling a worker thread every 10 ms; anything slow runs on
     `services.background` after the ack (handlers.support.after_ack).
     """
+    settings = services.settings
     app = App(
-        client=make_client(services.settings),
-        signing_secret=services.settings.signing_secret,
+        client=make_client(settings),
+        signing_secret=settings.signing_secret,
         process_before_response=True,
-        token_verification_enabled=token_verification,
+        token_verification_enabled=token_verification and not settings.many_workspaces,
         listener_executor=services.background,
+        # Many workspaces: each request's token comes from its workspace's installation.
+        oauth_flow=oauth_flow(settings, services.engine) if settings.many_workspaces else None,
     )
     app.middleware(provide_services(services))
     app.error(handle_error)

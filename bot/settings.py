@@ -43,6 +43,10 @@ class Settings:
     public_url: str | None = None
     # Keys that seal workspace tokens at rest: the first seals, every one opens.
     encryption_keys: tuple[str, ...] = ()
+    # The app's OAuth credentials: with both and no bot token, Trainbot is installed per
+    # workspace through Slack's OAuth flow (many workspaces) instead of using one token.
+    client_id: str | None = None
+    client_secret: str | None = None
 
     @classmethod
     def load(
@@ -64,10 +68,38 @@ class Settings:
             ),
             public_url=_public_url(values.get("TRAINBOT_PUBLIC_URL") or None),
             encryption_keys=_encryption_keys(values.get("TRAINBOT_ENCRYPTION_KEY") or ""),
+            client_id=values.get("SLACK_CLIENT_ID") or None,
+            client_secret=values.get("SLACK_CLIENT_SECRET") or None,
         )
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed per workspace through OAuth (SLACK_CLIENT_ID and _SECRET, no bot token)."""
+        return bool(self.client_id and self.client_secret and not self.bot_token)
+
+    def require_oauth(self) -> None:
+        """What installing through OAuth needs besides the client id and secret."""
+        _require(
+            self.signing_secret, "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information"
+        )
+        if not self.encryption_keys:
+            raise MissingSetting(
+                "TRAINBOT_ENCRYPTION_KEY is not set: installing in many workspaces keeps their "
+                "tokens sealed with it; make one with `trainbot secrets new-key`"
+            )
+        _require(
+            self.public_url, "TRAINBOT_PUBLIC_URL",
+            "the address Slack redirects to after an install (https://trainbot.example.com)",
+        )  # fmt: skip
 
     def require_http(self) -> None:
         """What `serve` needs in HTTP mode."""
+        if self.many_workspaces:  # say so rather than "SLACK_BOT_TOKEN is not set"
+            raise SettingsError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set without SLACK_BOT_TOKEN: serving "
+                "many workspaces is not finished yet (the scheduler and the outbox sender still "
+                "use one token); set SLACK_BOT_TOKEN to serve one workspace"
+            )
         _require(
             self.bot_token, "SLACK_BOT_TOKEN", "the bot token (xoxb-...) from OAuth & Permissions"
         )

@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot.certificate_page import PATH_PREFIX as CERTIFICATE_PATH
 from bot.certificate_page import RateLimit, page
 from bot.db import ping
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.services import Services
 
 EVENTS_PATH = "/slack/events"
@@ -38,6 +39,8 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
             return [body]
         if path == EVENTS_PATH and method == "POST":
             return slack(environ, start_response)
+        if app.oauth_flow is not None and path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET":
+            return slack(environ, start_response)  # installing in a workspace (many workspaces)
         if path.startswith(CERTIFICATE_PATH) and method in ("GET", "HEAD"):
             return _certificate(services, limit, environ, start_response)
         body = b"not found\n"

@@ -16,6 +16,7 @@ from typing import Any
 from bot.fakeslack import methods_chat, methods_directory, methods_files, methods_views
 from bot.fakeslack.facade import WorkspaceFacade
 from bot.fakeslack.methods_files import store_upload
+from bot.fakeslack.oauth import OAuthApp
 from bot.fakeslack.recording import ApiCall, CallLog, Failure, FailurePlan, Reply
 from bot.fakeslack.response_urls import post_response
 from bot.fakeslack.state import ApiError, Handler, Identity
@@ -76,6 +77,8 @@ class FakeSlack(WorkspaceFacade):
         self._log = CallLog(self._changed)
         self._failures = FailurePlan()
         self._hangs: dict[str, Hang] = {}
+        # The app as registered with Slack, for installs through OAuth.
+        self.oauth = OAuthApp("111.222", "fake-client-secret", installer="U0ADMIN001")
 
     # lifecycle ---------------------------------------------------------------------
 
@@ -194,6 +197,12 @@ class FakeSlack(WorkspaceFacade):
             return Reply.text(text, status)
         if path.startswith("/files/"):
             return self._download(path[len("/files/") :].split("/")[0], incoming)
+        if path == "/oauth/v2/authorize" and incoming.verb == "GET":
+            with self._lock:
+                status, where = self.oauth.authorize(incoming.query)
+            if status != 302:
+                return Reply.text(where, status)
+            return Reply(302, b"", content_type="text/plain", headers=(("Location", where),))
         return Reply.text("not_found", 404)
 
     def _api(self, method: str, incoming: Incoming) -> Reply:
@@ -202,7 +211,9 @@ class FakeSlack(WorkspaceFacade):
             token: str | None = None
             try:
                 args, token = decode_api_args(incoming)
-                reply, response = self._answer(method, args, token)
+                reply, response = self._answer(
+                    method, args, token, incoming.headers.get("authorization", "")
+                )
             except ApiError as exc:
                 response = exc.response()
                 reply = Reply.json(response)
@@ -216,11 +227,14 @@ class FakeSlack(WorkspaceFacade):
         return reply
 
     def _answer(
-        self, method: str, args: dict[str, Any], token: str | None
+        self, method: str, args: dict[str, Any], token: str | None, authorization: str = ""
     ) -> tuple[Reply, dict[str, Any]]:
         failure = self._failures.take(method)
         if failure is not None:
             return failure.reply()
+        if method == "oauth.v2.access":  # the app's credentials, not a token
+            response = {"ok": True, **self.oauth.access(self.identity, args, authorization)}
+            return Reply.json(response), response
         handler = METHODS.get(method)
         if handler is None:
             raise ApiError("unknown_method")

@@ -1,0 +1,155 @@
+"""Installing Trainbot in a workspace through Slack's OAuth flow, over real HTTP: the
+"Add to Slack" page, the stand-in's consent page and oauth.v2.access, the redirect back;
+a reused, foreign or cancelled install answered with a page that says what happened; the
+installation kept with its tokens sealed, and used to serve that workspace."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import Engine, select
+
+from bot.app import build_app
+from bot.fakeslack import FakeSlack, SlackClient
+from bot.installations import SealedInstallationStore
+from bot.services import build_services
+from bot.settings import MissingSetting, Settings, SettingsError
+from bot.token_keys import Keyring
+from bot.web import make_wsgi_app
+from models import slack_bots, slack_installations
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
+from tests.support.wsgi import serve_wsgi
+
+KEY = Fernet.generate_key().decode()
+
+
+def oauth_settings(database_url: str, fake: FakeSlack, public_url: str) -> Settings:
+    return Settings.load({
+        "SLACK_CLIENT_ID": fake.oauth.client_id, "SLACK_CLIENT_SECRET": fake.oauth.client_secret,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.base_url,
+        "DATABASE_URL": database_url, "TRAINBOT_ENCRYPTION_KEY": KEY,
+        "TRAINBOT_PUBLIC_URL": public_url,
+    }, env_file=Path(os.devnull))  # fmt: skip
+
+
+@pytest.fixture
+def installer_app(engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[str]:
+    """`trainbot serve`'s WSGI app in many-workspace mode; its URL is its public URL."""
+    served: list[Any] = []
+    with serve_wsgi(lambda environ, start: served[0](environ, start)) as url:
+        services = build_services(oauth_settings(database_url, fake_slack, url), engine=engine)
+        served.append(make_wsgi_app(build_app(services), services))
+        yield url
+
+
+class LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
+    """Browsers treat http://127.0.0.1 as a secure context and send it Secure cookies (Bolt's
+    state cookie is Secure); urllib only does so over https."""
+
+    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        host = urllib.parse.urlsplit(request.get_full_url()).hostname
+        return host == "127.0.0.1" or bool(super().return_ok_secure(cookie, request))
+
+
+def browser() -> urllib.request.OpenerDirector:
+    """Follows redirects and keeps cookies, as the person's browser does."""
+    jar = http.cookiejar.CookieJar(policy=LoopbackIsSecure())
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+
+def visit(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str, str]:
+    """(status, final URL, page text) of a GET, redirects followed."""
+    try:
+        with opener.open(url, timeout=10) as page:
+            return page.status, page.geturl(), page.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.geturl(), error.read().decode()
+
+
+def add_to_slack_link(opener: urllib.request.OpenerDirector, app_url: str) -> str:
+    status, _, page = visit(opener, f"{app_url}/slack/install")
+    assert status == 200
+    found = re.search(r'href="([^"]*/oauth/v2/authorize\?[^"]*)"', page)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+def test_an_install_keeps_the_workspace_sealed_and_serves_it(
+    installer_app: str, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    person = browser()
+    link = add_to_slack_link(person, installer_app)
+    assert "scope=commands,chat:write," in link and "state=" in link  # the manifest's scopes
+    assert link.endswith(f"redirect_uri={installer_app}/slack/oauth_redirect")
+
+    status, landed, page = visit(person, link)  # Slack's consent page: Allow
+    assert (status, landed.split("?")[0]) == (200, f"{installer_app}/slack/oauth_redirect")
+    assert 'data-status="installed"' in page and "Trainbot is installed in Acme" in page
+    (exchange,) = fake_slack.calls_to("oauth.v2.access")
+    assert exchange.token is None and exchange.response["ok"] is True
+
+    with engine.connect() as conn:
+        rows = [*conn.execute(select(slack_installations)), *conn.execute(select(slack_bots))]
+    assert len(rows) == 2 and BOT_TOKEN not in " ".join(str(v) for r in rows for v in r)
+    store = SealedInstallationStore(client_id=fake_slack.oauth.client_id, engine=engine,
+                                    keyring=Keyring([KEY]))  # fmt: skip
+    bot = store.find_bot(enterprise_id=None, team_id=TEAM_ID)
+    assert bot is not None and bot.bot_token == BOT_TOKEN
+
+    # The workspace is served with its own installation's token.
+    slack = SlackClient(f"{installer_app}/slack/events", SIGNING_SECRET, fake_slack)
+    slack.command("/training", "help", user="U0AMY00001")
+    reply = fake_slack.wait_for_response_text("/library")
+    assert "Trainbot" in str(reply)
+
+    # The same redirect again (a reload, or someone replaying it): refused, nothing new.
+    status, _, again = visit(person, landed)
+    assert status == 401 and "expired or was already used" in again
+    assert len(fake_slack.calls_to("oauth.v2.access")) == 1
+
+
+def test_a_state_from_another_browser_and_a_cancelled_install_say_so(
+    installer_app: str, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    link = add_to_slack_link(browser(), installer_app)
+    stranger = browser()  # has no cookie for that state
+    status, _, page = visit(stranger, link)
+    assert status == 400 and "started in another browser" in page
+    assert "Start the install again" in page and fake_slack.calls_to("oauth.v2.access") == []
+
+    person = browser()
+    fake_slack.oauth.deny_next = True  # Cancel on Slack's consent page
+    status, _, page = visit(person, add_to_slack_link(person, installer_app))
+    assert status == 200 and 'data-status="failed"' in page
+    assert "The install was cancelled in Slack" in page
+    with engine.connect() as conn:
+        assert conn.execute(select(slack_installations)).all() == []
+
+
+def test_many_workspaces_needs_a_key_and_a_public_url(fake_slack: FakeSlack) -> None:
+    settings = oauth_settings("sqlite:///unused.db", fake_slack, "https://trainbot.example.com")
+    assert settings.many_workspaces
+    settings.require_oauth()
+    keyless = Settings.load({
+        "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x",
+    }, env_file=Path(os.devnull))  # fmt: skip
+    with pytest.raises(MissingSetting, match="TRAINBOT_ENCRYPTION_KEY is not set"):
+        keyless.require_oauth()
+
+
+def test_serve_says_many_workspaces_cannot_be_served_yet(fake_slack: FakeSlack) -> None:
+    settings = oauth_settings("sqlite:///unused.db", fake_slack, "https://trainbot.example.com")
+    with pytest.raises(SettingsError, match="serving many workspaces is not finished yet"):
+        settings.require_http()
