@@ -130,7 +130,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.require_socket_mode()
     else:
         settings.require_http()
-    check_slack(settings)
+    if not settings.many_workspaces:  # installed workspaces' tokens are checked as they are used
+        check_slack(settings)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,6 +27,7 @@ PERMANENT = {
     "cannot_dm_bot",
 }  # fmt: skip
 DEFAULT_RETRY_AFTER_S = 30
+NOT_INSTALLED_RETRY = timedelta(minutes=5)
 
 
 def due_timestamp(due_on: date | None) -> int | None:
@@ -56,8 +57,13 @@ def deliver_pending(services: Services, client: WebClient, *, limit: int = 50) -
             if row.workspace_id in paused:
                 services.outbox.release(row, at=paused[row.workspace_id])
                 continue
+            ws_client = services.clients.of(client, row.workspace_id)  # its own token
+            if ws_client is None:  # not installed there (any more): kept, tried again later
+                paused[row.workspace_id] = services.clock.now() + NOT_INSTALLED_RETRY
+                services.outbox.release(row, at=paused[row.workspace_id])
+                continue
             try:
-                sent += _deliver(services, client, row)
+                sent += _deliver(services, ws_client, row)
             except SlackApiError as error:
                 until = _settle_failure(services, row, error)
                 if until is not None:

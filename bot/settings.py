@@ -94,12 +94,9 @@ class Settings:
 
     def require_http(self) -> None:
         """What `serve` needs in HTTP mode."""
-        if self.many_workspaces:  # say so rather than "SLACK_BOT_TOKEN is not set"
-            raise SettingsError(
-                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set without SLACK_BOT_TOKEN: serving "
-                "many workspaces is not finished yet (the scheduler and the outbox sender still "
-                "use one token); set SLACK_BOT_TOKEN to serve one workspace"
-            )
+        if self.many_workspaces:  # installed per workspace: no bot token of its own
+            self.require_oauth()
+            return
         _require(
             self.bot_token, "SLACK_BOT_TOKEN", "the bot token (xoxb-...) from OAuth & Permissions"
         )
@@ -108,6 +105,11 @@ class Settings:
         )
 
     def require_socket_mode(self) -> None:
+        if self.many_workspaces:
+            raise SettingsError(
+                "Socket Mode serves one workspace: set SLACK_BOT_TOKEN, or serve many workspaces "
+                "over HTTP (without --socket-mode), where Slack can reach /slack/oauth_redirect"
+            )
         _require(
             self.bot_token, "SLACK_BOT_TOKEN", "the bot token (xoxb-...) from OAuth & Permissions"
         )

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,18 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
 
-from bot.app import build_app
+from bot.app import build_app, make_client
+from bot.delivery import deliver_pending
 from bot.fakeslack import FakeSlack, SlackClient
 from bot.installations import SealedInstallationStore
-from bot.services import build_services
+from bot.services import Services, build_services
 from bot.settings import MissingSetting, Settings, SettingsError
 from bot.token_keys import Keyring
 from bot.web import make_wsgi_app
-from models import slack_bots, slack_installations
+from models import OutboxMessage, Workspace, slack_bots, slack_installations
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.support.wsgi import serve_wsgi
+from tests.test_serve import serve, serve_once
 
 KEY = Fernet.generate_key().decode()
 
@@ -43,14 +46,25 @@ def oauth_settings(database_url: str, fake: FakeSlack, public_url: str) -> Setti
     }, env_file=Path(os.devnull))  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Installer:
+    url: str  # also its public URL
+    services: Services
+
+
 @pytest.fixture
-def installer_app(engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[str]:
-    """`trainbot serve`'s WSGI app in many-workspace mode; its URL is its public URL."""
+def installer(engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[Installer]:
+    """`trainbot serve`'s WSGI app in many-workspace mode."""
     served: list[Any] = []
     with serve_wsgi(lambda environ, start: served[0](environ, start)) as url:
         services = build_services(oauth_settings(database_url, fake_slack, url), engine=engine)
         served.append(make_wsgi_app(build_app(services), services))
-        yield url
+        yield Installer(url, services)
+
+
+@pytest.fixture
+def installer_app(installer: Installer) -> str:
+    return installer.url
 
 
 class LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
@@ -120,6 +134,43 @@ def test_an_install_keeps_the_workspace_sealed_and_serves_it(
     assert len(fake_slack.calls_to("oauth.v2.access")) == 1
 
 
+def test_the_outbox_sends_with_each_workspace_s_own_token_and_keeps_what_it_cannot(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    person = browser()
+    visit(person, add_to_slack_link(person, installer.url))
+    slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
+    slack.command("/training", "help", user="U0AMY00001")  # the workspace is known from now
+    fake_slack.wait_for_response_text("/library")
+    services = installer.services
+    with engine.connect() as conn:
+        workspace_id = conn.scalar(select(Workspace.id).where(Workspace.team_id == TEAM_ID))
+    assert workspace_id is not None
+    tokenless = make_client(services.settings)  # what the scheduler starts from: no token
+    assert tokenless.token is None
+
+    services.outbox.enqueue(workspace_id=workspace_id, key="hello", recipient="U0AMY00001",
+                            payload={"text": "Welcome to Trainbot"})  # fmt: skip
+    assert deliver_pending(services, tokenless) == 1
+    (posted,) = [c for c in fake_slack.calls_to("chat.postMessage")
+                 if c.args.get("text") == "Welcome to Trainbot"]  # fmt: skip
+    assert posted.token == BOT_TOKEN  # the installation's
+
+    # Uninstalled (its tokens gone): what is owed there is kept for later, not lost or failed.
+    store = SealedInstallationStore(client_id=fake_slack.oauth.client_id, engine=engine,
+                                    keyring=Keyring([KEY]))  # fmt: skip
+    store.delete_installation(enterprise_id=None, team_id=TEAM_ID)
+    store.delete_bot(enterprise_id=None, team_id=TEAM_ID)
+    services.clients.forget(workspace_id)
+    services.outbox.enqueue(workspace_id=workspace_id, key="later", recipient="U0AMY00001",
+                            payload={"text": "Held for later"})  # fmt: skip
+    assert deliver_pending(services, tokenless) == 0
+    with engine.connect() as conn:
+        held = conn.execute(select(OutboxMessage.status, OutboxMessage.attempts)
+                            .where(OutboxMessage.key == "later")).one()  # fmt: skip
+    assert (held.status, held.attempts) == ("pending", 0)
+
+
 def test_a_state_from_another_browser_and_a_cancelled_install_say_so(
     installer_app: str, fake_slack: FakeSlack, engine: Engine
 ) -> None:
@@ -149,7 +200,32 @@ def test_many_workspaces_needs_a_key_and_a_public_url(fake_slack: FakeSlack) -> 
         keyless.require_oauth()
 
 
-def test_serve_says_many_workspaces_cannot_be_served_yet(fake_slack: FakeSlack) -> None:
+def test_socket_mode_refuses_many_workspaces_in_one_line(fake_slack: FakeSlack) -> None:
     settings = oauth_settings("sqlite:///unused.db", fake_slack, "https://trainbot.example.com")
-    with pytest.raises(SettingsError, match="serving many workspaces is not finished yet"):
-        settings.require_http()
+    settings.require_http()  # HTTP serves them
+    with pytest.raises(SettingsError, match="Socket Mode serves one workspace"):
+        settings.require_socket_mode()
+
+
+def test_trainbot_serve_installs_and_serves_many_workspaces(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    oauth = {
+        "SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": fake_slack.oauth.client_id,
+        "SLACK_CLIENT_SECRET": fake_slack.oauth.client_secret, "TRAINBOT_ENCRYPTION_KEY": KEY,
+        "TRAINBOT_PUBLIC_URL": "{url}",
+    }  # fmt: skip
+    with serve(fake_slack, f"sqlite:///{tmp_path / 'many.db'}", tmp_path, env=oauth) as (url, _):
+        person = browser()
+        status, _, page = visit(person, add_to_slack_link(person, url))
+        assert status == 200 and "Trainbot is installed in Acme" in page
+        slack = SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake_slack)
+        slack.command("/training", "help", user="U0AMY00001")
+        assert "/library" in str(fake_slack.wait_for_response_text("/library"))
+
+    keyless = serve_once(
+        tmp_path, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
+        TRAINBOT_PUBLIC_URL="https://t.example.com",
+    )  # fmt: skip
+    assert keyless.returncode == 2 and "Traceback" not in keyless.stderr
+    assert keyless.stderr.startswith("trainbot: TRAINBOT_ENCRYPTION_KEY is not set")

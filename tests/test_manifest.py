@@ -13,6 +13,7 @@ import yaml
 
 from bot.fakeslack import SlackClient
 from bot.ids import Command
+from bot.oauth import REDIRECT_PATH
 from tests.conftest import AMY, TEAM_ID, RunningApp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,8 @@ def test_manifest_settings_a_newcomer_relies_on() -> None:
         "users:read",
     ]
     assert all(c["should_escape"] for c in m["features"]["slash_commands"])
+    # Installs through OAuth come back to the path bot/oauth.py serves.
+    assert m["oauth_config"]["redirect_urls"] == [f"https://trainbot.example.com{REDIRECT_PATH}"]
 
 
 def test_declared_commands_are_exactly_the_ones_the_app_handles() -> None:

@@ -34,27 +34,30 @@ def healthy(url: str) -> bool:
 
 @contextmanager
 def serve(
-    fake: FakeSlack, database_url: str, cwd: Path, *args: str
+    fake: FakeSlack, database_url: str, cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`trainbot serve` on a free port; `env` adds settings (or, empty, removes them), with
+    `{url}` standing for its own address."""
     port = free_port()
-    env = {
+    url = f"http://127.0.0.1:{port}"
+    settings = {
         "PATH": "/usr/bin:/bin",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.base_url,
         "DATABASE_URL": database_url,
         "PORT": str(port),
+        **{name: value.replace("{url}", url) for name, value in (env or {}).items()},
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--workers", "1", "--threads", "2", *args],
-        env=env,
+        env={name: value for name, value in settings.items() if value},
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its workers and scheduler go down with it in the end
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         eventually(
             lambda: healthy(url) or process.poll() is not None, timeout=60, what="serve to start"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.db import make_engine, make_sessions
+from bot.installations import SealedInstallationStore
 from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
 from bot.services.builders import BuilderService
@@ -31,7 +32,9 @@ from bot.services.quiz_taking import QuizService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
 from bot.settings import Settings
+from bot.token_keys import Keyring
 from bot.usergroups import UsergroupDirectory
+from bot.workspace_clients import WorkspaceClients
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,20 @@ class Services:
     dashboard: DashboardService
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
+    clients: WorkspaceClients  # the token each workspace's background work uses
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
         return self
+
+
+def installation_store(settings: Settings, engine: Engine) -> SealedInstallationStore | None:
+    """Where installed workspaces' tokens are (many workspaces), or None (one bot token)."""
+    if not settings.many_workspaces or not settings.client_id:
+        return None
+    keyring = Keyring(settings.encryption_keys)
+    return SealedInstallationStore(client_id=settings.client_id, engine=engine, keyring=keyring)
 
 
 def build_services(
@@ -82,6 +94,7 @@ def build_services(
     sessions = make_sessions(engine)
     tz = settings.default_tz
     members = MemberService(sessions=sessions, clock=clock, default_tz=tz)
+    clients = WorkspaceClients(sessions=sessions, store=installation_store(settings, engine))
     return Services(
         settings=settings,
         engine=engine,
@@ -94,7 +107,7 @@ def build_services(
         assignments=AssignmentService(sessions=sessions, clock=clock, default_tz=tz),
         courses=CourseService(sessions=sessions, clock=clock, default_tz=tz),
         keep_enrolled=KeepEnrolledService(
-            sessions=sessions, clock=clock, members=members, default_tz=tz
+            sessions=sessions, clock=clock, members=members, default_tz=tz, clients=clients
         ),
         manage=ManageService(sessions=sessions, clock=clock, default_tz=tz),
         paths=PathService(sessions=sessions, clock=clock, default_tz=tz),
@@ -112,5 +125,6 @@ def build_services(
         dashboard=DashboardService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),
+        clients=clients,
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )

@@ -27,6 +27,7 @@ from bot.services.assignment_rows import members_for
 from bot.services.enrollment import Enrolment, enroll, opened_steps
 from bot.services.members import Caller, MemberService
 from bot.services.path_progress import IDS_PER_QUERY
+from bot.workspace_clients import WorkspaceClients
 from models import EnrollmentRule, Member, PathEnrollment, TrainingResource, Workspace
 from models.enums import Priority, ResourceStatus, RuleSource
 
@@ -88,11 +89,13 @@ class KeepEnrolledService:
         clock: Clock,
         members: MemberService,
         default_tz: str,
+        clients: WorkspaceClients,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._members = members
         self._tz = default_tz
+        self._clients = clients
 
     def group_changed(
         self, *, team_id: str, event: dict[str, object], client: WebClient
@@ -143,17 +146,22 @@ class KeepEnrolledService:
                 .order_by(r.id)
             ).all()  # fmt: skip
         found: list[Joined] = []
-        me = _bot_user(client) if due else None  # a channel's members include Trainbot itself
+        bots: dict[int, str | None] = {}  # a channel's members include Trainbot itself
         for rule_id in due:
             rule = self._rule(rule_id)
+            ws_client = self._clients.of(client, rule.workspace_id)
+            if ws_client is None:
+                continue  # not installed there (any more): nobody to ask, nothing assumed
+            if rule.workspace_id not in bots:
+                bots[rule.workspace_id] = _bot_user(ws_client)
             if rule.source == RuleSource.USERGROUP.value:
-                people = self._group_members(client, rule.source_id)
+                people = self._group_members(ws_client, rule.source_id)
             else:
-                people = self._channel_members(client, rule.source_id)
+                people = self._channel_members(ws_client, rule.source_id)
             if people is None:
                 continue  # Slack could not say: try again next sweep, nothing is assumed
-            people = [p for p in people if p != me]
-            found.append(self._enroll(rule_id, people, client, dry_run=dry_run))
+            people = [p for p in people if p != bots[rule.workspace_id]]
+            found.append(self._enroll(rule_id, people, ws_client, dry_run=dry_run))
             if not dry_run:
                 self._mark_reconciled(rule_id, now)
         return [j for j in found if j.enrolled]
