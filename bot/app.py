@@ -39,7 +39,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
         token_verification_enabled=token_verification and not settings.many_workspaces,
         listener_executor=services.background,
         # Many workspaces: each request's token comes from its workspace's installation.
-        oauth_flow=oauth_flow(settings, services.engine) if settings.many_workspaces else None,
+        oauth_flow=oauth_flow(services) if settings.many_workspaces else None,
     )
     app.middleware(provide_services(services))
     app.error(handle_error)

@@ -20,11 +20,8 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
 
-from bot.installations import SealedInstallationStore
-from bot.settings import Settings
-from bot.token_keys import Keyring
+from bot.services import Services
 from models.slack_oauth import slack_oauth_states
 
 INSTALL_PATH = "/slack/install"
@@ -49,11 +46,17 @@ def bot_scopes(manifest: Path = MANIFEST) -> list[str]:
     return list(data["oauth_config"]["scopes"]["bot"])
 
 
-def oauth_flow(settings: Settings, engine: Engine) -> OAuthFlow:
-    assert settings.client_id and settings.client_secret and settings.public_url
-    store = SealedInstallationStore(client_id=settings.client_id, engine=engine,
-                                    keyring=Keyring(settings.encryption_keys))  # fmt: skip
-    states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_LIFETIME_S, engine=engine)
+def oauth_flow(services: Services) -> OAuthFlow:
+    settings, store = services.settings, services.installs.store
+    assert settings.client_id and settings.client_secret and settings.public_url and store
+
+    def installed(args: SuccessArgs) -> BoltResponse:
+        if args.installation.team_id:  # installed again: what it was owed goes out
+            services.installs.resumed(team_id=args.installation.team_id)
+        team = args.installation.team_name or args.installation.enterprise_name
+        return _page(200, ok=True, team=team or "your workspace", install_url=INSTALL_PATH, why="")
+
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_LIFETIME_S, engine=services.engine)
     states.metadata, states.oauth_states = slack_oauth_states.metadata, slack_oauth_states
     site = settings.api_url.removesuffix("/").removesuffix("/api")  # slack.com, or a stand-in
     return OAuthFlow(
@@ -66,14 +69,9 @@ def oauth_flow(settings: Settings, engine: Engine) -> OAuthFlow:
             authorization_url=f"{site}/oauth/v2/authorize",
             installation_store=store, state_store=states,
             state_expiration_seconds=STATE_LIFETIME_S,
-            callback_options=CallbackOptions(success=_installed, failure=_failed),
+            callback_options=CallbackOptions(success=installed, failure=_failed),
         ),
     )  # fmt: skip
-
-
-def _installed(args: SuccessArgs) -> BoltResponse:
-    team = args.installation.team_name or args.installation.enterprise_name or "your workspace"
-    return _page(200, ok=True, team=team, install_url=INSTALL_PATH, why="")
 
 
 def _failed(args: FailureArgs) -> BoltResponse:

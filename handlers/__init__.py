@@ -12,6 +12,7 @@ from handlers import (
     courses,
     digests,
     home,
+    installs,
     library,
     manage,
     manage_paths,
@@ -29,6 +30,7 @@ def register(app: App) -> None:
     features = (
         library, content, course_builder, path_builder, assign, assignments, courses, paths,
         quizzes, quiz_editor, manage, manage_paths, reminders, digests, progress, training, home,
+        installs,
     )  # fmt: skip
     for feature in features:
         feature.register(app)

@@ -22,6 +22,8 @@ class Workspace(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # After a 429, no sender (in any replica) posts here before this moment.
     send_paused_until: Mapped[datetime | None]
+    # Trainbot was uninstalled (many workspaces): its outbox rows are held until a reinstall.
+    uninstalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

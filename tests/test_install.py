@@ -26,11 +26,13 @@ from bot.delivery import deliver_pending
 from bot.fakeslack import FakeSlack, SlackClient
 from bot.installations import SealedInstallationStore
 from bot.services import Services, build_services
+from bot.services.outbox import enqueue_message
 from bot.settings import MissingSetting, Settings, SettingsError
 from bot.token_keys import Keyring
 from bot.web import make_wsgi_app
 from models import OutboxMessage, Workspace, slack_bots, slack_installations
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
+from tests.support.waiting import eventually
 from tests.support.wsgi import serve_wsgi
 from tests.test_serve import serve, serve_once
 
@@ -156,19 +158,43 @@ def test_the_outbox_sends_with_each_workspace_s_own_token_and_keeps_what_it_cann
                  if c.args.get("text") == "Welcome to Trainbot"]  # fmt: skip
     assert posted.token == BOT_TOKEN  # the installation's
 
-    # Uninstalled (its tokens gone): what is owed there is kept for later, not lost or failed.
-    store = SealedInstallationStore(client_id=fake_slack.oauth.client_id, engine=engine,
-                                    keyring=Keyring([KEY]))  # fmt: skip
-    store.delete_installation(enterprise_id=None, team_id=TEAM_ID)
-    store.delete_bot(enterprise_id=None, team_id=TEAM_ID)
-    services.clients.forget(workspace_id)
+    # Uninstalled: its tokens are deleted at once and what it is owed is held, not lost.
+    assert slack.event({"type": "app_uninstalled"}).status == 200
+    eventually(lambda: not rows_of(engine), what="the installation's rows deleted")
     services.outbox.enqueue(workspace_id=workspace_id, key="later", recipient="U0AMY00001",
                             payload={"text": "Held for later"})  # fmt: skip
+    with services.sessions.begin() as s:  # and a reminder for a day that will have passed
+        enqueue_message(s, workspace_id=workspace_id, key="old-reminder", kind="reminder",
+                        recipient="U0AMY00001", payload={"assignments": [], "day": "2020-01-06"},
+                        now=services.clock.now())  # fmt: skip
     assert deliver_pending(services, tokenless) == 0
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.args.get("text") ==
+            "Held for later"] == []  # fmt: skip
+    assert outbox_row(engine, "later") == ("pending", 0, None)
+
+    # Installed again: the held message goes out; the stale reminder is dropped, with why.
+    person = browser()
+    status, _, page = visit(person, add_to_slack_link(person, installer.url))
+    assert status == 200 and "Trainbot is installed" in page
+    assert deliver_pending(services, tokenless) == 1
+    assert outbox_row(engine, "later")[0] == "sent"
+    assert outbox_row(engine, "old-reminder") == (
+        "skipped",
+        0,
+        "a reminder for 2020-01-06, which passed while Trainbot was uninstalled",
+    )
+
+
+def rows_of(engine: Engine) -> list[Any]:
     with engine.connect() as conn:
-        held = conn.execute(select(OutboxMessage.status, OutboxMessage.attempts)
-                            .where(OutboxMessage.key == "later")).one()  # fmt: skip
-    assert (held.status, held.attempts) == ("pending", 0)
+        return [*conn.execute(select(slack_installations)), *conn.execute(select(slack_bots))]
+
+
+def outbox_row(engine: Engine, key: str) -> tuple[str, int, str | None]:
+    o = OutboxMessage
+    with engine.connect() as conn:
+        row = conn.execute(select(o.status, o.attempts, o.last_error).where(o.key == key)).one()
+    return row.status, row.attempts, row.last_error
 
 
 def test_a_state_from_another_browser_and_a_cancelled_install_say_so(

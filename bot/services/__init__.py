@@ -21,6 +21,7 @@ from bot.services.courses import CourseService
 from bot.services.dashboard import DashboardService
 from bot.services.digests import DigestService
 from bot.services.events import EventLog
+from bot.services.installs import InstallService
 from bot.services.keep_enrolled import KeepEnrolledService
 from bot.services.managing import ManageService
 from bot.services.members import MemberService
@@ -67,6 +68,7 @@ class Services:
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
     clients: WorkspaceClients  # the token each workspace's background work uses
+    installs: InstallService  # uninstalled (tokens gone, rows held) and installed again
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -94,7 +96,8 @@ def build_services(
     sessions = make_sessions(engine)
     tz = settings.default_tz
     members = MemberService(sessions=sessions, clock=clock, default_tz=tz)
-    clients = WorkspaceClients(sessions=sessions, store=installation_store(settings, engine))
+    store = installation_store(settings, engine)
+    clients = WorkspaceClients(sessions=sessions, store=store)
     return Services(
         settings=settings,
         engine=engine,
@@ -126,5 +129,6 @@ def build_services(
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),
         clients=clients,
+        installs=InstallService(sessions=sessions, clock=clock, store=store, clients=clients),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )

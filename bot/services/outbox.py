@@ -58,6 +58,7 @@ class OutboxService:
                     o.next_attempt_at <= now,
                     or_(o.lease_until.is_(None), o.lease_until < now),
                     or_(w.send_paused_until.is_(None), w.send_paused_until <= now),
+                    w.uninstalled_at.is_(None),  # held while uninstalled, never lost
                 )
                 .order_by(o.id)
                 .limit(limit)

@@ -1,0 +1,99 @@
+"""A workspace uninstalling and reinstalling Trainbot (many workspaces).
+
+Uninstalled (`app_uninstalled`, or its bot token revoked): its tokens are deleted at once
+and it is marked uninstalled, so the outbox sender holds its rows (not tried against Slack,
+not lost) and the jobs find no client for it. Its data stays. Reinstalled: what it was
+owed goes out, except what no longer makes sense, which is dropped with the reason (a
+reminder for a day, or a digest for a week, that passed meanwhile).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.installations import SealedInstallationStore
+from bot.workspace_clients import WorkspaceClients
+from models import OutboxMessage, Workspace
+from models.outbox import OutboxStatus
+
+
+@dataclass(frozen=True)
+class Resumed:
+    held: int  # rows that will go out now
+    dropped: int  # rows no longer worth sending, recorded as skipped with why
+
+
+class InstallService:
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        store: SealedInstallationStore | None,
+        clients: WorkspaceClients,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.store = store  # None: one workspace on SLACK_BOT_TOKEN, nothing to install
+        self._clients = clients
+
+    def uninstalled(self, *, team_id: str, enterprise_id: str | None) -> bool:
+        """Delete the workspace's tokens and hold what it is owed; False if unknown here."""
+        if self.store is None:
+            return False
+        self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+        with self._sessions.begin() as s:
+            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
+            if workspace is None:
+                return False
+            workspace.uninstalled_at = workspace.uninstalled_at or self._clock.now()
+            self._clients.forget(workspace.id)
+        return True
+
+    def user_tokens_revoked(
+        self, *, team_id: str, enterprise_id: str | None, user_ids: list[str]
+    ) -> None:
+        """People who installed with a user token took it back: forget those tokens only."""
+        if self.store is None:
+            return
+        for user_id in user_ids:
+            self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
+                                           user_id=user_id)  # fmt: skip
+
+    def resumed(self, *, team_id: str) -> Resumed:
+        """Installed again: release what is held, dropping what is out of date."""
+        now = self._clock.now()
+        o = OutboxMessage
+        with self._sessions.begin() as s:
+            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
+            if workspace is None or workspace.uninstalled_at is None:
+                return Resumed(0, 0)
+            workspace.uninstalled_at = None
+            self._clients.forget(workspace.id)
+            pending = o.status == OutboxStatus.PENDING.value
+            rows = s.scalars(select(o).where(o.workspace_id == workspace.id, pending)).all()
+            dropped = 0
+            for row in rows:
+                why = _out_of_date(row, now.date())
+                if why:
+                    row.status, row.last_error, dropped = (
+                        OutboxStatus.SKIPPED.value,
+                        why,
+                        dropped + 1,
+                    )
+            return Resumed(len(rows) - dropped, dropped)
+
+
+def _out_of_date(row: OutboxMessage, today: date) -> str | None:
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    if row.kind == "reminder" and str(payload.get("day", "9999")) < today.isoformat():
+        return f"a reminder for {payload['day']}, which passed while Trainbot was uninstalled"
+    if row.kind == "digest" and str(payload.get("week", "9999")) < today.strftime("%G-W%V"):
+        return f"the digest of {payload['week']}, which passed while Trainbot was uninstalled"
+    return None
