@@ -24,6 +24,7 @@ from bot.cli_report import run_report
 from bot.cli_secrets import add_parser as secrets_parser
 from bot.cli_secrets import run_secrets
 from bot.errors import BotError
+from bot.log_secrets import redact_logs
 from bot.sandbox.cli import add_parser as sandbox_parser
 from bot.sandbox.cli import run_sandbox
 from bot.settings import MissingSetting, Settings, SettingsError
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level_number,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    redact_logs(settings)
     # Alembic narrates every connection at INFO; only say something when it matters.
     logging.getLogger("alembic").setLevel(max(settings.log_level_number, logging.WARNING))
     try:

@@ -9,6 +9,7 @@ import html
 import http.cookiejar
 import os
 import re
+import signal
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -239,15 +240,22 @@ def test_trainbot_serve_installs_and_serves_many_workspaces(
     oauth = {
         "SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": fake_slack.oauth.client_id,
         "SLACK_CLIENT_SECRET": fake_slack.oauth.client_secret, "TRAINBOT_ENCRYPTION_KEY": KEY,
-        "TRAINBOT_PUBLIC_URL": "{url}",
+        "TRAINBOT_PUBLIC_URL": "{url}", "LOG_LEVEL": "DEBUG",  # libraries log requests then
     }  # fmt: skip
-    with serve(fake_slack, f"sqlite:///{tmp_path / 'many.db'}", tmp_path, env=oauth) as (url, _):
+    database = f"sqlite:///{tmp_path / 'many.db'}"
+    with serve(fake_slack, database, tmp_path, env=oauth) as (url, process):
         person = browser()
         status, _, page = visit(person, add_to_slack_link(person, url))
         assert status == 200 and "Trainbot is installed in Acme" in page
         slack = SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake_slack)
         slack.command("/training", "help", user="U0AMY00001")
         assert "/library" in str(fake_slack.wait_for_response_text("/library"))
+        os.killpg(process.pid, signal.SIGTERM)
+        logged = process.communicate(timeout=30)[0]
+    # Its whole log, DEBUG included, holds none of the secrets it handled.
+    assert "oauth.v2.access" in logged and "(redacted)" in logged  # slack_sdk's DEBUG lines
+    for secret in (BOT_TOKEN, SIGNING_SECRET, fake_slack.oauth.client_secret, KEY):
+        assert secret not in logged, secret
 
     keyless = serve_once(
         tmp_path, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
