@@ -23,6 +23,8 @@ from bot.cli_report import add_parser as report_parser
 from bot.cli_report import run_report
 from bot.cli_secrets import add_parser as secrets_parser
 from bot.cli_secrets import run_secrets
+from bot.cli_workspace import add_parser as workspace_parser
+from bot.cli_workspace import run_workspace
 from bot.errors import BotError
 from bot.log_secrets import redact_logs
 from bot.sandbox.cli import add_parser as sandbox_parser
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser(commands)
     certificate_parser(commands)
     secrets_parser(commands)
+    workspace_parser(commands)
     sandbox_parser(commands)
     return parser
 
@@ -105,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_certificate(settings, args)
         if args.command == "secrets":
             return run_secrets(settings, args)
+        if args.command == "workspace":
+            return run_workspace(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"

@@ -42,6 +42,10 @@ class WorkspaceClients:
         with self._lock:
             self._cache.pop(workspace_id, None)
 
+    def forget_all(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
     def _token(self, workspace_id: int) -> str | None:
         now = time.monotonic()
         with self._lock:

@@ -32,6 +32,7 @@ from bot.services.quiz_editor import QuizEditorService
 from bot.services.quiz_taking import QuizService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
+from bot.services.workspace_data import WorkspaceDataService
 from bot.settings import Settings
 from bot.token_keys import Keyring
 from bot.usergroups import UsergroupDirectory
@@ -69,6 +70,7 @@ class Services:
     pacer: Pacer  # every post to Slack from this process takes a slot
     clients: WorkspaceClients  # the token each workspace's background work uses
     installs: InstallService  # uninstalled (tokens gone, rows held) and installed again
+    workspace_data: WorkspaceDataService  # everything a workspace owns: list, export, delete
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -130,5 +132,6 @@ def build_services(
         pacer=Pacer(settings.send_per_minute),
         clients=clients,
         installs=InstallService(sessions=sessions, clock=clock, store=store, clients=clients),
+        workspace_data=WorkspaceDataService(sessions=sessions),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )
