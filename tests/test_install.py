@@ -161,7 +161,7 @@ def test_the_outbox_sends_with_each_workspace_s_own_token_and_keeps_what_it_cann
 
     # Uninstalled: its tokens are deleted at once and what it is owed is held, not lost.
     assert slack.event({"type": "app_uninstalled"}).status == 200
-    eventually(lambda: not rows_of(engine), what="the installation's rows deleted")
+    eventually(lambda: not rows_of(engine), what="the installation's rows deleted")  # last
     services.outbox.enqueue(workspace_id=workspace_id, key="later", recipient="U0AMY00001",
                             payload={"text": "Held for later"})  # fmt: skip
     with services.sessions.begin() as s:  # and a reminder for a day that will have passed

@@ -46,15 +46,15 @@ class InstallService:
         """Delete the workspace's tokens and hold what it is owed; False if unknown here."""
         if self.store is None:
             return False
-        self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
-        self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+        # Held first, then the tokens: no sender may pick a row up in between.
         with self._sessions.begin() as s:
             workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
-            if workspace is None:
-                return False
-            workspace.uninstalled_at = workspace.uninstalled_at or self._clock.now()
-            self._clients.forget(workspace.id)
-        return True
+            if workspace is not None:
+                workspace.uninstalled_at = workspace.uninstalled_at or self._clock.now()
+                self._clients.forget(workspace.id)
+        self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+        return workspace is not None
 
     def user_tokens_revoked(
         self, *, team_id: str, enterprise_id: str | None, user_ids: list[str]
