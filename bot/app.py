@@ -38,8 +38,10 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
         process_before_response=True,
         token_verification_enabled=token_verification and not settings.many_workspaces,
         listener_executor=services.background,
-        # Many workspaces: each request's token comes from its workspace's installation.
+        # Many workspaces: each request's token comes from its workspace's installation,
+        # refreshed through `client` (SLACK_API_URL) when it is about to expire.
         oauth_flow=oauth_flow(services) if settings.many_workspaces else None,
+        installation_store=services.installs.store,
     )
     app.middleware(provide_services(services))
     app.error(handle_error)

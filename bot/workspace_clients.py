@@ -5,10 +5,14 @@ its installation and kept for a minute so a round of sending asks the database o
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,14 +20,21 @@ from bot.installations import SealedInstallationStore
 from models import Workspace
 
 TOKEN_TTL_S = 60.0
+ROTATE_MINUTES_BEFORE_EXPIRY = 120  # as Bolt does for requests
+log = logging.getLogger("trainbot.tokens")
 
 
 class WorkspaceClients:
     def __init__(
-        self, *, sessions: sessionmaker[Session], store: SealedInstallationStore | None
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        store: SealedInstallationStore | None,
+        rotator: TokenRotator | None = None,
     ) -> None:
         self._sessions = sessions
         self._store = store  # None: one workspace, one token
+        self._rotator = rotator  # expiring tokens (token rotation) are refreshed before use
         self._cache: dict[int, tuple[str | None, float]] = {}
         self._lock = threading.Lock()
 
@@ -60,7 +71,25 @@ class WorkspaceClients:
             self._store.find_bot(enterprise_id=found.enterprise_id, team_id=found.team_id)
             if found is not None else None
         )  # fmt: skip
+        if bot is not None and found is not None:
+            bot = self._fresh(bot, team_id=found.team_id, enterprise_id=found.enterprise_id)
         token = bot.bot_token if bot is not None else None
         with self._lock:
             self._cache[workspace_id] = (token, now)
         return token
+
+    def _fresh(self, bot: Bot, *, team_id: str, enterprise_id: str | None) -> Bot:
+        """The bot with a token good for a while: refreshed (and kept) if it expires soon."""
+        if self._rotator is None or self._store is None:
+            return bot
+        try:
+            refreshed = self._rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+            )
+        except SlackTokenRotationError as error:  # another process may have refreshed it
+            log.warning("refreshing the token of %s failed: %s", team_id, error.api_error)
+            return self._store.find_bot(enterprise_id=enterprise_id, team_id=team_id) or bot
+        if refreshed is None:
+            return bot
+        self._store.save_bot(refreshed)
+        return refreshed

@@ -198,6 +198,44 @@ def outbox_row(engine: Engine, key: str) -> tuple[str, int, str | None]:
     return row.status, row.attempts, row.last_error
 
 
+def test_expiring_tokens_are_refreshed_for_requests_and_for_the_outbox(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    fake_slack.oauth.rotating = True  # the app opted in to token rotation
+    fake_slack.oauth.expires_in = 3600  # an hour: inside the two hours before expiry
+    person = browser()
+    visit(person, add_to_slack_link(person, installer.url))
+    store = SealedInstallationStore(client_id=fake_slack.oauth.client_id, engine=engine,
+                                    keyring=Keyring([KEY]))  # fmt: skip
+
+    def current() -> str:
+        bot = store.find_bot(enterprise_id=None, team_id=TEAM_ID)
+        assert bot is not None and bot.bot_token is not None
+        return bot.bot_token
+
+    installed = current()
+    assert installed.startswith("xoxe.xoxb-1-")
+    slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
+    slack.command("/training", "help", user="U0AMY00001")  # Bolt refreshes it first
+    fake_slack.wait_for_response_text("/library")
+    refreshed = [c for c in fake_slack.calls_to("oauth.v2.access")
+                 if c.args.get("grant_type") == "refresh_token"]  # fmt: skip
+    assert len(refreshed) == 1 and current() != installed
+    assert fake_slack.oauth.accepts(current())
+
+    with engine.connect() as conn:
+        workspace_id = conn.scalar(select(Workspace.id).where(Workspace.team_id == TEAM_ID))
+    assert workspace_id is not None
+    services = installer.services
+    services.outbox.enqueue(workspace_id=workspace_id, key="hello", recipient="U0AMY00001",
+                            payload={"text": "Welcome to Trainbot"})  # fmt: skip
+    assert deliver_pending(services, make_client(services.settings)) == 1
+    (posted,) = [c for c in fake_slack.calls_to("chat.postMessage")
+                 if c.args.get("text") == "Welcome to Trainbot"]  # fmt: skip
+    assert posted.token == current() and posted.response["ok"]  # refreshed again, and kept
+    assert "xoxe" not in " ".join(str(v) for row in rows_of(engine) for v in row)
+
+
 def test_a_state_from_another_browser_and_a_cancelled_install_say_so(
     installer_app: str, fake_slack: FakeSlack, engine: Engine
 ) -> None:

@@ -5,7 +5,9 @@ told to, denies) and redirects to the app's redirect URI with a one-time `code` 
 `state` it was given. `oauth.v2.access` exchanges that code for the workspace's bot token,
 with the app's client id and secret (HTTP Basic, as slack_sdk sends them, or form fields),
 and answers with Slack's error names: invalid_client_id, bad_client_secret, invalid_code
-(unknown, used or expired), bad_redirect_uri.
+(unknown, used or expired), bad_redirect_uri. With `rotating`, tokens expire and
+`grant_type=refresh_token` exchanges a refresh token (once) for new ones
+(invalid_refresh_token otherwise), as Slack's token rotation does.
 """
 
 from __future__ import annotations
@@ -37,7 +39,21 @@ class OAuthApp:
     def __init__(self, client_id: str, client_secret: str, installer: str) -> None:
         self.client_id, self.client_secret, self.installer = client_id, client_secret, installer
         self.deny_next = False  # the person clicks Cancel on the consent page
+        # Token rotation (the app opted in): installs hand out expiring tokens and a refresh
+        # token; `expires_in` is what Slack says (12 hours), shorter to make apps refresh.
+        self.rotating = False
+        self.expires_in = 43_200
         self._grants: dict[str, _Grant] = {}
+        self._access: dict[str, float] = {}  # rotated access token -> when it expires
+        self._refresh: set[str] = set()  # refresh tokens not used yet
+
+    def accepts(self, token: str) -> bool:
+        """Whether a rotated access token is valid now."""
+        expires = self._access.get(token)
+        return expires is not None and time.time() < expires
+
+    def expired(self, token: str) -> bool:
+        return token in self._access and not self.accepts(token)
 
     def authorize(self, query: dict[str, str]) -> tuple[int, str]:
         """(status, Location) for the consent page's answer, or (400, why)."""
@@ -63,6 +79,8 @@ class OAuthApp:
             raise ApiError("invalid_client_id")
         if client_secret != self.client_secret:
             raise ApiError("bad_client_secret")
+        if args.get("grant_type") == "refresh_token":
+            return self._refreshed(identity, str(args.get("refresh_token") or ""))
         grant = self._grants.get(str(args.get("code") or ""))
         if grant is None or grant.used or time.monotonic() - grant.issued > CODE_LIFETIME_S:
             raise ApiError("invalid_code")
@@ -70,10 +88,31 @@ class OAuthApp:
             raise ApiError("bad_redirect_uri")
         grant.used = True
         return {
-            "access_token": identity.bot_token, "token_type": "bot", "scope": grant.scopes,
+            "token_type": "bot", "scope": grant.scopes,
             "bot_user_id": identity.bot_user_id, "app_id": identity.app_id,
             "team": {"id": identity.team_id, "name": identity.team_name}, "enterprise": None,
             "authed_user": {"id": grant.installer}, "is_enterprise_install": False,
+            **self._tokens(identity),
+        }  # fmt: skip
+
+    def _tokens(self, identity: Identity) -> dict[str, Any]:
+        if not self.rotating:
+            return {"access_token": identity.bot_token}
+        access = f"xoxe.xoxb-1-{secrets.token_hex(12)}"
+        refresh = f"xoxe-1-{secrets.token_hex(12)}"
+        self._access[access] = time.time() + self.expires_in
+        self._refresh.add(refresh)
+        return {"access_token": access, "refresh_token": refresh, "expires_in": self.expires_in}
+
+    def _refreshed(self, identity: Identity, refresh_token: str) -> dict[str, Any]:
+        """A new access token for a refresh token, which is then spent."""
+        if refresh_token not in self._refresh:
+            raise ApiError("invalid_refresh_token")
+        self._refresh.discard(refresh_token)
+        return {
+            "token_type": "bot", "app_id": identity.app_id, "bot_user_id": identity.bot_user_id,
+            "team": {"id": identity.team_id, "name": identity.team_name}, "enterprise": None,
+            **self._tokens(identity),
         }  # fmt: skip
 
 

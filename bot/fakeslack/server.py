@@ -240,8 +240,8 @@ class FakeSlack(WorkspaceFacade):
             raise ApiError("unknown_method")
         if token is None:
             raise ApiError("not_authed")
-        if token != self.identity.bot_token:
-            raise ApiError("invalid_auth")
+        if token != self.identity.bot_token and not self.oauth.accepts(token):
+            raise ApiError("token_expired" if self.oauth.expired(token) else "invalid_auth")
         response = {"ok": True, **handler(self._ws, method, args)}
         return Reply.json(response), response
 
@@ -251,7 +251,8 @@ class FakeSlack(WorkspaceFacade):
         return Reply.text(f"OK - {len(body)}") if stored else Reply.text("not_found", 404)
 
     def _download(self, file_id: str, incoming: Incoming) -> Reply:
-        if incoming.headers.get("authorization") != f"Bearer {self.identity.bot_token}":
+        bearer = incoming.headers.get("authorization", "").removeprefix("Bearer ")
+        if bearer != self.identity.bot_token and not self.oauth.accepts(bearer):
             return Reply.text("not_authed", 403)
         with self._lock:
             content = self._ws.file_bytes.get(file_id)

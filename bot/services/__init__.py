@@ -6,6 +6,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk import WebClient
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -86,6 +88,14 @@ def installation_store(settings: Settings, engine: Engine) -> SealedInstallation
     return SealedInstallationStore(client_id=settings.client_id, engine=engine, keyring=keyring)
 
 
+def token_rotator(settings: Settings) -> TokenRotator | None:
+    """Refreshes installed workspaces' expiring tokens (many workspaces), or None."""
+    if not settings.many_workspaces or not settings.client_id or not settings.client_secret:
+        return None
+    return TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
+                        client=WebClient(base_url=settings.api_url, timeout=10))  # fmt: skip
+
+
 def build_services(
     settings: Settings,
     *,
@@ -99,7 +109,7 @@ def build_services(
     tz = settings.default_tz
     members = MemberService(sessions=sessions, clock=clock, default_tz=tz)
     store = installation_store(settings, engine)
-    clients = WorkspaceClients(sessions=sessions, store=store)
+    clients = WorkspaceClients(sessions=sessions, store=store, rotator=token_rotator(settings))
     return Services(
         settings=settings,
         engine=engine,
