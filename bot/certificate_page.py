@@ -13,6 +13,7 @@ from datetime import date
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bot.services import Services
 from bot.services.certificates import Verified
 
 PATH_PREFIX = "/certificates/"
@@ -24,6 +25,12 @@ _pages = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def answer(services: Services, code: str) -> tuple[int, str]:
+    """(HTTP status, page) for GET /certificates/<code>: 200, or 404 for an unknown code."""
+    verified = services.certificates.verify(code=code)
+    return (200 if verified else 404), page(verified, services.clock.now().date())
 
 
 def page(verified: Verified | None, today: date) -> str:

@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.certificate_page import PATH_PREFIX as CERTIFICATE_PATH
-from bot.certificate_page import RateLimit, page
+from bot.certificate_page import RateLimit, answer
 from bot.db import ping
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.services import Services
@@ -64,9 +64,9 @@ def _certificate(
             ("Content-Length", str(len(body)))])  # fmt: skip
         return [body]
     code = str(environ.get("PATH_INFO", ""))[len(CERTIFICATE_PATH) :]
-    verified = services.certificates.verify(code=code)
-    body = page(verified, services.clock.now().date()).encode()
-    status = "200 OK" if verified else "404 Not Found"
+    found, html = answer(services, code)
+    body = html.encode()
+    status = "200 OK" if found == 200 else "404 Not Found"
     start_response(status, [
         ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
         ("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex"),

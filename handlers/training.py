@@ -54,7 +54,8 @@ def handle_training_command(
         return
     if verb in ("certificate", "revoke"):
         respond(**certificate_reply(services, caller, body.get("text", "")))
-        deliver_pending(services, client)  # a revoked certificate's holder is told
+        if verb == "revoke":
+            deliver_pending(services, client)  # its holder is told
         return
     if verb == "role":
         user_id, role = parse_role_args(body.get("text", ""))

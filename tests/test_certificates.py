@@ -19,8 +19,9 @@ from sqlalchemy import Engine, func, select
 from bot.clock import FixedClock
 from bot.fakeslack import FakeSlack, SlackClient, view_texts
 from models import Certificate, PathEnrollment
-from tests.conftest import ADMIN, AMY, BOB, BOT_TOKEN, RunningApp
+from tests.conftest import ADMIN, AMY, BOB, RunningApp
 from tests.support.courses import SAMPLE, assign, dm, import_sample
+from tests.support.jobs import run_sweep
 from tests.test_courses import click_item
 from tests.test_paths import COURSE_ITEMS, check_items, mark_complete
 from tests.test_progress import report
@@ -187,12 +188,7 @@ def test_a_path_certificate_about_to_expire_enrolls_the_person_again_from_step_o
 
     as_of = clock.now() + timedelta(days=350)  # 15 days before it expires
     for _ in range(2):  # the second sweep finds nothing more to renew
-        run = subprocess.run(
-            [sys.executable, "-m", "bot", "jobs", "run", "renewals", "--as-of", as_of.isoformat()],
-            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url,
-                 "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.base_url},
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        run = run_sweep("renewals", database_url=database_url, fake=fake_slack, as_of=as_of)
         assert run.returncode == 0, run.stderr
     told = [m["text"] for m in slack.fake.messages(slack.fake.dm_channel(manager))
             if "expires on" in m["text"]]  # fmt: skip

@@ -4,8 +4,6 @@ question, a renamed section, a quiz removed, a renewal assigned before expiry.""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,8 +14,9 @@ from bot.fakeslack import FakeSlack, SlackClient, view_texts
 from bot.ids import Action
 from bot.services.catalog_files import parse_catalog
 from models import Certificate, Quiz, QuizAttempt, ResourceAssignment
-from tests.conftest import AMY, BOT_TOKEN, RunningApp
+from tests.conftest import AMY, RunningApp
 from tests.support.courses import assign, dm
+from tests.support.jobs import run_sweep
 from tests.support.library import after_update, top_view
 from tests.support.quizzes import QUIZZES, import_quizzes, picks, take
 from tests.test_courses import click_item
@@ -114,12 +113,7 @@ def test_a_certificate_that_expires_is_renewed_once_and_reports_say_who_is_due(
 
     as_of = clock.now() + timedelta(days=340)  # 25 days before it expires
     for _ in range(2):  # a second sweep renews nothing more
-        run = subprocess.run(
-            [sys.executable, "-m", "bot", "jobs", "run", "renewals", "--as-of", as_of.isoformat()],
-            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url,
-                 "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.base_url},
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        run = run_sweep("renewals", database_url=database_url, fake=fake_slack, as_of=as_of)
         assert run.returncode == 0, run.stderr
     with engine.connect() as conn:
         a = ResourceAssignment

@@ -12,7 +12,7 @@ import binascii
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.certificate_page import page as certificate_page
+from bot.certificate_page import answer as certificate_answer
 from bot.fakeslack import AppResponse
 from bot.fakeslack.modals import Target
 from bot.fakeslack.surface import find_element
@@ -84,9 +84,8 @@ class SandboxApi:
 
     def certificate(self, code: str) -> tuple[int, str, bytes]:
         """The public verification page `trainbot serve` answers at /certificates/<CODE>."""
-        verified = self._sb.services.certificates.verify(code=code)
-        html = certificate_page(verified, self._sb.clock.now().date()).encode()
-        return (200 if verified else 404), "text/html; charset=utf-8", html
+        status, html = certificate_answer(self._sb.services, code)
+        return status, "text/html; charset=utf-8", html.encode()
 
     # acting -------------------------------------------------------------------------------
 

@@ -24,21 +24,14 @@ branch_labels = None
 depends_on = None
 
 
-def _workspace_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+def _bot_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+    """What an installation row and a bot row both hold (fresh columns each call)."""
     return [
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(32), nullable=False),
         sa.Column("app_id", sa.String(32), nullable=False),
         sa.Column("enterprise_id", sa.String(32), nullable=True),
         sa.Column("enterprise_name", sa.String(200), nullable=True),
-    ]
-
-
-def upgrade() -> None:
-    op.create_table(
-        "slack_installations",
-        *_workspace_columns(),
-        sa.Column("enterprise_url", sa.String(200), nullable=True),
         sa.Column("team_id", sa.String(32), nullable=True),
         sa.Column("team_name", sa.String(200), nullable=True),
         sa.Column("bot_token", sa.Text(), nullable=True),
@@ -47,6 +40,16 @@ def upgrade() -> None:
         sa.Column("bot_scopes", sa.String(1000), nullable=True),
         sa.Column("bot_refresh_token", sa.Text(), nullable=True),
         sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
+        sa.Column("installed_at", sa.DateTime(), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_installations",
+        *_bot_columns(),
+        sa.Column("enterprise_url", sa.String(200), nullable=True),
         sa.Column("user_id", sa.String(32), nullable=False),
         sa.Column("user_token", sa.Text(), nullable=True),
         sa.Column("user_scopes", sa.String(1000), nullable=True),
@@ -56,26 +59,14 @@ def upgrade() -> None:
         sa.Column("incoming_webhook_channel", sa.String(200), nullable=True),
         sa.Column("incoming_webhook_channel_id", sa.String(200), nullable=True),
         sa.Column("incoming_webhook_configuration_url", sa.String(200), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
         sa.Column("token_type", sa.String(32), nullable=True),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_installations")),
     )
     op.create_index("slack_installations_idx", "slack_installations",
                     ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"])  # fmt: skip
     op.create_table(
         "slack_bots",
-        *_workspace_columns(),
-        sa.Column("team_id", sa.String(32), nullable=True),
-        sa.Column("team_name", sa.String(200), nullable=True),
-        sa.Column("bot_token", sa.Text(), nullable=True),
-        sa.Column("bot_id", sa.String(32), nullable=True),
-        sa.Column("bot_user_id", sa.String(32), nullable=True),
-        sa.Column("bot_scopes", sa.String(1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.Text(), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
+        *_bot_columns(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_bots")),
     )
     op.create_index("slack_bots_idx", "slack_bots",
