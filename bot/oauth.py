@@ -51,8 +51,9 @@ def oauth_flow(services: Services) -> OAuthFlow:
     assert settings.client_id and settings.client_secret and settings.public_url and store
 
     def installed(args: SuccessArgs) -> BoltResponse:
-        if args.installation.team_id:  # installed again: what it was owed goes out
-            services.installs.resumed(team_id=args.installation.team_id)
+        # Installed again: what it was owed goes out (a workspace, or a whole org's).
+        services.installs.resumed(team_id=args.installation.team_id,
+                                  enterprise_id=args.installation.enterprise_id)  # fmt: skip
         team = args.installation.team_name or args.installation.enterprise_name
         return _page(200, ok=True, team=team or "your workspace", install_url=INSTALL_PATH, why="")
 

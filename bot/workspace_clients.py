@@ -35,7 +35,7 @@ class WorkspaceClients:
         self._sessions = sessions
         self._store = store  # None: one workspace, one token
         self._rotator = rotator  # expiring tokens (token rotation) are refreshed before use
-        self._cache: dict[int, tuple[str | None, float]] = {}
+        self._cache: dict[int, tuple[tuple[str, str] | None, float]] = {}
         self._lock = threading.Lock()
 
     def of(self, base: WebClient, workspace_id: int) -> WebClient | None:
@@ -43,11 +43,14 @@ class WorkspaceClients:
         or None when the workspace has no installation (not installed, or uninstalled)."""
         if self._store is None:
             return base
-        token = self._token(workspace_id)
-        if token is None:
+        found = self._token(workspace_id)
+        if found is None:
             return None
+        token, team_id = found
+        # team_id goes with every call: an org-wide (Enterprise Grid) token acts on many
+        # workspaces and needs it to know which; a workspace's own token ignores it.
         return WebClient(token=token, base_url=base.base_url, timeout=base.timeout,
-                         retry_handlers=base.retry_handlers)  # fmt: skip
+                         retry_handlers=base.retry_handlers, team_id=team_id)  # fmt: skip
 
     def forget(self, workspace_id: int) -> None:
         with self._lock:
@@ -57,28 +60,32 @@ class WorkspaceClients:
         with self._lock:
             self._cache.clear()
 
-    def _token(self, workspace_id: int) -> str | None:
+    def _token(self, workspace_id: int) -> tuple[str, str] | None:
+        """(bot token, team id) of the workspace's installation, or of its org's."""
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(workspace_id)
         if cached is not None and now - cached[1] < TOKEN_TTL_S:
             return cached[0]
-        assert self._store is not None
         with self._sessions.begin() as s:
             found = s.execute(select(Workspace.team_id, Workspace.enterprise_id)
                               .where(Workspace.id == workspace_id)).first()  # fmt: skip
-        bot = (
-            self._store.find_bot(enterprise_id=found.enterprise_id, team_id=found.team_id)
-            if found is not None else None
-        )  # fmt: skip
-        if bot is not None and found is not None:
-            bot = self._fresh(bot, team_id=found.team_id, enterprise_id=found.enterprise_id)
-        token = bot.bot_token if bot is not None else None
+        bot = self._bot(found.team_id, found.enterprise_id) if found is not None else None
+        token = (bot.bot_token, found.team_id) if bot and bot.bot_token and found else None
         with self._lock:
             self._cache[workspace_id] = (token, now)
         return token
 
-    def _fresh(self, bot: Bot, *, team_id: str, enterprise_id: str | None) -> Bot:
+    def _bot(self, team_id: str, enterprise_id: str | None) -> Bot | None:
+        """The workspace's own installation, else its Enterprise Grid org's (org-wide)."""
+        assert self._store is not None
+        bot = self._store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None and enterprise_id:
+            bot = self._store.find_bot(enterprise_id=enterprise_id, team_id=None,
+                                       is_enterprise_install=True)  # fmt: skip
+        return self._fresh(bot) if bot is not None else None
+
+    def _fresh(self, bot: Bot) -> Bot:
         """The bot with a token good for a while: refreshed (and kept) if it expires soon."""
         if self._rotator is None or self._store is None:
             return bot
@@ -87,8 +94,13 @@ class WorkspaceClients:
                 bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
             )
         except SlackTokenRotationError as error:  # another process may have refreshed it
-            log.warning("refreshing the token of %s failed: %s", team_id, error.api_error)
-            return self._store.find_bot(enterprise_id=enterprise_id, team_id=team_id) or bot
+            log.warning("refreshing the token of %s failed: %s", bot.team_id, error.api_error)
+            again = self._store.find_bot(
+                enterprise_id=bot.enterprise_id,
+                team_id=bot.team_id,
+                is_enterprise_install=bot.is_enterprise_install,
+            )
+            return again or bot
         if refreshed is None:
             return bot
         self._store.save_bot(refreshed)

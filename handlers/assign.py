@@ -27,7 +27,7 @@ from handlers.assign_forms import (
     default_due,
     parse_assign_text,
 )
-from handlers.support import after_ack, caller_of, later
+from handlers.support import after_ack, caller_of, later, log_refusal
 from models.enums import ResourceType
 
 SUGGESTIONS = 100  # Slack shows at most 100 options
@@ -202,6 +202,7 @@ def handle_assign_submission(
     try:
         result = services.assignments.assign(by=caller, form=form)
     except BotError as error:
+        log_refusal(error, body)
         ack(response_action="errors", errors={Block.RESOURCE: error.user_message})
         return
     ack()

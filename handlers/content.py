@@ -20,7 +20,7 @@ from handlers.library import refresh_library, show_library
 from handlers.path_builder import path_view
 from handlers.quiz_editor import editor_view
 from handlers.quiz_forms import QuizMeta
-from handlers.support import after_ack, caller_of, later
+from handlers.support import after_ack, caller_of, later, log_refusal
 from models.enums import ResourceType
 
 
@@ -110,6 +110,7 @@ def handle_content_submission(
         else:
             saved = services.catalog.create(caller=caller, fields=fields)
     except BotError as error:
+        log_refusal(error, body)
         ack(response_action="errors", errors={Block.TITLE: error.user_message})
         return
     if fields.type is ResourceType.QUIZ and not meta.resource_id:  # its questions, next

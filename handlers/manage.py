@@ -18,7 +18,7 @@ from bot.services import Services
 from bot.services.managing import Managed
 from bot.services.members import Caller
 from handlers.home import publish_home
-from handlers.support import after_ack, caller_of, later
+from handlers.support import after_ack, caller_of, later, log_refusal
 
 CHANGES = ("due", "reassign", "cancel")
 
@@ -111,6 +111,7 @@ def handle_manage_change_submission(
     try:
         done = _apply(services, caller, change, values)
     except BotError as error:
+        log_refusal(error, body)
         block = Block.REASSIGN_TO if change["op"] == "reassign" else Block.DUE
         if change["op"] == "cancel":
             ack(response_action="update", view=_notice("Not changed", error.user_message))
@@ -154,9 +155,9 @@ def _refresh(
 ) -> None:
     """After the ack: the Manage modal and the manager's Home as they now are, then the DMs."""
     caller = caller_of(body, services, client, refresh=False)
-    client.views_update(
-        view_id=change["parent"], view=manage_view(services, caller, int(change["resource"]))
-    )
+    if change.get("parent"):  # (a crafted request may name none)
+        view = manage_view(services, caller, int(change["resource"]))
+        client.views_update(view_id=change["parent"], view=view)
     publish_home(client, services, caller)
     deliver_pending(services, client)
 

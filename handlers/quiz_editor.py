@@ -18,7 +18,7 @@ from bot.services import quiz_draft as qd
 from bot.services.quiz_editor import QuizDraftView
 from handlers.quiz_forms import QUESTION_FIELDS, QuizMeta, question_fields, quiz_settings
 from handlers.quizzes import notice_view
-from handlers.support import after_ack, caller_of
+from handlers.support import after_ack, caller_of, log_refusal
 
 
 def editor_view(d: QuizDraftView, meta: QuizMeta) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def handle_quiz_edit_action(body: dict[str, Any], client: WebClient, services: S
         d = services.quiz_editor.start(caller=caller, resource_id=int(body["actions"][0]["value"]))
         view = editor_view(d, QuizMeta(d.id, from_home=container.get("type") == "home"))
     except BotError as refused:
+        log_refusal(refused, body)
         view = notice_view(refused.user_message)
     if container.get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=view)
@@ -113,6 +114,7 @@ def handle_quiz_question_submission(
     try:
         d = services.quiz_editor.change(caller=caller, draft_id=meta.draft_id, edit=put)
     except BotError as refused:
+        log_refusal(refused, body)
         ack(response_action="update", view=notice_view(refused.user_message))
         return
     ack(response_action="update", view=editor_view(d, meta))
@@ -132,6 +134,7 @@ def handle_quiz_editor_submission(
         saved = services.quiz_editor.save(caller=caller, draft_id=QuizMeta.of(view).draft_id,
                                           settings=settings)  # fmt: skip
     except BotError as refused:
+        log_refusal(refused, body)
         ack(response_action="update", view=notice_view(refused.user_message))
         return
     if saved.problems:

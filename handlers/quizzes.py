@@ -21,7 +21,7 @@ from bot.services import Services
 from bot.services.members import Caller
 from bot.services.quiz_views import QuizOutcome, QuizPage, Unanswered
 from handlers.assignments import show_everywhere
-from handlers.support import after_ack, caller_of, later
+from handlers.support import after_ack, caller_of, later, log_refusal
 
 MISSED_SHOWN = 40  # with the score and notes: inside a modal's 100 blocks
 
@@ -62,6 +62,7 @@ def handle_quiz_take_action(body: dict[str, Any], client: WebClient, services: S
         view = page_view(services.quizzes.start(caller=caller, assignment_id=assignment_id,
                                                 quiz_id=quiz_id))  # fmt: skip
     except BotError as refused:
+        log_refusal(refused, body)
         view = notice_view(refused.user_message)
     if (body.get("view") or {}).get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=view)

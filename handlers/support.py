@@ -14,7 +14,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import BotError
+from bot.errors import BotError, NotAllowed, NotFound
 from bot.services import Services
 from bot.services.members import Caller
 
@@ -113,16 +113,19 @@ def caller_of(
     user = body.get("user") or {}
     user_id = body.get("user_id") or user.get("id") or (body.get("event") or {}).get("user")
     team_id = body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id")
+    # Enterprise Grid: kept with the workspace, whose token may be its org's (org-wide install)
+    enterprise_id = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
     return services.members.resolve(
-        team_id=str(team_id), user_id=str(user_id), profiles=client, refresh=refresh
-    )
+        team_id=str(team_id), user_id=str(user_id), profiles=client, refresh=refresh,
+        enterprise_id=str(enterprise_id) if enterprise_id else None,
+    )  # fmt: skip
 
 
 def report_error(
     error: Exception, *, body: dict[str, Any], client: WebClient, respond: Respond | None
 ) -> None:
     if isinstance(error, BotError):
-        log.info("refused: %s", error.user_message)
+        log_refusal(error, body)
         text = error.user_message
     else:
         reference = uuid.uuid4().hex[:8]
@@ -132,6 +135,30 @@ def report_error(
             f"Please try again; if it keeps happening, quote reference `{reference}`."
         )
     tell(text, body=body, client=client, respond=respond)
+
+
+def log_refusal(error: BotError, body: dict[str, Any]) -> None:
+    """One line for a refused request, with who sent it: something not found or not allowed
+    may be a forged or replayed id (another workspace's, another person's)."""
+    level = logging.WARNING if isinstance(error, NotFound | NotAllowed) else logging.INFO
+    log.log(level, "refused %s: %s", _who_and_what(body), error.user_message)
+
+
+def _who_and_what(body: dict[str, Any]) -> str:
+    """team=T.. user=U.. and what they sent: the command, or each action's id and value."""
+    user = body.get("user") or {}
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id")
+    user_id = body.get("user_id") or user.get("id") or (body.get("event") or {}).get("user")
+    sent = [f"{a.get('action_id')}={_value(a)}" for a in body.get("actions") or []]
+    if body.get("command"):
+        sent.append(str(body["command"]))
+    if body.get("view"):
+        sent.append(f"view={body['view'].get('callback_id')}")
+    return f"team={team} user={user_id} {' '.join(sent)}".rstrip()
+
+
+def _value(action: dict[str, Any]) -> Any:
+    return action.get("value") or (action.get("selected_option") or {}).get("value")
 
 
 def tell(text: str, *, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:

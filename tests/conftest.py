@@ -23,10 +23,10 @@ from bot.settling import SettlingExecutor
 from bot.web import make_wsgi_app
 from tests.support.database import empty_all_tables
 from tests.support.executor import settle
+from tests.support.installs import SIGNING_SECRET, Installer, serving_installer
 from tests.support.postgres import PostgresUnavailable, provide_postgres
 from tests.support.wsgi import serve_wsgi
 
-SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0TRAIN001"
 ADMIN, MANAGER, AMY, BOB = "U0ADMIN001", "U0MGR00001", "U0AMY00001", "U0BOB00001"
@@ -134,6 +134,18 @@ def app_server(
         # Nothing may still be writing when the tables are emptied for the next test.
         settle(executor)
     executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def installer(engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[Installer]:
+    """`trainbot serve`'s app in many-workspace mode (OAuth installs), on loopback HTTP."""
+    with serving_installer(engine, database_url, fake_slack) as served:
+        yield served
+
+
+@pytest.fixture
+def installer_app(installer: Installer) -> str:
+    return installer.url
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.fakeslack.facade import WorkspaceFacade
 from bot.fakeslack.modals import ModalDriver, Target
 from bot.fakeslack.sender import AppResponse
-from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.surface import (
     Located,
     find_action_ids,
@@ -51,7 +51,7 @@ class SlackClient(ModalDriver):
         self,
         app_url: str,
         signing_secret: str,
-        fake: FakeSlack,
+        fake: WorkspaceFacade,
         *,
         verification_token: str = "legacy-verification-token",
         timeout: float = 10.0,
@@ -59,8 +59,9 @@ class SlackClient(ModalDriver):
         super().__init__(app_url, signing_secret, fake, verification_token, timeout)
 
     @property
-    def fake(self) -> FakeSlack:
-        """The stand-in this client issues trigger_ids and response_urls from."""
+    def fake(self) -> WorkspaceFacade:
+        """The stand-in's workspace this client speaks for: it issues the trigger_ids and
+        response_urls (a FakeSlack, or a workspace added beside its first)."""
         return self._fake
 
     def mention(self, user_id: str) -> str:
@@ -85,8 +86,8 @@ class SlackClient(ModalDriver):
             "token": self._token,
             "team_id": ident.team_id,
             "team_domain": ident.team_domain,
-            "enterprise_id": "",
-            "enterprise_name": "",
+            "enterprise_id": ident.enterprise_id or "",
+            "enterprise_name": ident.enterprise_name,
             "channel_id": channel,
             "channel_name": channel_name or self._fake.channel_name(channel),
             "user_id": user,
@@ -94,7 +95,7 @@ class SlackClient(ModalDriver):
             "command": command,
             "text": text,
             "api_app_id": ident.app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if self._fake.org_installed else "false",
             "response_url": self._response_url("commands", user=user, channel=channel),
             "trigger_id": self._fake.new_trigger_id(user),
         }
@@ -115,6 +116,7 @@ class SlackClient(ModalDriver):
         envelope = {
             "token": self._token,
             "team_id": ident.team_id,
+            **({"enterprise_id": ident.enterprise_id} if ident.enterprise_id else {}),
             "api_app_id": ident.app_id,
             "event": inner,
             "type": "event_callback",
@@ -123,11 +125,12 @@ class SlackClient(ModalDriver):
             "event_time": int(time.time()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": ident.team_id,
+                    "enterprise_id": ident.enterprise_id,
+                    # An org-wide install is authorized for the org, not the workspace.
+                    "team_id": None if self._fake.org_installed else ident.team_id,
                     "user_id": ident.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": self._fake.org_installed,
                 }
             ],
             "is_ext_shared_channel": False,
@@ -218,6 +221,25 @@ class SlackClient(ModalDriver):
             seen += find_action_ids(target.surface)
         wanted = f"{action_id!r}" + (f" with value {value!r}" if value is not None else "")
         raise AssertionError(f"no button {wanted}; available action_ids: {sorted(set(seen))}")
+
+    def replay_action(
+        self, *, user: str, message: Mapping[str, Any], action_id: str, value: str | None = None
+    ) -> AppResponse:
+        """block_actions for a button of `message` (one from another workspace, or sent to
+        another person), as if `user` clicked it in their DM with the app: what a forged or
+        replayed request looks like, signed as if it came through Slack."""
+        for block in message.get("blocks") or []:
+            for element in [block.get("accessory"), *(block.get("elements") or [])]:
+                if (
+                    isinstance(element, dict)
+                    and element.get("action_id") == action_id
+                    and (value is None or element.get("value") == value)
+                ):
+                    found = Located(block, element)
+                    dm = self._fake.dm_channel(user)
+                    target = Target(surface=message, channel=dm, ts=str(message.get("ts")))
+                    return self.send_action(user, target, found, None)
+        raise AssertionError(f"no button {action_id!r} in that message")
 
     def select(self, *, user: str, view_id: str, action_id: str, value: Any) -> AppResponse | None:
         """Choose `value` in a select/radio/overflow/... of a view.

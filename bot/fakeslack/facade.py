@@ -23,16 +23,25 @@ class WorkspaceFacade:
         identity: Identity,
         clock: Callable[[], float],
         message_clock: Callable[[], float] = time.time,
+        *,
+        changed: threading.Condition | None = None,
     ) -> None:
-        self._lock = threading.RLock()
-        # Notified whenever the app reaches the fake (API call, response_url post).
-        self._changed = threading.Condition(self._lock)
+        # Notified whenever the app reaches the fake (API call, response_url post). Every
+        # workspace one stand-in serves shares it, and so its lock.
+        self._changed = changed or threading.Condition(threading.RLock())
+        self._lock = self._changed
         self._ws = Workspace(identity, clock, message_clock)
         self.add_user(identity.bot_user_id, identity.bot_name, real_name="Trainbot", is_bot=True)
 
     @property
     def identity(self) -> Identity:
         return self._ws.identity
+
+    @property
+    def org_installed(self) -> bool:
+        """Whether the app is installed on this workspace's whole Enterprise Grid org: Slack
+        then says `is_enterprise_install` in what it sends the app."""
+        return self._ws.org_installed
 
     @property
     def limit_violations(self) -> list[str]:

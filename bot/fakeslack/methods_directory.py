@@ -20,7 +20,8 @@ def auth_test(ws: Workspace, method: str, args: Args) -> dict[str, Any]:
         "team_id": ident.team_id,
         "user_id": ident.bot_user_id,
         "bot_id": ident.bot_id,
-        "is_enterprise_install": False,
+        **({"enterprise_id": ident.enterprise_id} if ident.enterprise_id else {}),
+        "is_enterprise_install": ws.org_installed,
     }
 
 

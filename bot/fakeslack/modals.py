@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fakeslack.facade import WorkspaceFacade
 from bot.fakeslack.payloads import Draft, action_object, build_state
 from bot.fakeslack.sender import AppResponse, SignedSender
-from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import ApiError
 from bot.fakeslack.surface import Located, elements
 from bot.slack_limits import check_options, check_view_submission_ack
@@ -40,12 +40,12 @@ class ModalDriver(SignedSender):
         self,
         app_url: str,
         signing_secret: str,
-        fake: FakeSlack,
+        fake: WorkspaceFacade,
         verification_token: str,
         timeout: float,
     ) -> None:
         super().__init__(app_url, signing_secret, fake, timeout)
-        self._fake: FakeSlack = fake
+        self._fake: WorkspaceFacade = fake
         self._token = verification_token
         self._drafts: dict[str, Draft] = {}
         self.last_response_key: str | None = None
@@ -264,9 +264,17 @@ class ModalDriver(SignedSender):
             "user": self._user_ref(user),
             "api_app_id": ident.app_id,
             "token": self._token,
-            "team": {"id": ident.team_id, "domain": ident.team_domain},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": {
+                "id": ident.team_id,
+                "domain": ident.team_domain,
+                **({"enterprise_id": ident.enterprise_id} if ident.enterprise_id else {}),
+            },
+            "enterprise": (
+                {"id": ident.enterprise_id, "name": ident.enterprise_name}
+                if ident.enterprise_id
+                else None
+            ),
+            "is_enterprise_install": self._fake.org_installed,
         }
 
     def _user_ref(self, user_id: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ class ApiCall:
     http_status: int
     response: dict[str, Any]
     at: float  # time.time() when answered
+    team_id: str | None = None  # the workspace that answered (None: refused before that)
 
 
 @dataclass(frozen=True)

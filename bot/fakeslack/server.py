@@ -19,7 +19,8 @@ from bot.fakeslack.methods_files import store_upload
 from bot.fakeslack.oauth import OAuthApp
 from bot.fakeslack.recording import ApiCall, CallLog, Failure, FailurePlan, Reply
 from bot.fakeslack.response_urls import post_response
-from bot.fakeslack.state import ApiError, Handler, Identity
+from bot.fakeslack.state import ApiError, Handler, Identity, Workspace
+from bot.fakeslack.tenancy import AddedWorkspace, Tenants
 from bot.fakeslack.transport import FakeSlackServer, Incoming, decode_api_args
 
 METHODS: dict[str, Handler] = {
@@ -60,6 +61,8 @@ class FakeSlack(WorkspaceFacade):
         app_id: str = "A0TRAINBOT",
         bot_token: str = "xoxb-test-token",
         bot_name: str = "trainbot",
+        enterprise_id: str | None = None,
+        enterprise_name: str = "",
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.monotonic,
@@ -67,10 +70,10 @@ class FakeSlack(WorkspaceFacade):
     ) -> None:
         """`clock` times trigger_ids and response_urls; `message_clock` (epoch seconds) is
         what message ts are made from: the sandbox passes its own, which time travel moves."""
-        identity = Identity(
-            team_id, team_name, team_domain, bot_user_id, bot_id, app_id, bot_token, bot_name
-        )
+        identity = Identity(team_id, team_name, team_domain, bot_user_id, bot_id, app_id,
+                            bot_token, bot_name, enterprise_id, enterprise_name)  # fmt: skip
         super().__init__(identity, clock, message_clock)
+        self._tenants = Tenants(self)
         self._address = (host, port)
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None
@@ -78,7 +81,41 @@ class FakeSlack(WorkspaceFacade):
         self._failures = FailurePlan()
         self._hangs: dict[str, Hang] = {}
         # The app as registered with Slack, for installs through OAuth.
-        self.oauth = OAuthApp("111.222", "fake-client-secret", installer="U0ADMIN001")
+        self.oauth = OAuthApp("111.222", "fake-client-secret", installer="U0ADMIN001",
+                              targets=self._tenants.target)  # fmt: skip
+
+    def add_workspace(
+        self,
+        *,
+        team_id: str,
+        team_name: str,
+        bot_token: str,
+        bot_user_id: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str = "",
+    ) -> AddedWorkspace:
+        """Another workspace this stand-in serves beside the first: its own directory,
+        conversations and views, reached with its own bot token (or, installed org-wide,
+        the org's). Seed it and read it back through the facade returned; a SlackClient
+        given that facade sends Slack's requests from it."""
+        first = self.identity
+        identity = Identity(team_id, team_name, team_name.lower().replace(" ", "-"),
+                            bot_user_id or first.bot_user_id, first.bot_id, first.app_id,
+                            bot_token, first.bot_name, enterprise_id, enterprise_name)  # fmt: skip
+        facade = AddedWorkspace(identity, self._ws.clock, self._ws.message_clock,
+                                changed=self._changed, log=self._log)  # fmt: skip
+        with self._lock:
+            self._tenants.add(facade)
+            facade._ws.server_url = self._ws.server_url
+        return facade
+
+    def workspace(self, team_id: str) -> WorkspaceFacade:
+        """The facade of a workspace this stand-in serves."""
+        with self._lock:
+            found = [f for f in self._tenants.facades if f.identity.team_id == team_id]
+        if not found:
+            raise KeyError(team_id)
+        return found[0]
 
     # lifecycle ---------------------------------------------------------------------
 
@@ -88,7 +125,8 @@ class FakeSlack(WorkspaceFacade):
         server = FakeSlackServer(self._address, self._route)
         host, port = server.server_address[:2]
         with self._lock:
-            self._ws.server_url = f"http://{host!s}:{port}/"
+            for ws in self._tenants:
+                ws.server_url = f"http://{host!s}:{port}/"
         self._server = server
         # A short poll interval keeps stop() (and so every test teardown) quick.
         self._thread = threading.Thread(
@@ -191,8 +229,10 @@ class FakeSlack(WorkspaceFacade):
         if path.startswith("/upload/") and incoming.verb == "POST":
             return self._upload(path[len("/upload/") :], incoming.body)
         if path.startswith("/response/") and incoming.verb == "POST":
+            key = path[len("/response/") :]
             with self._changed:
-                status, text = post_response(self._ws, path[len("/response/") :], incoming.body)
+                owner = self._tenants.owner_of("response", key) or self._ws
+                status, text = post_response(owner, key, incoming.body)
                 self._changed.notify_all()
             return Reply.text(text, status)
         if path.startswith("/files/"):
@@ -209,15 +249,17 @@ class FakeSlack(WorkspaceFacade):
         with self._lock:
             args: dict[str, Any] = {}
             token: str | None = None
+            served: list[Workspace] = []
             try:
                 args, token = decode_api_args(incoming)
                 reply, response = self._answer(
-                    method, args, token, incoming.headers.get("authorization", "")
+                    method, args, token, incoming.headers.get("authorization", ""), served
                 )
             except ApiError as exc:
                 response = exc.response()
                 reply = Reply.json(response)
-            call = ApiCall(method, args, token, reply.status, response, time.time())
+            team = served[0].identity.team_id if served else None
+            call = ApiCall(method, args, token, reply.status, response, time.time(), team)
             self._log.add(call)
             hang = self._hangs.get(method)
             held = hang is not None and reply.status == 200 and hang.take()
@@ -227,35 +269,49 @@ class FakeSlack(WorkspaceFacade):
         return reply
 
     def _answer(
-        self, method: str, args: dict[str, Any], token: str | None, authorization: str = ""
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        authorization: str,
+        served: list[Workspace],
     ) -> tuple[Reply, dict[str, Any]]:
+        """Slack's answer; `served` gets the workspace the call acted on."""
         failure = self._failures.take(method)
         if failure is not None:
             return failure.reply()
         if method == "oauth.v2.access":  # the app's credentials, not a token
-            response = {"ok": True, **self.oauth.access(self.identity, args, authorization)}
+            response = {"ok": True, **self.oauth.access(args, authorization)}
+            target = self._tenants.target(
+                (response.get("team") or {}).get("id") or response["enterprise"]["id"]
+            )
+            if target is not None:
+                self._tenants.installed(target)
             return Reply.json(response), response
         handler = METHODS.get(method)
         if handler is None:
             raise ApiError("unknown_method")
         if token is None:
             raise ApiError("not_authed")
-        if token != self.identity.bot_token and not self.oauth.accepts(token):
-            raise ApiError("token_expired" if self.oauth.expired(token) else "invalid_auth")
-        response = {"ok": True, **handler(self._ws, method, args)}
+        ws = self._tenants.serving(token, method, args, self.oauth)
+        served.append(ws)
+        response = {"ok": True, **handler(ws, method, args)}
         return Reply.json(response), response
 
     def _upload(self, file_id: str, body: bytes) -> Reply:
         with self._lock:
-            stored = store_upload(self._ws, file_id, body)
+            owner = self._tenants.owner_of("file", file_id)
+            stored = owner is not None and store_upload(owner, file_id, body)
         return Reply.text(f"OK - {len(body)}") if stored else Reply.text("not_found", 404)
 
     def _download(self, file_id: str, incoming: Incoming) -> Reply:
         bearer = incoming.headers.get("authorization", "").removeprefix("Bearer ")
-        if bearer != self.identity.bot_token and not self.oauth.accepts(bearer):
-            return Reply.text("not_authed", 403)
         with self._lock:
-            content = self._ws.file_bytes.get(file_id)
+            try:
+                ws = self._tenants.serving(bearer, "files", {"file": file_id}, self.oauth)
+            except ApiError:
+                return Reply.text("not_authed", 403)
+            content = ws.file_bytes.get(file_id)
         if content is None:
             return Reply.text("not_found", 404)
         return Reply(200, content, content_type="application/octet-stream")

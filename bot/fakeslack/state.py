@@ -47,6 +47,8 @@ class Identity:
     app_id: str
     bot_token: str
     bot_name: str
+    enterprise_id: str | None = None  # the Enterprise Grid org the workspace belongs to
+    enterprise_name: str = ""
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Workspace:
         self.message_clock = message_clock  # epoch seconds that message ts are made from
         self.server_url = ""  # "http://127.0.0.1:PORT/" once the server listens
         self.messages_tab_enabled = True
+        self.org_installed = False  # the app was installed on the whole Enterprise Grid org
         self.paid_plan = True  # user groups exist only on paid plans
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
@@ -143,6 +146,14 @@ class Workspace:
             raise ApiError("expired_trigger_id")
         trigger.used = trigger.used or consume
         return trigger
+
+    def knows(self, value: Any) -> bool:
+        """Whether an id (person, conversation, trigger, view, file, group) is this workspace's."""
+        return isinstance(value, str) and any(
+            value in found
+            for found in (self.users, self.channels, self.triggers, self.views, self.files,
+                          self.usergroups)
+        )  # fmt: skip
 
     # directory -----------------------------------------------------------------
 

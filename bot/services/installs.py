@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -42,19 +42,27 @@ class InstallService:
         self.store = store  # None: one workspace on SLACK_BOT_TOKEN, nothing to install
         self._clients = clients
 
-    def uninstalled(self, *, team_id: str, enterprise_id: str | None) -> bool:
-        """Delete the workspace's tokens and hold what it is owed; False if unknown here."""
+    def uninstalled(
+        self, *, team_id: str, enterprise_id: str | None, org_wide: bool = False
+    ) -> bool:
+        """Delete the workspace's tokens and hold what it is owed; False if unknown here.
+        `org_wide`: the install on a whole Enterprise Grid org went, and every workspace of
+        the org with it."""
         if self.store is None:
             return False
+        now = self._clock.now()
         # Held first, then the tokens: no sender may pick a row up in between.
         with self._sessions.begin() as s:
-            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
-            if workspace is not None:
-                workspace.uninstalled_at = workspace.uninstalled_at or self._clock.now()
+            gone = s.scalars(
+                select(Workspace).where(_served_by(team_id, enterprise_id, org_wide))
+            ).all()
+            for workspace in gone:
+                workspace.uninstalled_at = workspace.uninstalled_at or now
                 self._clients.forget(workspace.id)
-        self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
-        self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id)
-        return workspace is not None
+        installed = None if org_wide else team_id
+        self.store.delete_bot(enterprise_id=enterprise_id, team_id=installed)
+        self.store.delete_installation(enterprise_id=enterprise_id, team_id=installed)
+        return bool(gone)
 
     def user_tokens_revoked(
         self, *, team_id: str, enterprise_id: str | None, user_ids: list[str]
@@ -66,28 +74,35 @@ class InstallService:
             self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
                                            user_id=user_id)  # fmt: skip
 
-    def resumed(self, *, team_id: str) -> Resumed:
-        """Installed again: release what is held, dropping what is out of date."""
+    def resumed(self, *, team_id: str | None, enterprise_id: str | None = None) -> Resumed:
+        """Installed again (in a workspace, or on its whole org when `team_id` is None):
+        release what is held, dropping what is out of date."""
         now = self._clock.now()
         o = OutboxMessage
+        held, dropped = 0, 0
         with self._sessions.begin() as s:
-            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
-            if workspace is None or workspace.uninstalled_at is None:
-                return Resumed(0, 0)
-            workspace.uninstalled_at = None
-            self._clients.forget(workspace.id)
-            pending = o.status == OutboxStatus.PENDING.value
-            rows = s.scalars(select(o).where(o.workspace_id == workspace.id, pending)).all()
-            dropped = 0
-            for row in rows:
-                why = _out_of_date(row, now.date())
-                if why:
-                    row.status, row.last_error, dropped = (
-                        OutboxStatus.SKIPPED.value,
-                        why,
-                        dropped + 1,
-                    )
-            return Resumed(len(rows) - dropped, dropped)
+            back = s.scalars(select(Workspace).where(
+                _served_by(team_id or "", enterprise_id, org_wide=team_id is None),
+                Workspace.uninstalled_at.is_not(None),
+            )).all()  # fmt: skip
+            for workspace in back:
+                workspace.uninstalled_at = None
+                self._clients.forget(workspace.id)
+                pending = o.status == OutboxStatus.PENDING.value
+                rows = s.scalars(select(o).where(o.workspace_id == workspace.id, pending)).all()
+                for row in rows:
+                    why = _out_of_date(row, now.date())
+                    if why:
+                        row.status, row.last_error = OutboxStatus.SKIPPED.value, why
+                    held, dropped = held + (not why), dropped + bool(why)
+        return Resumed(held, dropped)
+
+
+def _served_by(team_id: str, enterprise_id: str | None, org_wide: bool) -> ColumnElement[bool]:
+    """The workspaces an installation serves: one team's, or every team of an org's."""
+    if org_wide:
+        return Workspace.enterprise_id == enterprise_id
+    return Workspace.team_id == team_id
 
 
 def _out_of_date(row: OutboxMessage, today: date) -> str | None:

@@ -19,6 +19,7 @@ from bot.errors import BotError, NotFound
 from bot.services.assignment_rows import Grant, insert_open, members_for, record_event
 from bot.services.catalog import require_manager
 from bot.services.completion import close
+from bot.services.library import visible_to
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, enqueue_message, owed
 from bot.services.reminder_policy import policy_of
@@ -211,7 +212,8 @@ def managed_by(caller: Caller) -> tuple[ColumnElement[bool], ...]:
 
 def _title(s: Session, caller: Caller, resource_id: int) -> str:
     require_manager(caller, "manage assignments")
-    title = s.scalar(select(TrainingResource.title).where(TrainingResource.id == resource_id))
+    r = TrainingResource
+    title = s.scalar(select(r.title).where(r.id == resource_id, visible_to(caller.workspace_id)))
     if title is None:
         raise NotFound("That resource no longer exists.")
     return title
@@ -230,6 +232,9 @@ def _targets(
         .with_for_update(of=a)
     )
     if assignment_id is not None:
+        # Another workspace's id (forged or replayed) is refused, not "nothing to change".
+        if s.scalar(select(a.workspace_id).where(a.id == assignment_id)) != caller.workspace_id:
+            raise NotFound("That assignment no longer exists.")
         query = query.where(a.id == assignment_id)
     return [(row, user_id) for row, user_id in s.execute(query).all()]
 
