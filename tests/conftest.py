@@ -23,14 +23,41 @@ from bot.settling import SettlingExecutor
 from bot.web import make_wsgi_app
 from tests.support.database import empty_all_tables
 from tests.support.executor import settle
-from tests.support.installs import SIGNING_SECRET, Installer, serving_installer
+from tests.support.installs import KEY, SIGNING_SECRET, Installer, serving_installer
 from tests.support.postgres import PostgresUnavailable, provide_postgres
+from tests.support.secret_watch import SecretWatch, leaked_in_calls, leaked_in_texts
 from tests.support.wsgi import serve_wsgi
 
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0TRAIN001"
 ADMIN, MANAGER, AMY, BOB = "U0ADMIN001", "U0MGR00001", "U0AMY00001", "U0BOB00001"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def secret_watch() -> Iterator[SecretWatch]:
+    """Watches every log line of the session: the app's own at every level (its loggers
+    set to DEBUG here), the libraries' from WARNING up; nothing redacted first."""
+    watch = SecretWatch([SIGNING_SECRET, KEY, FakeSlack().oauth.client_secret])
+    root = logging.getLogger()
+    root.addHandler(watch)
+    ours = [logging.getLogger(name) for name in ("trainbot", "bot", "handlers", "models")]
+    levels = [logger.level for logger in ours]
+    for logger in ours:
+        logger.setLevel(logging.DEBUG)
+    yield watch
+    root.removeHandler(watch)
+    for logger, level in zip(ours, levels, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_logged(secret_watch: SecretWatch) -> Iterator[None]:
+    """Fails the test during which a log line showed a token, the signing secret or a key."""
+    before = len(secret_watch.found)
+    yield
+    leaked = secret_watch.found[before:]
+    assert not leaked, f"secrets in log lines: {leaked}"
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +120,10 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
         # Every payload the app sent during the test passed Slack's limits.
         assert fake.limit_violations == []
+        # ... and carried no token, signing secret or key (messages, views, files, replies).
+        watch = SecretWatch([SIGNING_SECRET, KEY, fake.oauth.client_secret])
+        assert leaked_in_calls(fake.calls, watch) == []
+        assert leaked_in_texts(fake.response_payloads(), watch) == []
 
 
 def make_settings(database_url: str, fake: FakeSlack) -> Settings:

@@ -158,8 +158,13 @@ def test_an_org_wide_install_serves_every_workspace_of_the_org(
     assert east_slack.event({"type": "app_uninstalled"}).status == 200
     eventually(lambda: all(_workspace(engine, t).uninstalled_at for t in (EAST, WEST)),
                what="both workspaces held")  # fmt: skip
+    eventually(lambda: not _rows(engine, slack_bots), what="the org's tokens deleted")  # last
+    assert _rows(engine, slack_installations) == []
+
+
+def _rows(engine: Engine, table: Any) -> list[Any]:
     with engine.connect() as conn:
-        assert conn.execute(select(slack_bots)).all() == []
+        return list(conn.execute(select(table)).all())
 
 
 def assignment_of(engine: Engine, team_id: str, user_id: str) -> Any:
