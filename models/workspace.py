@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    SQLColumnExpression,
+    String,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -26,6 +36,13 @@ class Workspace(Base):
     uninstalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+def still_installed(workspace_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """Rows of workspaces that have not uninstalled Trainbot. The sweeps skip the others:
+    their data stays, and nothing is owed to them until they install it again."""
+    gone = select(Workspace.id).where(Workspace.uninstalled_at.is_not(None))
+    return workspace_id.not_in(gone)
 
 
 class Member(Base):

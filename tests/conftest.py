@@ -122,7 +122,7 @@ def fake_slack() -> Iterator[FakeSlack]:
         assert fake.limit_violations == []
         # ... and carried no token, signing secret or key (messages, views, files, replies).
         watch = SecretWatch([SIGNING_SECRET, KEY, fake.oauth.client_secret])
-        assert leaked_in_calls(fake.calls, watch) == []
+        assert leaked_in_calls(fake.all_calls, watch) == []
         assert leaked_in_texts(fake.response_payloads(), watch) == []
 
 
@@ -168,9 +168,11 @@ def app_server(
 
 
 @pytest.fixture
-def installer(engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[Installer]:
+def installer(
+    engine: Engine, database_url: str, fake_slack: FakeSlack, clock: FixedClock
+) -> Iterator[Installer]:
     """`trainbot serve`'s app in many-workspace mode (OAuth installs), on loopback HTTP."""
-    with serving_installer(engine, database_url, fake_slack) as served:
+    with serving_installer(engine, database_url, fake_slack, clock) as served:
         yield served
 
 

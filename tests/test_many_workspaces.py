@@ -8,18 +8,28 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from bot.app import make_client
+from bot.clock import FixedClock
 from bot.delivery import deliver_pending
 from bot.fakeslack import FakeSlack, SlackClient, view_texts
 from bot.fakeslack.facade import WorkspaceFacade
 from bot.ids import Action, Block
+from bot.scheduler import plan_and_send
 from bot.services.catalog_files import parse_catalog
-from models import Member, ResourceAssignment, Workspace, slack_bots, slack_installations
+from models import (
+    Member,
+    OutboxMessage,
+    ResourceAssignment,
+    Workspace,
+    slack_bots,
+    slack_installations,
+)
 from tests.conftest import ADMIN, AMY, BOB, SIGNING_SECRET, TEAM_ID
 from tests.support.courses import assign, dm, open_assign, option_for
 from tests.support.installs import Installer, add_to_slack_link, browser, visit
@@ -115,7 +125,7 @@ def test_two_workspaces_are_served_at_once_each_with_its_own_token_and_data(
     assert "Globex Reactor Basics" in globex_dm and "Acme" not in globex_dm
     # Every call about Globex went with Globex's token, and Acme's with Acme's.
     assert {c.token for c in globex.calls} == {"xoxb-globex-token"}
-    assert {c.token for c in fake_slack.calls if c.team_id == TEAM_ID} == {"xoxb-test-token"}
+    assert {c.token for c in fake_slack.calls if c.team_id} == {"xoxb-test-token"}
 
     # Amy marks hers complete in Globex; Acme's stays open.
     globex_slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)
@@ -229,3 +239,34 @@ def test_ids_from_another_workspace_or_person_are_refused_logged_and_change_noth
     assert any(f"team={TEAM_ID} user={BOB} assignment.complete" in r for r in refusals), refusals
     assert any(f"team={GLOBEX} user={ADMIN} view=assign" in r for r in refusals), refusals
     assert any(f"team={GLOBEX} user={ADMIN} view=manage_change" in r for r in refusals), refusals
+
+
+def test_the_sweeps_skip_an_uninstalled_workspace_until_it_installs_again(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine, clock: FixedClock
+) -> None:
+    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
+                                             bot_token="xoxb-globex-token"))  # fmt: skip
+    install(installer, fake_slack, TEAM_ID)
+    install(installer, fake_slack, GLOBEX)
+    acme = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
+    glx = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, globex)
+    for slack, title in ((acme, "Acme Forklift Safety"), (glx, "Globex Reactor Basics")):
+        import_own(installer, engine, slack, title)
+        assign(slack, ADMIN, title, [AMY], **{Block.DUE: "2026-12-01"})
+    assert glx.event({"type": "app_uninstalled"}).status == 200
+    eventually(lambda: _workspace(engine, GLOBEX).uninstalled_at, what="Globex held")
+    eventually(lambda: len(_rows(engine, slack_bots)) == 1, what="Globex's tokens deleted")
+
+    clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))  # the day before: a reminder
+    services, tokenless = installer.services, make_client(installer.services.settings)
+    assert plan_and_send(services, tokenless) == 1  # Acme's; nothing planned for Globex
+    assert "Acme Forklift Safety" in view_texts(dm(acme, AMY, index=1))
+    with engine.connect() as conn:
+        owed = conn.execute(select(OutboxMessage.workspace_id)
+                            .where(OutboxMessage.kind == "reminder")).scalars().all()  # fmt: skip
+    assert workspace_id(engine, GLOBEX) not in owed
+
+    assert "Trainbot is installed in Globex" in install(installer, fake_slack, GLOBEX)
+    assert plan_and_send(services, tokenless) == 1  # back: Globex's reminder, once
+    assert "Globex Reactor Basics" in view_texts(dm(glx, AMY, index=1))
+    assert plan_and_send(services, tokenless) == 0

@@ -172,10 +172,16 @@ class FakeSlack(WorkspaceFacade):
 
     @property
     def calls(self) -> list[ApiCall]:
+        """The calls about the first workspace, and those refused before any workspace was
+        found (a bad token, say); `all_calls` has those about the workspaces added too."""
+        return [c for c in self._log.all() if c.team_id in (None, self.identity.team_id)]
+
+    @property
+    def all_calls(self) -> list[ApiCall]:
         return self._log.all()
 
     def calls_to(self, method: str) -> list[ApiCall]:
-        return [call for call in self._log.all() if call.method == method]
+        return [call for call in self.calls if call.method == method]
 
     def wait_for_call(
         self,
@@ -184,7 +190,10 @@ class FakeSlack(WorkspaceFacade):
         timeout: float = 5.0,
     ) -> ApiCall:
         """The first call to `method` (matching `predicate`), waiting up to `timeout` s."""
-        return self._log.wait_for(method, predicate, timeout)
+        mine = (None, self.identity.team_id)
+        return self._log.wait_for(
+            method, lambda c: c.team_id in mine and (predicate is None or predicate(c)), timeout
+        )
 
     def reset_calls(self) -> None:
         self._log.clear()

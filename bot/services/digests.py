@@ -34,6 +34,7 @@ from models import (
     TrainingResource,
 )
 from models.digest import DigestSlot, digest_slot
+from models.workspace import still_installed
 
 log = logging.getLogger("trainbot.digests")
 WEEKS_CHARTED = 8
@@ -155,7 +156,10 @@ class DigestService:
         due: list[tuple[Subscription, DigestSlot]] = []
         with self._sessions.begin() as s:
             rows = s.scalars(
-                select(DigestSubscription).where(DigestSubscription.broken_reason.is_(None))
+                select(DigestSubscription).where(
+                    DigestSubscription.broken_reason.is_(None),
+                    still_installed(DigestSubscription.workspace_id),
+                )
             ).all()
             for row in rows:
                 slot = digest_slot(now, weekday=row.weekday, hour=row.hour, tz=row.tz)

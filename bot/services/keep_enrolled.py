@@ -30,6 +30,7 @@ from bot.services.path_progress import IDS_PER_QUERY
 from bot.workspace_clients import WorkspaceClients
 from models import EnrollmentRule, Member, PathEnrollment, TrainingResource, Workspace
 from models.enums import Priority, ResourceStatus, RuleSource
+from models.workspace import still_installed
 
 log = logging.getLogger("trainbot.enrollments")
 RECONCILE_EVERY = timedelta(hours=20)  # "daily", with room for a sweep that ran late
@@ -139,7 +140,8 @@ class KeepEnrolledService:
             due = s.scalars(
                 select(r.id)
                 .join(TrainingResource, TrainingResource.id == r.path_id)
-                .where(r.active, TrainingResource.status == ResourceStatus.PUBLISHED.value)
+                .where(r.active, TrainingResource.status == ResourceStatus.PUBLISHED.value,
+                       still_installed(r.workspace_id))
                 .where(*(() if force else (
                     (r.reconciled_at.is_(None)) | (r.reconciled_at <= now - RECONCILE_EVERY),
                 )))

@@ -32,6 +32,7 @@ from models import (
     TrainingResource,
 )
 from models.enums import ClosedReason, EnrollmentStatus, Role, StepState
+from models.workspace import still_installed
 
 ONE_DAY = timedelta(days=1)
 PATHS_SHOWN = 4  # on Home: the paths someone is on (finished ones after)
@@ -193,6 +194,7 @@ class PathService:
             ids = list(s.scalars(select(e.id).where(
                 e.status == EnrollmentStatus.ACTIVE.value, e.starts_on <= now.date() + ONE_DAY,
                 ~_has_step(StepState.OPEN), _has_step(StepState.LOCKED),
+                still_installed(e.workspace_id),
             )))  # fmt: skip
             if not ids:
                 return 0

@@ -29,6 +29,7 @@ from bot.services.reminder_policy import policy_of
 from models import Member, OutboxMessage, ResourceAssignment, Workspace
 from models.enums import Role
 from models.reminders import LATEST_HOUR, SATURDAY, ReminderPolicy, next_monday, snooze_day
+from models.workspace import still_installed
 
 PAGE = 2000  # assignments read per statement
 # id, member_id, workspace_id, due_on, next_remind_on, priority, slack_user_id, tz
@@ -205,7 +206,8 @@ def _due_page(s: Session, now: datetime, after_member: int) -> Sequence[DueRow]:
                m.slack_user_id, m.tz)
         .join(m, m.id == a.member_id)
         .where(a.next_remind_on <= horizon, a.completed_at.is_(None), a.cancelled_at.is_(None),
-               m.is_bot.is_(False), m.is_deactivated.is_(False), a.member_id > after_member)
+               m.is_bot.is_(False), m.is_deactivated.is_(False), a.member_id > after_member,
+               still_installed(a.workspace_id))
         .order_by(a.member_id, a.id)
         .limit(PAGE)
     ).all()  # fmt: skip

@@ -22,6 +22,7 @@ from bot.services.enrollment import Enrolment, enroll, opened_steps
 from bot.services.outbox import enqueue_message
 from models import Certificate, Member, PathEnrollment, ResourceAssignment, TrainingResource
 from models.enums import EventKind, Priority, ResourceStatus, ResourceType
+from models.workspace import still_installed
 
 RENEW_DAYS = 30
 
@@ -48,7 +49,8 @@ class RenewalService:
             due = s.scalars(
                 select(c).where(c.revoked_at.is_(None), c.renewal_assigned_at.is_(None),
                                 c.expires_on.is_not(None),
-                                c.expires_on <= now.date() + timedelta(days=RENEW_DAYS))
+                                c.expires_on <= now.date() + timedelta(days=RENEW_DAYS),
+                                still_installed(c.workspace_id))
                 .order_by(c.expires_on, c.id)
                 .with_for_update(skip_locked=True)
             ).all()  # fmt: skip

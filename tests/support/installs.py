@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from bot.app import build_app
+from bot.clock import Clock
 from bot.fakeslack import FakeSlack
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -47,11 +49,18 @@ class Installer:
 
 
 @contextmanager
-def serving_installer(engine: Engine, database_url: str, fake: FakeSlack) -> Iterator[Installer]:
+def serving_installer(
+    engine: Engine,
+    database_url: str,
+    fake: FakeSlack,
+    clock: Clock | None = None,
+    background: Executor | None = None,
+) -> Iterator[Installer]:
     """`trainbot serve`'s WSGI app in many-workspace mode."""
     served: list[Any] = []
     with serve_wsgi(lambda environ, start: served[0](environ, start)) as url:
-        services = build_services(oauth_settings(database_url, fake, url), engine=engine)
+        settings = oauth_settings(database_url, fake, url)
+        services = build_services(settings, engine=engine, clock=clock, background=background)
         served.append(make_wsgi_app(build_app(services), services))
         yield Installer(url, services)
 
