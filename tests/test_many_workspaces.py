@@ -8,10 +8,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import Engine, func, select
 
 from bot.app import make_client
@@ -270,3 +271,34 @@ def test_the_sweeps_skip_an_uninstalled_workspace_until_it_installs_again(
     assert plan_and_send(services, tokenless) == 1  # back: Globex's reminder, once
     assert "Globex Reactor Basics" in view_texts(dm(glx, AMY, index=1))
     assert plan_and_send(services, tokenless) == 0
+
+
+def test_a_rate_limit_in_one_workspace_pauses_that_workspace_only(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine, clock: FixedClock
+) -> None:
+    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
+                                             bot_token="xoxb-globex-token"))  # fmt: skip
+    services = installer.services
+    for facade in (fake_slack, globex):
+        install(installer, fake_slack, facade.identity.team_id)
+        slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, facade)
+        slack.command("/training", "help", user=ADMIN)
+        facade.wait_for_response_text("/library")
+        for n in (1, 2):
+            services.outbox.enqueue(workspace_id=workspace_id(engine, facade.identity.team_id),
+                                    key=f"{facade.identity.team_id}-{n}", recipient=AMY,
+                                    payload={"text": f"Note {n}"})  # fmt: skip
+    fake_slack.fail("chat.postMessage", status=429, retry_after=30, team_id=GLOBEX)
+    plain = WebClient(base_url=fake_slack.base_url)  # no retry: the pause is the outbox's
+
+    assert deliver_pending(services, plain) == 2  # Acme's both, Globex's none
+    assert len(fake_slack.messages(fake_slack.dm_channel(AMY))) == 2
+    assert globex.messages(globex.dm_channel(AMY)) == []
+    limited = [c for c in fake_slack.all_calls if c.http_status == 429]
+    assert len(limited) == 1  # one try in Globex; its other message waited, not hammered
+    paused = {t: _workspace(engine, t).send_paused_until for t in (TEAM_ID, GLOBEX)}
+    assert paused[TEAM_ID] is None and paused[GLOBEX] is not None
+
+    clock.advance(timedelta(seconds=31))
+    assert deliver_pending(services, plain) == 2
+    assert [m["text"] for m in globex.messages(globex.dm_channel(AMY))] == ["Note 1", "Note 2"]

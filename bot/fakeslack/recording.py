@@ -89,6 +89,7 @@ class Failure:
     status: int
     retry_after: int | None
     remaining: int
+    team_id: str | None = None  # only for calls about this workspace (None: any)
 
     def reply(self) -> tuple[Reply, dict[str, Any]]:
         """The HTTP answer, and the dict recorded as the call's response."""
@@ -112,14 +113,15 @@ class FailurePlan:
     def add(self, method: str, failure: Failure) -> None:
         self._queues.setdefault(method, deque()).append(failure)
 
-    def take(self, method: str) -> Failure | None:
-        queue = self._queues.get(method)
-        if not queue:
+    def take(self, method: str, team_id: str | None = None) -> Failure | None:
+        """The next failure planned for `method` that applies to a call about `team_id`."""
+        queue = self._queues.get(method) or deque()
+        failure = next((f for f in queue if f.team_id in (None, team_id)), None)
+        if failure is None:
             return None
-        failure = queue[0]
         failure.remaining -= 1
         if failure.remaining <= 0:
-            queue.popleft()
+            queue.remove(failure)
         return failure
 
     def clear(self) -> None:

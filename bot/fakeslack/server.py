@@ -206,12 +206,14 @@ class FakeSlack(WorkspaceFacade):
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        team_id: str | None = None,
     ) -> None:
-        """Make the next `times` calls to `method` fail (429, 5xx, or an `error` name)."""
+        """Make the next `times` calls to `method` fail (429, 5xx, or an `error` name);
+        with `team_id`, only calls about that workspace."""
         if status == 200 and error is None:
             raise ValueError("fail() needs an error name, or status 429 / 5xx")
         with self._lock:
-            self._failures.add(method, Failure(error, status, retry_after, times))
+            self._failures.add(method, Failure(error, status, retry_after, times, team_id))
 
     def hang_after(self, method: str, *, answered: int) -> Hang:
         """Answer `answered` calls to `method`; carry out the next one but hold its answer.
@@ -286,10 +288,10 @@ class FakeSlack(WorkspaceFacade):
         served: list[Workspace],
     ) -> tuple[Reply, dict[str, Any]]:
         """Slack's answer; `served` gets the workspace the call acted on."""
-        failure = self._failures.take(method)
-        if failure is not None:
-            return failure.reply()
         if method == "oauth.v2.access":  # the app's credentials, not a token
+            failure = self._failures.take(method)
+            if failure is not None:
+                return failure.reply()
             response = {"ok": True, **self.oauth.access(args, authorization)}
             target = self._tenants.target(
                 (response.get("team") or {}).get("id") or response["enterprise"]["id"]
@@ -300,12 +302,22 @@ class FakeSlack(WorkspaceFacade):
         handler = METHODS.get(method)
         if handler is None:
             raise ApiError("unknown_method")
+        failure = self._failures.take(method, self._team_of(token, method, args))
+        if failure is not None:
+            return failure.reply()
         if token is None:
             raise ApiError("not_authed")
         ws = self._tenants.serving(token, method, args, self.oauth)
         served.append(ws)
         response = {"ok": True, **handler(ws, method, args)}
         return Reply.json(response), response
+
+    def _team_of(self, token: str | None, method: str, args: dict[str, Any]) -> str | None:
+        """The workspace a call is about, if it can be told (for failures planned per team)."""
+        try:
+            return self._tenants.serving(token or "", method, args, self.oauth).identity.team_id
+        except ApiError:
+            return None
 
     def _upload(self, file_id: str, body: bytes) -> Reply:
         with self._lock:
