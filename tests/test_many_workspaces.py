@@ -58,6 +58,19 @@ def install(installer: Installer, fake: FakeSlack, into: str) -> str:
     return page
 
 
+def acme_and_globex(
+    installer: Installer, fake: FakeSlack
+) -> tuple[SlackClient, SlackClient, WorkspaceFacade]:
+    """Acme (the stand-in's first workspace) and Globex beside it, both installed: a client
+    speaking for each, and Globex's side of the stand-in."""
+    globex = seeded(fake.add_workspace(team_id=GLOBEX, team_name="Globex",
+                                       bot_token="xoxb-globex-token"))  # fmt: skip
+    for team, name in ((TEAM_ID, "Acme"), (GLOBEX, "Globex")):
+        assert f"Trainbot is installed in {name}" in install(installer, fake, team)
+    url = f"{installer.url}/slack/events"
+    return SlackClient(url, SIGNING_SECRET, fake), SlackClient(url, SIGNING_SECRET, globex), globex
+
+
 def workspace_id(engine: Engine, team_id: str) -> int:
     found = eventually(lambda: _workspace(engine, team_id), what=f"workspace {team_id}")
     return int(found.id)
@@ -100,12 +113,7 @@ def both(*work: Callable[[], object]) -> None:
 def test_two_workspaces_are_served_at_once_each_with_its_own_token_and_data(
     installer: Installer, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
-                                             bot_token="xoxb-globex-token"))  # fmt: skip
-    assert "Trainbot is installed in Acme" in install(installer, fake_slack, TEAM_ID)
-    assert "Trainbot is installed in Globex" in install(installer, fake_slack, GLOBEX)
-    acme_slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
-    globex_slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, globex)
+    acme_slack, globex_slack, globex = acme_and_globex(installer, fake_slack)
     import_own(installer, engine, acme_slack, "Acme Forklift Safety")
     import_own(installer, engine, globex_slack, "Globex Reactor Basics")
 
@@ -192,12 +200,7 @@ def assignment_of(engine: Engine, team_id: str, user_id: str) -> Any:
 def test_ids_from_another_workspace_or_person_are_refused_logged_and_change_nothing(
     installer: Installer, fake_slack: FakeSlack, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
-                                             bot_token="xoxb-globex-token"))  # fmt: skip
-    install(installer, fake_slack, TEAM_ID)
-    install(installer, fake_slack, GLOBEX)
-    acme = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
-    glx = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, globex)
+    acme, glx, globex = acme_and_globex(installer, fake_slack)
     import_own(installer, engine, acme, "Acme Forklift Safety")
     import_own(installer, engine, glx, "Globex Reactor Basics")
     assign(acme, ADMIN, "Acme Forklift Safety", [AMY, BOB])
@@ -245,12 +248,7 @@ def test_ids_from_another_workspace_or_person_are_refused_logged_and_change_noth
 def test_the_sweeps_skip_an_uninstalled_workspace_until_it_installs_again(
     installer: Installer, fake_slack: FakeSlack, engine: Engine, clock: FixedClock
 ) -> None:
-    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
-                                             bot_token="xoxb-globex-token"))  # fmt: skip
-    install(installer, fake_slack, TEAM_ID)
-    install(installer, fake_slack, GLOBEX)
-    acme = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
-    glx = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, globex)
+    acme, glx, _ = acme_and_globex(installer, fake_slack)
     for slack, title in ((acme, "Acme Forklift Safety"), (glx, "Globex Reactor Basics")):
         import_own(installer, engine, slack, title)
         assign(slack, ADMIN, title, [AMY], **{Block.DUE: "2026-12-01"})
@@ -276,12 +274,10 @@ def test_the_sweeps_skip_an_uninstalled_workspace_until_it_installs_again(
 def test_a_rate_limit_in_one_workspace_pauses_that_workspace_only(
     installer: Installer, fake_slack: FakeSlack, engine: Engine, clock: FixedClock
 ) -> None:
-    globex = seeded(fake_slack.add_workspace(team_id=GLOBEX, team_name="Globex",
-                                             bot_token="xoxb-globex-token"))  # fmt: skip
     services = installer.services
-    for facade in (fake_slack, globex):
-        install(installer, fake_slack, facade.identity.team_id)
-        slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, facade)
+    *clients, globex = acme_and_globex(installer, fake_slack)
+    for slack in clients:
+        facade = slack.fake
         slack.command("/training", "help", user=ADMIN)
         facade.wait_for_response_text("/library")
         for n in (1, 2):
