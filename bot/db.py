@@ -38,16 +38,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-    # Transactions begin where SQLAlchemy says (below), not where the driver guesses.
+    # Transactions begin where SQLAlchemy says (_sqlite_begin), not where the driver guesses.
     dbapi_connection.isolation_level = None
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    """Take the write lock at BEGIN. A deferred transaction that reads, then writes after
-    another connection (the scheduler, a request's background work) committed fails at
-    once with "database is locked" (WAL cannot upgrade a stale snapshot, and waiting
+    """Take the write lock at BEGIN. A deferred transaction that read, then writes after
+    another connection (the scheduler, a request's background work) committed, fails at
+    once with "database is locked" (WAL cannot move a read snapshot forward, so waiting
     would not help); one that asks for the lock first waits its turn (busy_timeout)."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _outside_transaction(connection: Connection, pragma: str) -> None:
+    """A pragma SQLite only obeys outside a transaction (SQLAlchemy would BEGIN first)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(pragma)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
@@ -90,8 +97,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             # A table SQLite rebuilds (batch mode: copy, drop, rename) would otherwise have
             # its drop refused, or cascade into every table that refers to it. The pragma
             # only takes effect outside a transaction; the check below replaces it.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
+            _outside_transaction(conn, "PRAGMA foreign_keys=OFF")
         try:
             command.upgrade(alembic_config(conn), revision)
             conn.commit()
@@ -100,8 +106,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         finally:
             if sqlite:
                 conn.rollback()
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+                _outside_transaction(conn, "PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
