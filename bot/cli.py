@@ -203,7 +203,9 @@ def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
     workspace_id = (
         services.members.ensure_workspace(team_id=args.workspace) if args.workspace else None
     )
-    result = services.catalog.import_rows(rows=parse_catalog(name, text), workspace_id=workspace_id)
+    result = services.catalog.import_rows(
+        rows=parse_catalog(name, text), workspace_id=workspace_id, source=name
+    )
     for line, reason in result.rejected:
         print(f"{name}:{line}: rejected: {reason}")
     print(f"{result.created} created, {result.updated} updated, {len(result.rejected)} rejected")

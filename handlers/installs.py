@@ -13,9 +13,11 @@ from handlers.support import after_ack
 log = logging.getLogger("trainbot.installs")
 
 
-def handle_app_uninstalled_event(body: dict[str, Any], services: Services) -> None:
+def handle_app_uninstalled_event(
+    body: dict[str, Any], services: Services, revoked: bool = False
+) -> None:
     team_id, enterprise_id = str(body.get("team_id") or ""), body.get("enterprise_id")
-    if services.installs.uninstalled(team_id=team_id, enterprise_id=enterprise_id):
+    if services.installs.uninstalled(team_id=team_id, enterprise_id=enterprise_id, revoked=revoked):
         log.info("uninstalled from %s: tokens deleted, its outbox held", team_id)
 
 
@@ -26,7 +28,7 @@ def handle_tokens_revoked_event(
     team_id, enterprise_id = str(body.get("team_id") or ""), body.get("enterprise_id")
     tokens = event.get("tokens") or {}
     if tokens.get("bot"):
-        handle_app_uninstalled_event(body, services)
+        handle_app_uninstalled_event(body, services, revoked=True)
     if tokens.get("oauth"):
         services.installs.user_tokens_revoked(
             team_id=team_id, enterprise_id=enterprise_id, user_ids=list(tokens["oauth"])

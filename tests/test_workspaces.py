@@ -1,5 +1,7 @@
 """`trainbot workspace list | export | delete`: everything a workspace owns, and nothing
-else, checked table by table against the metadata (a table added later is covered too)."""
+else, checked table by table against the metadata (a table added later is covered too).
+One row is written by the delete, on purpose: the audit entry recording it, which has no
+workspace to belong to any more."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sqlalchemy import Engine, Table, exists, func, select
 from bot.installations import SealedInstallationStore
 from bot.services.assignments import AssignForm
 from bot.token_keys import Keyring
-from models import Base, Workspace
+from models import AuditEntry, Base, Workspace
 from models.enums import Priority
 from models.slack_oauth import slack_installations
 from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
@@ -101,6 +103,9 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
         assert data[table], table  # fmt: skip
     assert all(r["workspace_id"] == ours for r in data["resource_assignments"])
     assert all(r["workspace_id"] == ours for r in data["training_resources"])
+    # Its audit log is its own too: Maria made a manager, its content imported.
+    assert {r["action"] for r in data["audit_log"]} >= {"role.changed", "content.imported"}
+    assert all(r["workspace_id"] == ours for r in data["audit_log"])
 
     refused = cli(database_url, "delete", TEAM_ID)
     assert refused.returncode == 2 and "--confirm" in refused.stderr
@@ -112,7 +117,13 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             gone = before[table.name] - after[table.name]
-            assert after[table.name] <= before[table.name], table.name  # nothing added
+            added = after[table.name] - before[table.name]
+            if table.name == AuditEntry.__tablename__:  # but the deletion's own entry, kept
+                (kept,) = (dict(zip(table.c.keys(), row, strict=True)) for row in added)
+                assert (kept["workspace_id"], kept["team_id"], kept["action"], kept["actor"]) == (
+                    None, TEAM_ID, "workspace.deleted", "CLI (operator)")  # fmt: skip
+            else:
+                assert not added, table.name  # nothing added
             if "workspace_id" in table.c:  # exactly our rows went; theirs and shared stayed
                 column = list(table.c.keys()).index("workspace_id")
                 assert all(row[column] == ours for row in gone), table.name

@@ -142,6 +142,6 @@ def build_services(
         pacer=Pacer(settings.send_per_minute),
         clients=clients,
         installs=InstallService(sessions=sessions, clock=clock, store=store, clients=clients),
-        workspace_data=WorkspaceDataService(sessions=sessions),
+        workspace_data=WorkspaceDataService(sessions=sessions, clock=clock),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )

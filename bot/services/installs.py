@@ -16,9 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.db import insert_for
 from bot.installations import SealedInstallationStore
+from bot.services.audit import Operator, Subject, record
 from bot.workspace_clients import WorkspaceClients
-from models import OutboxMessage, Workspace
+from models import AuditAction as Act
+from models import Member, OutboxMessage, Workspace
 from models.outbox import OutboxStatus
 
 
@@ -42,15 +45,24 @@ class InstallService:
         self.store = store  # None: one workspace on SLACK_BOT_TOKEN, nothing to install
         self._clients = clients
 
-    def uninstalled(self, *, team_id: str, enterprise_id: str | None) -> bool:
-        """Delete the workspace's tokens and hold what it is owed; False if unknown here."""
+    def uninstalled(
+        self, *, team_id: str, enterprise_id: str | None, revoked: bool = False
+    ) -> bool:
+        """Delete the workspace's tokens and hold what it is owed; False if unknown here.
+        `revoked`: Slack said its bot token was revoked (tokens_revoked), not app_uninstalled."""
         if self.store is None:
             return False
+        now = self._clock.now()
         # Held first, then the tokens: no sender may pick a row up in between.
         with self._sessions.begin() as s:
             workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
             if workspace is not None:
-                workspace.uninstalled_at = workspace.uninstalled_at or self._clock.now()
+                if workspace.uninstalled_at is None:  # Slack sends both events: one entry
+                    act = Act.TOKENS_REVOKED if revoked else Act.APP_UNINSTALLED
+                    slack = Operator(workspace.id, team_id, "Slack")
+                    record(s, slack, act, _about(workspace), at=now, before={"installed": True},
+                           after={"installed": False})  # fmt: skip
+                workspace.uninstalled_at = workspace.uninstalled_at or now
                 self._clients.forget(workspace.id)
         self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id)
@@ -66,13 +78,27 @@ class InstallService:
             self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
                                            user_id=user_id)  # fmt: skip
 
-    def resumed(self, *, team_id: str) -> Resumed:
-        """Installed again: release what is held, dropping what is out of date."""
+    def installed(
+        self, *, team_id: str, enterprise_id: str | None, team_name: str, by: str | None
+    ) -> Resumed:
+        """Installed (`by`: the installer's Slack id): recorded, and, when it had been
+        uninstalled, what is held is released, dropping what is out of date."""
         now = self._clock.now()
         o = OutboxMessage
         with self._sessions.begin() as s:
-            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
-            if workspace is None or workspace.uninstalled_at is None:
+            # Known from the install on, so the audit log has the install in it.
+            s.execute(insert_for(s, Workspace).values(
+                team_id=team_id, enterprise_id=enterprise_id, name="", settings={},
+                created_at=now, updated_at=now,
+            ).on_conflict_do_nothing(index_elements=["team_id"]))  # fmt: skip
+            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).one()
+            installer = s.scalar(select(Member.id).where(
+                Member.workspace_id == workspace.id, Member.slack_user_id == by))  # fmt: skip
+            slack = Operator(workspace.id, team_id, "Slack (OAuth install)", installer, by)
+            was = {"installed": False} if workspace.uninstalled_at else None  # None: new or kept
+            record(s, slack, Act.APP_INSTALLED, _about(workspace, team_name), at=now, before=was,
+                   after={"installed": True})  # fmt: skip
+            if workspace.uninstalled_at is None:
                 return Resumed(0, 0)
             workspace.uninstalled_at = None
             self._clients.forget(workspace.id)
@@ -88,6 +114,10 @@ class InstallService:
                         dropped + 1,
                     )
             return Resumed(len(rows) - dropped, dropped)
+
+
+def _about(workspace: Workspace, name: str = "") -> Subject:
+    return Subject("workspace", workspace.team_id, name or workspace.name or workspace.team_id)
 
 
 def _out_of_date(row: OutboxMessage, today: date) -> str | None:
