@@ -5,6 +5,8 @@ workspace to belong to any more."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -38,6 +40,17 @@ def cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url},
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+
+
+def audit_csv(database_url: str) -> list[dict[str, str]]:
+    """`trainbot audit export --workspace TEAM_ID`, read back."""
+    log = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "export", "--workspace", TEAM_ID],
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url},
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert log.returncode == 0, log.stderr
+    return list(csv.DictReader(io.StringIO(log.stdout)))
 
 
 def two_workspaces(app: RunningApp, slack: Any, manager: str, engine: Engine) -> None:
@@ -107,6 +120,11 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
     assert {r["action"] for r in data["audit_log"]} >= {"role.changed", "content.imported"}
     assert all(r["workspace_id"] == ours for r in data["audit_log"])
 
+    # The export itself is recorded, by the operator, with what it held.
+    (exported_entry,) = [r for r in audit_csv(database_url) if r["action"] == "workspace.exported"]
+    assert exported_entry["actor"] == "CLI (operator)"
+    assert json.loads(exported_entry["after"]) == {"rows": sum(len(rows) for rows in data.values())}
+
     refused = cli(database_url, "delete", TEAM_ID)
     assert refused.returncode == 2 and "--confirm" in refused.stderr
     before = snapshot(engine)
@@ -141,3 +159,9 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
     assert cli(database_url, "list").stdout.split("\t")[:4] == [OTHER, "", "3 people",
                                                                 "2 assignments"]  # fmt: skip
     assert theirs is not None
+    # Who deleted it and when outlives it: the operator's export by team id finds it.
+    (entry,) = audit_csv(database_url)
+    rows = int(done.stdout.split(": ")[1].split()[0])  # "Deleted T…: 123 rows in 20 tables"
+    assert (entry["action"], entry["subject_id"], entry["actor"], entry["before"],
+            entry["after"]) == ("workspace.deleted", TEAM_ID, "CLI (operator)",
+                                f'{{"rows": {rows}}}', '{"rows": 0}')  # fmt: skip
