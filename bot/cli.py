@@ -1,5 +1,5 @@
-"""`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs, reports and
-certificates."""
+"""`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs, reports,
+certificates, workspaces and the audit log."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import db
+from bot.cli_audit import add_parser as audit_parser
+from bot.cli_audit import run_audit
 from bot.cli_certificate import add_parser as certificate_parser
 from bot.cli_certificate import run_certificate
 from bot.cli_jobs import add_parser as jobs_parser
@@ -75,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificate_parser(commands)
     secrets_parser(commands)
     workspace_parser(commands)
+    audit_parser(commands)
     sandbox_parser(commands)
     return parser
 
@@ -110,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_secrets(settings, args)
         if args.command == "workspace":
             return run_workspace(settings, args)
+        if args.command == "audit":
+            return run_audit(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"
@@ -203,7 +208,9 @@ def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
     workspace_id = (
         services.members.ensure_workspace(team_id=args.workspace) if args.workspace else None
     )
-    result = services.catalog.import_rows(rows=parse_catalog(name, text), workspace_id=workspace_id)
+    result = services.catalog.import_rows(
+        rows=parse_catalog(name, text), workspace_id=workspace_id, source=name
+    )
     for line, reason in result.rejected:
         print(f"{name}:{line}: rejected: {reason}")
     print(f"{result.created} created, {result.updated} updated, {len(result.rejected)} rejected")

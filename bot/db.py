@@ -25,7 +25,6 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
@@ -38,23 +37,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-    # Transactions begin where SQLAlchemy says (_sqlite_begin), not where the driver guesses.
-    dbapi_connection.isolation_level = None
-
-
-def _sqlite_begin(connection: Connection) -> None:
-    """Take the write lock at BEGIN. A deferred transaction that read, then writes after
-    another connection (the scheduler, a request's background work) committed, fails at
-    once with "database is locked" (WAL cannot move a read snapshot forward, so waiting
-    would not help); one that asks for the lock first waits its turn (busy_timeout)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _outside_transaction(connection: Connection, pragma: str) -> None:
-    """A pragma SQLite only obeys outside a transaction (SQLAlchemy would BEGIN first)."""
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    driver.execute(pragma)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
@@ -97,7 +79,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             # A table SQLite rebuilds (batch mode: copy, drop, rename) would otherwise have
             # its drop refused, or cascade into every table that refers to it. The pragma
             # only takes effect outside a transaction; the check below replaces it.
-            _outside_transaction(conn, "PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
         try:
             command.upgrade(alembic_config(conn), revision)
             conn.commit()
@@ -106,7 +89,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         finally:
             if sqlite:
                 conn.rollback()
-                _outside_transaction(conn, "PRAGMA foreign_keys=ON")
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -98,6 +98,9 @@ class Action(StrEnum):
     PROGRESS_CHART = "progress.chart"
     PROGRESS_FULL = "progress.full"  # the whole report in a modal
     PROGRESS_PAGE = "progress.page"  # its rows, another page
+    AUDIT_OLDER = "audit.older"  # value: the id of the last entry shown
+    AUDIT_NEWER = "audit.newer"  # value: the id of the first entry shown
+    AUDIT_EXPORT = "audit.export"
     HOME_TAB_LEARNING = "home.tab.learning"
     HOME_TAB_TEAM = "home.tab.team"
     HOME_TAB_BROWSE = "home.tab.browse"

@@ -51,10 +51,11 @@ def oauth_flow(services: Services) -> OAuthFlow:
     assert settings.client_id and settings.client_secret and settings.public_url and store
 
     def installed(args: SuccessArgs) -> BoltResponse:
-        # Installed again: what it was owed goes out (a workspace, or a whole org's).
-        services.installs.resumed(team_id=args.installation.team_id,
-                                  enterprise_id=args.installation.enterprise_id)  # fmt: skip
-        team = args.installation.team_name or args.installation.enterprise_name
+        i = args.installation
+        team = i.team_name or i.enterprise_name
+        # Recorded; installed again, what it was owed goes out (a workspace, or a whole org's).
+        services.installs.installed(team_id=i.team_id, enterprise_id=i.enterprise_id,
+                                    team_name=team or "", by=i.user_id)  # fmt: skip
         return _page(200, ok=True, team=team or "your workspace", install_url=INSTALL_PATH, why="")
 
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_LIFETIME_S, engine=services.engine)

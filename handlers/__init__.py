@@ -7,6 +7,7 @@ from slack_bolt import App
 from handlers import (
     assign,
     assignments,
+    audit,
     content,
     course_builder,
     courses,
@@ -29,8 +30,8 @@ from handlers import (
 def register(app: App) -> None:
     features = (
         library, content, course_builder, path_builder, assign, assignments, courses, paths,
-        quizzes, quiz_editor, manage, manage_paths, reminders, digests, progress, training, home,
-        installs,
+        quizzes, quiz_editor, manage, manage_paths, reminders, digests, progress, training, audit,
+        home, installs,
     )  # fmt: skip
     for feature in features:
         feature.register(app)

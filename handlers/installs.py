@@ -14,12 +14,15 @@ log = logging.getLogger("trainbot.installs")
 
 
 def handle_app_uninstalled_event(
-    body: dict[str, Any], services: Services, is_enterprise_install: bool | None = None
+    body: dict[str, Any],
+    services: Services,
+    is_enterprise_install: bool | None = None,
+    revoked: bool = False,
 ) -> None:
     team_id, enterprise_id = str(body.get("team_id") or ""), body.get("enterprise_id")
     org_wide = bool(is_enterprise_install and enterprise_id)
     if services.installs.uninstalled(team_id=team_id, enterprise_id=enterprise_id,
-                                     org_wide=org_wide):  # fmt: skip
+                                     org_wide=org_wide, revoked=revoked):  # fmt: skip
         log.info(
             "uninstalled from %s: tokens deleted, its outbox held",
             enterprise_id if org_wide else team_id,
@@ -36,7 +39,7 @@ def handle_tokens_revoked_event(
     team_id, enterprise_id = str(body.get("team_id") or ""), body.get("enterprise_id")
     tokens = event.get("tokens") or {}
     if tokens.get("bot"):
-        handle_app_uninstalled_event(body, services, is_enterprise_install)
+        handle_app_uninstalled_event(body, services, is_enterprise_install, revoked=True)
     if tokens.get("oauth"):
         services.installs.user_tokens_revoked(
             team_id=team_id, enterprise_id=enterprise_id, user_ids=list(tokens["oauth"])

@@ -171,13 +171,13 @@ def report_title(scope: Scope) -> str:
 
 def send_file(
     client: WebClient, services: Services, caller: Caller, content: str | bytes, kind: str,
-    title: str,
+    title: str, stem: str = "progress",
 ) -> None:  # fmt: skip
     """A file for the caller's eyes only: uploaded into their DM with Trainbot."""
     dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
     stamp = services.clock.now().strftime("%Y-%m-%d")
     client.files_upload_v2(
-        channel=dm, content=content, filename=f"progress-{stamp}.{kind}", title=title[:250],
+        channel=dm, content=content, filename=f"{stem}-{stamp}.{kind}", title=title[:250],
         initial_comment="Here is what you asked for.",
     )  # fmt: skip
 

@@ -15,6 +15,7 @@ from bot.ids import Action, Command
 from bot.render import mrkdwn, render
 from bot.services import Services
 from bot.services.members import Caller
+from handlers.audit import audit_message
 from handlers.content import open_content_modal
 from handlers.digests import CHANNEL_MENTION, digest_list, open_digest_modal
 from handlers.home import publish_home
@@ -22,7 +23,7 @@ from handlers.reminders import open_policy_modal
 from handlers.support import after_ack, caller_of
 from models.enums import Role
 
-SUBCOMMANDS = ("help", "add", "role", "reminders", "digest", "certificate", "revoke")
+SUBCOMMANDS = ("help", "add", "role", "reminders", "digest", "certificate", "revoke", "audit")
 ROLE_USAGE = "Usage: `/training role @person manager` (or `member`)."
 CERTIFICATE_USAGE = "Usage: `/training certificate CODE`, with the code printed on it."
 REVOKE_USAGE = "Usage: `/training revoke CODE reason`: the reason is shown on its page."
@@ -51,6 +52,9 @@ def handle_training_command(
         return
     if verb == "reminders":
         open_policy_modal(client, services, caller, body["trigger_id"])
+        return
+    if verb == "audit":
+        respond(**audit_message(services, caller))
         return
     if verb in ("certificate", "revoke"):
         respond(**certificate_reply(services, caller, body.get("text", "")))

@@ -1,6 +1,7 @@
 """Typed ORM models and pure rules. Nothing here imports Slack."""
 
 from models.assignment import AssignmentEvent, ResourceAssignment
+from models.audit import AuditAction, AuditEntry
 from models.base import Base
 from models.certificate import Certificate
 from models.course import CourseItemDone, CourseSection, CourseSectionItem
@@ -22,6 +23,8 @@ from models.workspace import Member, Workspace
 
 __all__ = [
     "AssignmentEvent",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "BuilderDraft",
     "Certificate",

@@ -21,7 +21,7 @@ from bot.services.outbox import enqueue_message
 from bot.settings import MissingSetting, Settings, SettingsError
 from bot.token_keys import Keyring
 from models import OutboxMessage, Workspace, slack_bots, slack_installations
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
+from tests.conftest import ADMIN, BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.support.installs import (
     KEY,
     Installer,
@@ -115,6 +115,33 @@ def test_the_outbox_sends_with_each_workspace_s_own_token_and_keeps_what_it_cann
         0,
         "a reminder for 2020-01-06, which passed while Trainbot was uninstalled",
     )
+
+
+def test_installs_and_uninstalls_are_in_the_audit_log_and_outlive_the_uninstall(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    person = browser()
+    visit(person, add_to_slack_link(person, installer.url))
+    slack = SlackClient(f"{installer.url}/slack/events", SIGNING_SECRET, fake_slack)
+    # Slack tells of an uninstall twice (its bot token revoked, then the app uninstalled).
+    for event in ({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0BOT00001"]}},
+                  {"type": "app_uninstalled"}):  # fmt: skip
+        assert slack.event(event).status == 200
+        installer.settle()
+    assert not rows_of(engine)
+    status, _, page = visit(person, add_to_slack_link(person, installer.url))  # installed again
+    assert status == 200 and "Trainbot is installed" in page
+
+    slack.command("/training", "audit", user=ADMIN)
+    installer.settle()
+    (shown,) = [m for m in fake_slack.ephemerals(ADMIN) if m["text"].startswith("Audit log")]
+    entries = [b["text"]["text"] for b in shown["blocks"] if b["type"] == "section"]
+    assert [e.split("*")[1] for e in entries] == [
+        "Trainbot installed", "Tokens revoked", "Trainbot installed"]  # fmt: skip
+    again, revoked, first = entries
+    assert f"<@{ADMIN}>  ·  " in again and "`installed` no → yes" in again  # the installer
+    assert "\nSlack  ·  " in revoked and "`installed` yes → no" in revoked
+    assert "*Trainbot installed*  ·  Acme" in first and "`installed` (none) → yes" in first
 
 
 def rows_of(engine: Engine) -> list[Any]:

@@ -34,13 +34,11 @@ from bot.fakeslack.facade import WorkspaceFacade
 from bot.ids import Action, Block
 from bot.scheduler import enrollment_sweep, plan_and_send
 from bot.services.catalog_files import parse_catalog
-from bot.settling import SettlingExecutor
 from models import Member, ResourceAssignment, TrainingResource, Workspace
 from models.enums import Role
 from tests.conftest import ADMIN, AMY, BOB, MANAGER, NOW, SIGNING_SECRET
 from tests.support.courses import assign
 from tests.support.database import empty_all_tables
-from tests.support.executor import settle
 from tests.support.installs import Installer, add_to_slack_link, browser, serving_installer, visit
 from tests.support.secret_watch import SecretWatch, leaked_in_calls
 
@@ -61,7 +59,6 @@ def marker(name: str) -> str:
 class World:
     fake: FakeSlack
     installer: Installer
-    executor: SettlingExecutor
     engine: Engine
     clock: FixedClock
     facades: list[WorkspaceFacade]
@@ -70,7 +67,7 @@ class World:
     roles: list[dict[str, Role]] = field(default_factory=list)
 
     def settle(self) -> None:
-        settle(self.executor)
+        self.installer.settle()
 
 
 def seed(workspace: WorkspaceFacade, name: str) -> None:
@@ -86,21 +83,18 @@ def seed(workspace: WorkspaceFacade, name: str) -> None:
 def world(engine: Engine, database_url: str, count: int) -> Iterator[World]:
     empty_all_tables(engine)
     clock = FixedClock(NOW)
-    executor = SettlingExecutor(thread_name_prefix="isolation")
     (team, name, token), *others = TEAMS[:count]
     with FakeSlack(team_id=team, team_name=name, bot_token=token) as fake:
         facades: list[WorkspaceFacade] = [fake]
         facades += [fake.add_workspace(team_id=t, team_name=n, bot_token=k) for t, n, k in others]
-        with serving_installer(engine, database_url, fake, clock, executor) as installer:
+        with serving_installer(engine, database_url, fake, clock) as installer:
             url = f"{installer.url}/slack/events"
-            made = World(fake, installer, executor, engine, clock, facades,
+            made = World(fake, installer, engine, clock, facades,
                          [SlackClient(url, SIGNING_SECRET, f) for f in facades],
                          [f.identity.team_name for f in facades])  # fmt: skip
             for facade, slack in zip(facades, made.clients, strict=True):
                 open_for_business(made, facade, slack)
             yield made
-            made.settle()
-    executor.shutdown(wait=True)
 
 
 def open_for_business(w: World, facade: WorkspaceFacade, slack: SlackClient) -> None:
@@ -113,6 +107,7 @@ def open_for_business(w: World, facade: WorkspaceFacade, slack: SlackClient) -> 
         person, w.installer.url))[2]  # fmt: skip
     slack.command("/training", "help", user=ADMIN)
     facade.wait_for_response_text("/library")
+    w.settle()
     rows = [{"external_id": f"{name}-{i}", "title": title, "type": "article",
              "url": f"https://example.com/{name}/{i}"}
             for i, title in enumerate((marker(name), SHARED))]  # fmt: skip

@@ -85,6 +85,7 @@ def import_own(installer: Installer, engine: Engine, slack: SlackClient, title: 
     """Content of the workspace's own (not the shared library)."""
     slack.command("/training", "help", user=ADMIN)  # the workspace is known from now
     slack.fake.wait_for_response_text("/library")
+    installer.settle()  # what followed the ack is written before the import writes
     row = {"external_id": title.lower().replace(" ", "-"), "title": title, "type": "article",
            "url": "https://example.com/" + title.replace(" ", "-")}  # fmt: skip
     team_id = slack.fake.identity.team_id

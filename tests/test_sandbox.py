@@ -242,6 +242,26 @@ def test_start_in_a_dm_updates_that_message(sandbox: Sandbox) -> None:
     assert Action.ASSIGNMENT_START not in json.dumps(after["blocks"])
 
 
+def test_maya_reads_what_she_changed_in_the_audit_log_and_others_cannot(
+    sandbox: Sandbox,
+) -> None:
+    for person in (MAYA, DIEGO):
+        status, acted = call(sandbox, "/api/command", {"user": person, "text": "/training audit"})
+        assert status == 200 and acted["status"] == 200
+    (log,) = [m for m in state(sandbox, MAYA)["conversation"]["messages"]
+              if m.get("ephemeral") and m["text"].startswith("Audit log")]  # fmt: skip
+    entries = [b["text"]["text"] for b in log["blocks"] if b["type"] == "section"]
+    # Seeding went through the app, newest first: Maya's cancel (two days ago), her digest
+    # (six days ago) and Hannah made a manager (ten days ago).
+    assert [e.split("*")[1] for e in entries] == [
+        "Assignment cancelled", "Digest subscribed", "Role changed"]  # fmt: skip
+    assert "OWASP Top 10" in entries[0] and f"(<@{LIAM}>)" in entries[0]
+    assert f"<@{MAYA}>" in entries[1] and f"`channel` (none) → <#{LEARNING}>" in entries[1]
+    assert f"(<@{HANNAH}>)" in entries[2] and "`role` member → manager" in entries[2]
+    refused = texts(state(sandbox, DIEGO)["conversation"]["messages"])
+    assert any("Only Trainbot admins can read the audit log" in t for t in refused)
+
+
 def test_travel_to_next_monday_morning_brings_the_weekly_digest(sandbox: Sandbox) -> None:
     berlin = ZoneInfo(BERLIN)
     now = datetime.fromisoformat(state(sandbox, MAYA)["now"]).astimezone(berlin)

@@ -1,8 +1,12 @@
 """`trainbot workspace list | export | delete`: everything a workspace owns, and nothing
-else, checked table by table against the metadata (a table added later is covered too)."""
+else, checked table by table against the metadata (a table added later is covered too).
+One row is written by the delete, on purpose: the audit entry recording it, which has no
+workspace to belong to any more."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -18,7 +22,7 @@ from sqlalchemy import Engine, Table, exists, func, select
 from bot.installations import SealedInstallationStore
 from bot.services.assignments import AssignForm
 from bot.token_keys import Keyring
-from models import Base, Workspace
+from models import AuditEntry, Base, Workspace
 from models.enums import Priority
 from models.slack_oauth import slack_installations
 from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
@@ -36,6 +40,17 @@ def cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url},
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+
+
+def audit_csv(database_url: str) -> list[dict[str, str]]:
+    """`trainbot audit export --workspace TEAM_ID`, read back."""
+    log = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "export", "--workspace", TEAM_ID],
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url},
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert log.returncode == 0, log.stderr
+    return list(csv.DictReader(io.StringIO(log.stdout)))
 
 
 def two_workspaces(app: RunningApp, slack: Any, manager: str, engine: Engine) -> None:
@@ -101,6 +116,14 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
         assert data[table], table  # fmt: skip
     assert all(r["workspace_id"] == ours for r in data["resource_assignments"])
     assert all(r["workspace_id"] == ours for r in data["training_resources"])
+    # Its audit log is its own too: Maria made a manager, its content imported.
+    assert {r["action"] for r in data["audit_log"]} >= {"role.changed", "content.imported"}
+    assert all(r["workspace_id"] == ours for r in data["audit_log"])
+
+    # The export itself is recorded, by the operator, with what it held.
+    (exported_entry,) = [r for r in audit_csv(database_url) if r["action"] == "workspace.exported"]
+    assert exported_entry["actor"] == "CLI (operator)"
+    assert json.loads(exported_entry["after"]) == {"rows": sum(len(rows) for rows in data.values())}
 
     refused = cli(database_url, "delete", TEAM_ID)
     assert refused.returncode == 2 and "--confirm" in refused.stderr
@@ -112,7 +135,13 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             gone = before[table.name] - after[table.name]
-            assert after[table.name] <= before[table.name], table.name  # nothing added
+            added = after[table.name] - before[table.name]
+            if table.name == AuditEntry.__tablename__:  # but the deletion's own entry, kept
+                (kept,) = (dict(zip(table.c.keys(), row, strict=True)) for row in added)
+                assert (kept["workspace_id"], kept["team_id"], kept["action"], kept["actor"]) == (
+                    None, TEAM_ID, "workspace.deleted", "CLI (operator)")  # fmt: skip
+            else:
+                assert not added, table.name  # nothing added
             if "workspace_id" in table.c:  # exactly our rows went; theirs and shared stayed
                 column = list(table.c.keys()).index("workspace_id")
                 assert all(row[column] == ours for row in gone), table.name
@@ -130,3 +159,9 @@ def test_export_then_delete_takes_everything_of_one_workspace_and_nothing_else(
     assert cli(database_url, "list").stdout.split("\t")[:4] == [OTHER, "", "3 people",
                                                                 "2 assignments"]  # fmt: skip
     assert theirs is not None
+    # Who deleted it and when outlives it: the operator's export by team id finds it.
+    (entry,) = audit_csv(database_url)
+    rows = int(done.stdout.split(": ")[1].split()[0])  # "Deleted T…: 123 rows in 20 tables"
+    assert (entry["action"], entry["subject_id"], entry["actor"], entry["before"],
+            entry["after"]) == ("workspace.deleted", TEAM_ID, "CLI (operator)",
+                                f'{{"rows": {rows}}}', '{"rows": 0}')  # fmt: skip

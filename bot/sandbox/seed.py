@@ -1,8 +1,9 @@
 """The demo workspace's history, made by driving the real app as Slack would.
 
 Maya (a Slack admin, so a Trainbot admin) assigns training with /assign over the last
-ten days, people click Start, 50 % and Mark complete in their DMs, Maya cancels one
-assignment from Manage and subscribes #learning to the weekly digest. A course from the
+ten days, people click Start, 50 % and Mark complete in their DMs, Maya makes Hannah a
+manager, cancels one assignment from Manage and subscribes #learning to the weekly digest
+(these three are in the audit log, `/training audit`). A course from the
 starter library goes to three people of @support-team (Hannah ticks every required item,
 so it completes by itself; Priya is half-way; Diego has not begun), and the path "New
 Engineer Onboarding" to @engineering, keeping it enrolled: Sofia walks it to its end,
@@ -108,6 +109,7 @@ class Seeder:
             group = next(g for g in roster.GROUPS if g.id == group_id)
             do.set_group(group, [m for m in group.members if m not in later])
         do.open_home(MAYA.id)
+        do.make_manager(HANNAH)  # the support team's lead curates and assigns too
         do.assign(PRO_GIT, "pro git", groups=["engineering"], due_in=14, note="Our Git habits")
         do.assign(WRITING, "technical writing", groups=["support-team"], due_in=3,
                   priority="high", note="Before the help-centre rewrite")  # fmt: skip

@@ -2,8 +2,9 @@
 
 Maya types /assign and fills the modal in (choosing a training sends block_actions and the
 app redraws the modal, as in Slack), people click the buttons of their DMs (Start, 50 %,
-Mark complete, a course item's Done), Maya cancels from Manage, and a newcomer joins a user
-group (Slack's subteam_members_changed event). Each step waits for the app to finish
+Mark complete, a course item's Done), Maya makes Hannah a manager with /training role and
+cancels from Manage, and a newcomer joins a user group (Slack's subteam_members_changed
+event). Each step waits for the app to finish
 what follows its ack; anything the app refuses is a SeedError.
 """
 
@@ -17,7 +18,7 @@ from bot.clock import local_today
 from bot.fakeslack import view_texts
 from bot.fakeslack.surface import find_element
 from bot.ids import Action, Block
-from bot.sandbox.roster import LEARNING, MAYA, Group
+from bot.sandbox.roster import LEARNING, MAYA, Group, Person
 
 if TYPE_CHECKING:
     from bot.sandbox.runtime import Sandbox
@@ -156,6 +157,16 @@ class Driver:
         """A user group as it was before seeding's history (Slack tells the app, as always)."""
         self._slack.event(self._fake.set_usergroup_members(group.id, members))
         self._settle()
+
+    def make_manager(self, user: Person) -> None:
+        """/training role @person manager, typed in Maya's DM with the bot."""
+        text = f"role <@{user.id}|{user.name}> manager"
+        answer = self._slack.command("/training", text, user=MAYA.id,
+                                     channel=self._fake.dm_channel(MAYA.id))  # fmt: skip
+        self._settle()
+        said = [m["text"] for m in self._fake.ephemerals(MAYA.id)]
+        if answer.status != 200 or not said or "is now a Trainbot manager" not in said[-1]:
+            raise SeedError(f"/training {text} was refused: {said[-1:]}")
 
     def open_home(self, user: str) -> None:
         self._slack.app_home_opened(user)

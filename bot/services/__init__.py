@@ -16,6 +16,7 @@ from bot.db import make_engine, make_sessions
 from bot.installations import SealedInstallationStore
 from bot.pacing import Pacer
 from bot.services.assignments import AssignmentService
+from bot.services.audit_log import AuditService
 from bot.services.builders import BuilderService
 from bot.services.catalog import CatalogService
 from bot.services.certificates import CertificateDelivery, CertificateService
@@ -73,6 +74,7 @@ class Services:
     clients: WorkspaceClients  # the token each workspace's background work uses
     installs: InstallService  # uninstalled (tokens gone, rows held) and installed again
     workspace_data: WorkspaceDataService  # everything a workspace owns: list, export, delete
+    audit: AuditService  # the audit log of administrative actions, read by admins
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -142,6 +144,7 @@ def build_services(
         pacer=Pacer(settings.send_per_minute),
         clients=clients,
         installs=InstallService(sessions=sessions, clock=clock, store=store, clients=clients),
-        workspace_data=WorkspaceDataService(sessions=sessions),
+        workspace_data=WorkspaceDataService(sessions=sessions, clock=clock),
+        audit=AuditService(sessions=sessions),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )

@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.errors import NotAllowed, NotFound
 from bot.services import builder_ops as ops
+from bot.services.audit import about, content_action, record
+from bot.services.audit import resource_facts as facts
 from bot.services.catalog import require_curator
 from bot.services.catalog_rows import fill
 from bot.services.course_structure import outline, write_structure
 from bot.services.library import ResourceCard, card, visible_to
 from bot.services.members import Caller
 from bot.services.path_structure import apply_to_current, path_outline, write_path
+from models import AuditAction as Act
 from models import BuilderDraft, PathEnrollment, TrainingResource
 from models.enums import ResourceType
 from models.rules import ContentFields
@@ -127,6 +130,7 @@ class BuilderService:
             fill(s, row, fields, now)
             s.add(row)
             s.flush()
+            record(s, caller, Act.CONTENT_CREATED, about(row), at=now, after=facts(s, row))
             data = _copy(draft.data)
             ops.add_item(data, section_key, row.id, row.title)
             draft.data, draft.updated_at = data, now
@@ -142,9 +146,11 @@ class BuilderService:
             if problems:
                 return Saved(None, tuple(problems))
             row = self._target(s, caller, draft, now)
+            before = facts(s, row) if draft.resource_id else None
             fill(s, row, fields, now)
             s.flush()
             write_structure(s, row.id, sections, now, self._tz)
+            _record_saved(s, caller, row, before, now)
             s.delete(draft)
             return Saved(card(row, caller.workspace_id))
 
@@ -168,9 +174,11 @@ class BuilderService:
             if problems:
                 return Saved(None, tuple(problems))
             row = self._target(s, caller, draft, now)
+            before = facts(s, row) if draft.resource_id else None
             fill(s, row, fields, now)
             s.flush()
             write_path(s, row.id, role=role, due_days=due_days, steps=steps)
+            _record_saved(s, caller, row, before, now)
             applied = apply_to_current(s, row.id, now, self._tz) if apply else 0
             s.delete(draft)
             return Saved(card(row, caller.workspace_id), applied=applied)
@@ -184,6 +192,15 @@ class BuilderService:
                                created_at=now)  # fmt: skip
         s.add(row)
         return row
+
+
+def _record_saved(
+    s: Session, caller: Caller, row: TrainingResource, before: dict[str, Any] | None,
+    now: datetime,
+) -> None:  # fmt: skip
+    s.flush()  # the structure just written is counted
+    after = facts(s, row)
+    record(s, caller, content_action(before, after), about(row), at=now, before=before, after=after)
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.errors import NotAllowed, NotFound
+from bot.services.audit import Subject, about, content_action, operator, record
+from bot.services.audit import resource_facts as facts
 from bot.services.catalog_import import import_catalog
 from bot.services.catalog_rows import ImportResult, ImportRow, fill
 from bot.services.course_structure import has_sections
@@ -28,6 +30,7 @@ from bot.services.library import (
     visible_to,
 )
 from bot.services.members import Caller
+from models import AuditAction as Act
 from models import TrainingResource
 from models.enums import ResourceStatus, ResourceType
 from models.rules import ContentFields
@@ -110,6 +113,7 @@ class CatalogService:
             fill(s, row, fields, now)
             s.add(row)
             s.flush()
+            record(s, caller, Act.CONTENT_CREATED, about(row), at=now, after=facts(s, row))
             return card(row, caller.workspace_id)
 
     def update(self, *, caller: Caller, resource_id: int, fields: ContentFields) -> ResourceCard:
@@ -117,8 +121,12 @@ class CatalogService:
         now = self._clock.now()
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
+            before = facts(s, row)
             fill(s, row, fields, now)
             s.flush()
+            after = facts(s, row)
+            record(s, caller, content_action(before, after), about(row), at=now, before=before,
+                   after=after)  # fmt: skip
             return card(row, caller.workspace_id)
 
     def set_status(
@@ -126,17 +134,19 @@ class CatalogService:
     ) -> ResourceCard:
         require_manager(caller, "archive or restore content")
         with self._sessions.begin() as s:
-            row = self._own(s, caller, resource_id)
-            row.status = status.value
-            row.updated_at = self._clock.now()
+            row, now = self._own(s, caller, resource_id), self._clock.now()
+            old, new = {"status": row.status}, {"status": status.value}
+            record(s, caller, content_action(old, new), about(row), at=now, before=old, after=new)
+            row.status, row.updated_at = status.value, now
             return card(row, caller.workspace_id)
 
     def remove(self, *, caller: Caller, resource_id: int) -> RemoveResult:
         """Delete content nobody was assigned; archive it otherwise, keeping their history."""
         require_manager(caller, "remove content")
+        now = self._clock.now()
         with self._sessions.begin() as s:
             row = self._own(s, caller, resource_id)
-            title = row.title
+            title, before = row.title, facts(s, row)
             try:
                 with s.begin_nested():
                     s.delete(row)
@@ -144,15 +154,26 @@ class CatalogService:
             except IntegrityError:
                 # Assignments refer to it (the database refuses the delete): archive.
                 row = self._own(s, caller, resource_id)
-                row.status = ResourceStatus.ARCHIVED.value
-                row.updated_at = self._clock.now()
+                old, new = {"status": row.status}, {"status": ResourceStatus.ARCHIVED.value}
+                record(s, caller, Act.CONTENT_ARCHIVED, about(row), at=now, before=old, after=new)
+                row.status, row.updated_at = ResourceStatus.ARCHIVED.value, now
                 return RemoveResult(title=title, archived=True)
+            record(s, caller, Act.CONTENT_DELETED, Subject("resource", resource_id, title), at=now,
+                   before=before)  # fmt: skip
             return RemoveResult(title=title, archived=False)
 
-    def import_rows(self, *, rows: Iterable[ImportRow], workspace_id: int | None) -> ImportResult:
+    def import_rows(
+        self, *, rows: Iterable[ImportRow], workspace_id: int | None, source: str = "import"
+    ) -> ImportResult:
         """Upsert on external_id, else on url; each row stands or falls on its own."""
+        now = self._clock.now()
         with self._sessions.begin() as s:
-            return import_catalog(s, rows, workspace_id, self._clock.now(), self._tz)
+            done = import_catalog(s, rows, workspace_id, now, self._tz)
+            if workspace_id is not None and (done.created or done.updated):  # a workspace's own
+                record(s, operator(s, workspace_id), Act.CONTENT_IMPORTED,
+                       Subject("catalog", source, source), at=now,
+                       after={"created": done.created, "updated": done.updated})  # fmt: skip
+            return done
 
     def _visible(self, s: Session, caller: Caller, resource_id: int) -> TrainingResource:
         row = s.scalars(

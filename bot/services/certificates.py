@@ -20,8 +20,10 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed
 from bot.render import mrkdwn
+from bot.services.audit import Subject, operator, record
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_message
+from models import AuditAction as Act
 from models import Certificate, CourseSection, Member, TrainingResource, Workspace
 from models.certificate import CODE_LENGTH, REASON_MAX
 from models.enums import ResourceType, Role
@@ -193,6 +195,11 @@ class CertificateService:
                 now = self._clock.now()
                 row.revoked_at, row.revoked_reason, row.revoked_by = now, reason, by
                 _tell_holder_revoked(s, row, now=now)
+                who = caller or operator(s, row.workspace_id, f"CLI ({by})")
+                held = Subject("certificate", grouped(row.code), row.training_title,
+                               s.get_one(Member, row.member_id).slack_user_id)  # fmt: skip
+                record(s, who, Act.CERTIFICATE_REVOKED, held, at=now, before={"revoked": False},
+                       after={"revoked": True, "reason": reason})  # fmt: skip
         verified = self.verify(code=row.code)
         assert verified is not None
         return Revocation(verified, newly)

@@ -20,10 +20,12 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotFound
 from bot.services.analytics import history, rate
+from bot.services.audit import Subject, record
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
 from bot.services.path_analytics import PathFigures, finished_between, path_figures
+from models import AuditAction as Act
 from models import (
     DigestScope,
     DigestSubscription,
@@ -41,6 +43,7 @@ WEEKS_CHARTED = 8
 OVERDUE_SHOWN = 10
 TOP = 3
 PATHS_SHOWN = 3
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,11 @@ class DigestService:
             "scope_label": scope_label, "weekday": weekday, "hour": hour, "tz": tz,
             "subscriber_id": caller.member_id, "broken_reason": None, "updated_at": now,
         }  # fmt: skip
+        key = (d.workspace_id == caller.workspace_id, d.channel_id == channel_id,
+               d.scope == scope.value, d.scope_id == scope_id)  # fmt: skip
         with self._sessions.begin() as s:
+            was = s.scalars(select(d).where(*key)).one_or_none()
+            before = _facts(was) if was else None
             s.execute(
                 insert_for(s, d)
                 .values(workspace_id=caller.workspace_id, channel_id=channel_id, scope=scope.value,
@@ -111,10 +118,9 @@ class DigestService:
                     set_=values,
                 )
             )  # fmt: skip
-            row = s.scalars(
-                select(d).where(d.workspace_id == caller.workspace_id, d.channel_id == channel_id,
-                                d.scope == scope.value, d.scope_id == scope_id)
-            ).one()  # fmt: skip
+            row = s.scalars(select(d).where(*key).execution_options(populate_existing=True)).one()
+            act = Act.DIGEST_SUBSCRIBED if was is None else Act.DIGEST_CHANGED
+            record(s, caller, act, _about(row), at=now, before=before, after=_facts(row))
             return _subscription(s, row)
 
     def subscriptions(self, *, caller: Caller) -> list[Subscription]:
@@ -138,6 +144,8 @@ class DigestService:
             if row is None or row.workspace_id != caller.workspace_id:
                 raise NotFound("That digest subscription no longer exists.")
             gone = _subscription(s, row)
+            record(s, caller, Act.DIGEST_UNSUBSCRIBED, _about(row), at=self._clock.now(),
+                   before=_facts(row))  # fmt: skip
             s.delete(row)
             return gone
 
@@ -197,6 +205,16 @@ def _owed(sub: Subscription, slot: DigestSlot, now: datetime) -> dict[str, objec
     if slot.state(now) == "missed":
         message |= {"status": OutboxStatus.SKIPPED.value, "last_error": "missed by more than a day"}
     return message
+
+
+def _about(row: DigestSubscription) -> Subject:
+    return Subject("subscription", row.id, f"Weekly digest about {row.scope_label}")
+
+
+def _facts(row: DigestSubscription) -> dict[str, object]:
+    """A subscription as the audit log shows it (the channel as <#C…>, the day by name)."""
+    return {"channel": row.channel_id, "about": row.scope_label, "weekday": WEEKDAYS[row.weekday],
+            "hour": f"{row.hour:02d}:00", "tz": row.tz}  # fmt: skip
 
 
 def _subscription(s: Session, row: DigestSubscription) -> Subscription:

@@ -16,9 +16,12 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.db import insert_for
 from bot.installations import SealedInstallationStore
+from bot.services.audit import Operator, Subject, record
 from bot.workspace_clients import WorkspaceClients
-from models import OutboxMessage, Workspace
+from models import AuditAction as Act
+from models import Member, OutboxMessage, Workspace
 from models.outbox import OutboxStatus
 
 
@@ -43,11 +46,16 @@ class InstallService:
         self._clients = clients
 
     def uninstalled(
-        self, *, team_id: str, enterprise_id: str | None, org_wide: bool = False
+        self,
+        *,
+        team_id: str,
+        enterprise_id: str | None,
+        org_wide: bool = False,
+        revoked: bool = False,
     ) -> bool:
         """Delete the workspace's tokens and hold what it is owed; False if unknown here.
         `org_wide`: the install on a whole Enterprise Grid org went, and every workspace of
-        the org with it."""
+        the org with it. `revoked`: Slack said its bot token was revoked (tokens_revoked)."""
         if self.store is None:
             return False
         now = self._clock.now()
@@ -57,6 +65,11 @@ class InstallService:
                 select(Workspace).where(_served_by(team_id, enterprise_id, org_wide))
             ).all()
             for workspace in gone:
+                if workspace.uninstalled_at is None:  # Slack sends both events: one entry
+                    act = Act.TOKENS_REVOKED if revoked else Act.APP_UNINSTALLED
+                    slack = Operator(workspace.id, workspace.team_id, "Slack")
+                    record(s, slack, act, _about(workspace), at=now, before={"installed": True},
+                           after={"installed": False})  # fmt: skip
                 workspace.uninstalled_at = workspace.uninstalled_at or now
                 self._clients.forget(workspace.id)
         installed = None if org_wide else team_id
@@ -74,28 +87,49 @@ class InstallService:
             self.store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
                                            user_id=user_id)  # fmt: skip
 
-    def resumed(self, *, team_id: str | None, enterprise_id: str | None = None) -> Resumed:
-        """Installed again (in a workspace, or on its whole org when `team_id` is None):
-        release what is held, dropping what is out of date."""
+    def installed(
+        self, *, team_id: str | None, enterprise_id: str | None, team_name: str, by: str | None
+    ) -> Resumed:
+        """Installed in a workspace, or (`team_id` None) on a whole Enterprise Grid org, by
+        the installer `by` (a Slack id): recorded, and what was held for each workspace that
+        had been uninstalled is released, dropping what is out of date."""
         now = self._clock.now()
-        o = OutboxMessage
         held, dropped = 0, 0
         with self._sessions.begin() as s:
-            back = s.scalars(select(Workspace).where(
-                _served_by(team_id or "", enterprise_id, org_wide=team_id is None),
-                Workspace.uninstalled_at.is_not(None),
-            )).all()  # fmt: skip
-            for workspace in back:
-                workspace.uninstalled_at = None
-                self._clients.forget(workspace.id)
-                pending = o.status == OutboxStatus.PENDING.value
-                rows = s.scalars(select(o).where(o.workspace_id == workspace.id, pending)).all()
-                for row in rows:
-                    why = _out_of_date(row, now.date())
-                    if why:
-                        row.status, row.last_error = OutboxStatus.SKIPPED.value, why
-                    held, dropped = held + (not why), dropped + bool(why)
+            if team_id:  # known from the install on, so the audit log has the install in it
+                s.execute(insert_for(s, Workspace).values(
+                    team_id=team_id, enterprise_id=enterprise_id, name="", settings={},
+                    created_at=now, updated_at=now,
+                ).on_conflict_do_nothing(index_elements=["team_id"]))  # fmt: skip
+            org_wide = team_id is None
+            served = s.scalars(
+                select(Workspace).where(_served_by(team_id or "", enterprise_id, org_wide))
+            ).all()
+            for workspace in served:
+                installer = s.scalar(select(Member.id).where(
+                    Member.workspace_id == workspace.id, Member.slack_user_id == by))  # fmt: skip
+                slack = Operator(workspace.id, workspace.team_id, "Slack (OAuth install)",
+                                 installer, by)  # fmt: skip
+                was = {"installed": False} if workspace.uninstalled_at else None  # None: new
+                record(s, slack, Act.APP_INSTALLED, _about(workspace, team_name), at=now,
+                       before=was, after={"installed": True})  # fmt: skip
+                if workspace.uninstalled_at is not None:
+                    more_held, more_dropped = self._resume(s, workspace, now.date())
+                    held, dropped = held + more_held, dropped + more_dropped
         return Resumed(held, dropped)
+
+    def _resume(self, s: Session, workspace: Workspace, today: date) -> tuple[int, int]:
+        workspace.uninstalled_at = None
+        self._clients.forget(workspace.id)
+        o = OutboxMessage
+        pending = o.status == OutboxStatus.PENDING.value
+        rows = s.scalars(select(o).where(o.workspace_id == workspace.id, pending)).all()
+        dropped = 0
+        for row in rows:
+            why = _out_of_date(row, today)
+            if why:
+                row.status, row.last_error, dropped = OutboxStatus.SKIPPED.value, why, dropped + 1
+        return len(rows) - dropped, dropped
 
 
 def _served_by(team_id: str, enterprise_id: str | None, org_wide: bool) -> ColumnElement[bool]:
@@ -103,6 +137,10 @@ def _served_by(team_id: str, enterprise_id: str | None, org_wide: bool) -> Colum
     if org_wide:
         return Workspace.enterprise_id == enterprise_id
     return Workspace.team_id == team_id
+
+
+def _about(workspace: Workspace, name: str = "") -> Subject:
+    return Subject("workspace", workspace.team_id, name or workspace.name or workspace.team_id)
 
 
 def _out_of_date(row: OutboxMessage, today: date) -> str | None:

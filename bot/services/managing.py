@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.errors import BotError, NotFound
 from bot.services.assignment_rows import Grant, insert_open, members_for, record_event
+from bot.services.audit import Subject, record
 from bot.services.catalog import require_manager
 from bot.services.completion import close
 from bot.services.library import visible_to
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, enqueue_message, owed
 from bot.services.reminder_policy import policy_of
+from models import AuditAction as Act
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ClosedReason, EventKind, Priority, Role
 
@@ -104,6 +106,8 @@ class ManageService:
             title = _title(s, caller, resource_id)
             changed, notices = [], []
             for row, assignee in _targets(s, caller, resource_id, assignment_id):
+                record(s, caller, Act.ASSIGNMENT_CANCELLED, _it(row, title, assignee), at=now,
+                       before={"status": row.status}, after={"status": "cancelled"})  # fmt: skip
                 close(s, row, ClosedReason.CANCELLED, caller.member_id, now, self._tz)
                 notices.append(notice(row, assignee, now, change="cancelled", by=caller.user_id))
                 changed.append(assignee)
@@ -129,6 +133,8 @@ class ManageService:
                     continue  # already so: nothing to tell (and a double submit tells once)
                 data = {"from": row.due_on.isoformat() if row.due_on else None,
                         "to": due_on.isoformat() if due_on else None}  # fmt: skip
+                record(s, caller, Act.ASSIGNMENT_DUE_CHANGED, _it(row, title, assignee), at=now,
+                       before={"due_on": row.due_on}, after={"due_on": due_on})  # fmt: skip
                 row.due_on, row.updated_at = due_on, now
                 # Re-planned from the new date, from tomorrow on: the notice is today's news.
                 after = max(now.date(), row.last_reminded_on or now.date())
@@ -180,6 +186,8 @@ class ManageService:
                 name = target.real_name or target.display_name or "That person"
                 raise BotError(f"{name} already has this assignment open: choose someone else.")
             (new_id,) = created
+            record(s, caller, Act.ASSIGNMENT_REASSIGNED, _it(row, title, assignee), at=now,
+                   before={"assignee": assignee}, after={"assignee": to_user_id})  # fmt: skip
             close(s, row, ClosedReason.REASSIGNED, caller.member_id, now, self._tz,
                   {"to": new_id})  # fmt: skip
             record_event(s, row.workspace_id, new_id, caller.member_id, EventKind.ASSIGNED, now)
@@ -191,6 +199,10 @@ class ManageService:
             told = notice(row, assignee, now, change="reassigned", by=caller.user_id, to=to_user_id)
             enqueue_many(s, [told] if told else [], now=now)
             return Managed(title, (assignee,))
+
+
+def _it(row: ResourceAssignment, title: str, assignee: str) -> Subject:
+    return Subject("assignment", row.id, title, assignee)
 
 
 def _nudge_key(assignment_id: int, now: datetime) -> str:

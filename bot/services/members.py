@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed
-from models import Member, Workspace
+from bot.services.audit import Subject, record
+from models import AuditAction, Member, Workspace
 from models.enums import Role
 
 log = logging.getLogger(__name__)
@@ -143,9 +144,11 @@ class MemberService:
         if target.role is Role.ADMIN:
             raise BotError(f"<@{user_id}> is a Slack workspace admin, so always a Trainbot admin.")
         with self._sessions.begin() as s:
-            member = s.get_one(Member, target.member_id)
-            member.role = role.value
-            member.updated_at = self._clock.now()
+            member, now = s.get_one(Member, target.member_id), self._clock.now()
+            about = Subject("member", user_id, target.name, user_id)
+            record(s, caller, AuditAction.ROLE_CHANGED, about, at=now,
+                   before={"role": member.role}, after={"role": role.value})  # fmt: skip
+            member.role, member.updated_at = role.value, now
             return self._caller(member, caller.team_id)
 
     def set_completion_dms(self, *, caller: Caller, on: bool) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.errors import NotFound
+from bot.services.audit import Subject, record
 from bot.services.catalog import require_manager
 from bot.services.completion import close
 from bot.services.enrollment import opened_steps
@@ -24,6 +25,7 @@ from bot.services.path_progress import lock_enrollments, open_next_steps
 from bot.services.path_rows import StepView, roster_rows, step_views
 from bot.services.path_structure import PathOutline, path_outline
 from bot.services.reminder_policy import policy_of
+from models import AuditAction as Act
 from models import (
     EnrollmentStep,
     Member,
@@ -146,8 +148,11 @@ class PathService:
             people = {m.id: m.slack_user_id for m in s.scalars(
                 select(Member).where(Member.id.in_([x.member_id for x in changed])))}  # fmt: skip
             current = _current_steps(s, [x.id for x in changed])
-            for enrollment in changed:
-                self._apply(s, enrollment, status, current.get(enrollment.id), caller, now)
+            for x in changed:
+                record(s, caller, Act.ENROLLMENT_CHANGED, Subject("enrollment", x.id, title,
+                       people[x.member_id]), at=now, before={"status": x.status},
+                       after={"status": status.value})  # fmt: skip
+                self._apply(s, x, status, current.get(x.id), caller, now)
             enqueue_many(s, [owed(
                 workspace_id=x.workspace_id, recipient=people[x.member_id], kind="path_notice",
                 key=f"path-notice:{x.id}:{status.value}:{now.isoformat()}",

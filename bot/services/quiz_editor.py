@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services import quiz_draft as qd
+from bot.services.audit import Subject, record
 from bot.services.builder_ops import Draft, DraftRefused
 from bot.services.catalog import require_curator
 from bot.services.course_structure import outline, recount
 from bot.services.members import Caller
 from bot.services.quiz_bank import detach, quiz_on, spec_of, write_quiz
+from models import AuditAction as Act
 from models import BuilderDraft, QuizAttempt, TrainingResource
 from models.enums import ResourceType
-from models.quiz_rules import quiz_problems
+from models.quiz_rules import QuizSpec, quiz_problems
 
 KIND = "quiz"
 
@@ -131,6 +133,10 @@ class QuizEditorService:
             problems = quiz_problems(spec)
             if problems:
                 return QuizSaved(view.title, len(spec.questions), tuple(problems))
+            was = (quiz_on(s, section_id=view.section_id) if view.section_id
+                   else quiz_on(s, resource_id=view.resource_id))  # fmt: skip
+            record(s, caller, Act.QUIZ_CHANGED, _about(view), at=now,
+                   before=_facts(spec_of(s, was)) if was else None, after=_facts(spec))  # fmt: skip
             if view.section_id:
                 write_quiz(s, spec, now, section_id=view.section_id)
                 recount(s, view.resource_id, now, self._tz)
@@ -149,6 +155,8 @@ class QuizEditorService:
                     else quiz_on(s, resource_id=view.resource_id))  # fmt: skip
             if quiz is None:
                 raise BotError("There is no quiz here to remove.")
+            record(s, caller, Act.QUIZ_REMOVED, _about(view), at=now,
+                   before=_facts(spec_of(s, quiz)))  # fmt: skip
             detach(s, quiz, now)
             s.flush()
             if view.section_id:
@@ -168,6 +176,21 @@ class QuizEditorService:
         if view.sections and not view.section_id:
             raise BotError("Choose the section the quiz goes on.")
         return draft, view
+
+
+def _about(view: QuizDraftView) -> Subject:
+    return Subject("quiz", view.resource_id, view.title)  # the title names the section too
+
+
+def _facts(spec: QuizSpec) -> dict[str, Any]:
+    """A quiz as the audit log shows it: its settings, and each question with its choices
+    (the right ones marked `*`, as the editor writes them) and explanation: any edit shows."""
+    questions = [f"{q.text} [" + " | ".join(("*" if n in q.correct else "") + choice
+                 for n, choice in enumerate(q.choices)) + ("] " + q.explanation).rstrip()
+                 for q in spec.questions]  # fmt: skip
+    return {"question_count": len(spec.questions), "pass_mark": spec.pass_mark,
+            "attempts": spec.attempts, "retry_after_minutes": spec.retry_after_minutes,
+            "draw": spec.draw, "shuffle": spec.shuffle, "questions": questions}  # fmt: skip
 
 
 def _own(s: Session, caller: Caller, resource_id: int) -> TrainingResource:

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, local_today
 from bot.errors import BotError, NotAllowed, NotFound
+from bot.services.audit import Subject, record
 from bot.services.cards import AssignmentCard, cards_by_id
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
 from bot.services.reminder_policy import policy_of
-from models import Member, OutboxMessage, ResourceAssignment, Workspace
+from models import AuditAction, Member, OutboxMessage, ResourceAssignment, Workspace
 from models.enums import Role
 from models.reminders import LATEST_HOUR, SATURDAY, ReminderPolicy, next_monday, snooze_day
 from models.workspace import still_installed
@@ -146,6 +147,9 @@ class ReminderService:
         a = ResourceAssignment
         with self._sessions.begin() as s:
             workspace = s.get_one(Workspace, caller.workspace_id, with_for_update=True)
+            was = ReminderPolicy.from_settings(workspace.settings).as_settings()
+            record(s, caller, AuditAction.REMINDER_POLICY_CHANGED, Subject("policy", "reminders",
+                   "Reminder policy"), at=now, before=was, after=policy.as_settings())  # fmt: skip
             workspace.settings = {**(workspace.settings or {}), "reminders": policy.as_settings()}
             rows = s.execute(
                 select(a.id, a.due_on, a.last_reminded_on).where(

@@ -16,7 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, false, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.errors import BotError
+from bot.services.audit import Operator, Subject, record
+from models import AuditAction as Act
 from models import Base, Member, ResourceAssignment, Workspace
 from models.slack_oauth import TOKEN_COLUMNS, slack_bots, slack_installations
 
@@ -55,8 +58,9 @@ def ownership(workspace_id: int, team_id: str) -> dict[str, ColumnElement[bool]]
 
 
 class WorkspaceDataService:
-    def __init__(self, *, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
+        self._clock = clock
 
     def summaries(self) -> list[WorkspaceSummary]:
         w, m, a = Workspace, Member, ResourceAssignment
@@ -68,36 +72,56 @@ class WorkspaceDataService:
         return [WorkspaceSummary(r[0], r[1], r[2], r[3], r[4] is None, r[5]) for r in rows]
 
     def export(self, *, team_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Every row the workspace owns, by table (tokens left out: they are secrets)."""
+        """Every row the workspace owns, by table (tokens left out: they are secrets), its
+        audit log included; the export itself is recorded there, after what it read."""
         with self._sessions.begin() as s:
-            owned = ownership(_workspace_id(s, team_id), team_id)
+            workspace = _workspace(s, team_id)
+            owned = ownership(workspace.id, team_id)
             tables = {t.name: t for t in Base.metadata.sorted_tables}
-            return {
+            found = {
                 name: [_plain(row, tables[name]) for row in
                        s.execute(select(tables[name]).where(where)).mappings()]
                 for name, where in owned.items()
             }  # fmt: skip
+            rows = sum(len(found[name]) for name in found)
+            record(s, Operator(workspace.id, team_id), Act.WORKSPACE_EXPORTED, _about(workspace),
+                   at=self._clock.now(), after={"rows": rows})  # fmt: skip
+            return found
 
     def delete(self, *, team_id: str) -> dict[str, int]:
-        """Delete all of it in one transaction, tokens first; rows deleted, by table."""
+        """Delete all of it in one transaction, tokens first; rows deleted, by table.
+
+        Its audit entries go with it, but one is written after: the deletion's own, with no
+        workspace row to point at (`workspace_id` NULL, `team_id` kept), so who deleted what
+        and when outlives the data. `trainbot audit export --workspace TEAM_ID` shows it."""
         with self._sessions.begin() as s:
-            owned = ownership(_workspace_id(s, team_id), team_id)
+            workspace = _workspace(s, team_id)
+            owned = ownership(workspace.id, team_id)
             tables = {t.name: t for t in Base.metadata.sorted_tables}
             order = [t.name for t in TOKEN_TABLES] + [
                 t.name for t in reversed(Base.metadata.sorted_tables)
                 if t.name in owned and t not in TOKEN_TABLES
             ]  # fmt: skip
-            return {
+            about = _about(workspace)
+            deleted = {
                 name: s.execute(delete(tables[name]).where(owned[name])).rowcount  # type: ignore[attr-defined]
                 for name in order
             }
+            gone = {"rows": sum(deleted.values())}
+            record(s, Operator(None, team_id), Act.WORKSPACE_DELETED, about, at=self._clock.now(),
+                   before=gone, after={"rows": 0})  # fmt: skip
+            return deleted
 
 
-def _workspace_id(s: Session, team_id: str) -> int:
-    found = s.scalar(select(Workspace.id).where(Workspace.team_id == team_id))
+def _workspace(s: Session, team_id: str) -> Workspace:
+    found = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
     if found is None:
         raise BotError(f"No workspace {team_id} here: `trainbot workspace list` shows them.")
     return found
+
+
+def _about(workspace: Workspace) -> Subject:
+    return Subject("workspace", workspace.team_id, workspace.name or workspace.team_id)
 
 
 def _plain(row: Mapping[Any, Any], table: Table) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,9 @@ from bot.clock import Clock
 from bot.fakeslack import FakeSlack
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.settling import SettlingExecutor
 from bot.web import make_wsgi_app
+from tests.support.executor import settle
 from tests.support.wsgi import serve_wsgi
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"  # every test app's (tests.conftest)
@@ -46,6 +47,11 @@ def oauth_settings(database_url: str, fake: FakeSlack, public_url: str) -> Setti
 class Installer:
     url: str  # also its public URL
     services: Services
+    executor: SettlingExecutor
+
+    def settle(self) -> None:
+        """Wait until everything the app does after its acks has finished."""
+        settle(self.executor)
 
 
 @contextmanager
@@ -54,15 +60,17 @@ def serving_installer(
     database_url: str,
     fake: FakeSlack,
     clock: Clock | None = None,
-    background: Executor | None = None,
 ) -> Iterator[Installer]:
     """`trainbot serve`'s WSGI app in many-workspace mode."""
     served: list[Any] = []
+    executor = SettlingExecutor(thread_name_prefix="lazy")
     with serve_wsgi(lambda environ, start: served[0](environ, start)) as url:
         settings = oauth_settings(database_url, fake, url)
-        services = build_services(settings, engine=engine, clock=clock, background=background)
+        services = build_services(settings, engine=engine, clock=clock, background=executor)
         served.append(make_wsgi_app(build_app(services), services))
-        yield Installer(url, services)
+        yield Installer(url, services, executor)
+        settle(executor)  # nothing may still be writing when the tables are emptied
+    executor.shutdown(wait=True)
 
 
 class LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
