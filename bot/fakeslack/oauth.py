@@ -13,6 +13,7 @@ and answers with Slack's error names: invalid_client_id, bad_client_secret, inva
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -54,6 +55,14 @@ class OAuthApp:
 
     def expired(self, token: str) -> bool:
         return token in self._access and not self.accepts(token)
+
+    def accept_installed_token(self, token: str) -> None:
+        """Accept `token` from now on, never expiring, as if an install had handed it out.
+
+        For benchmarks that put many workspaces' installations straight into the app's
+        store (this stand-in installs one team through the consent page).
+        """
+        self._access[token] = math.inf
 
     def authorize(self, query: dict[str, str]) -> tuple[int, str]:
         """(status, Location) for the consent page's answer, or (400, why)."""
