@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.installations import SealedInstallationStore, cached_authorize
 from bot.oauth import oauth_flow
 from bot.services import Services
 from bot.settings import Settings
@@ -31,9 +33,10 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     returns instead of polling a worker thread every 10 ms; anything slow runs on
     `services.background` after the ack (handlers.support.after_ack).
     """
-    settings = services.settings
+    settings, store = services.settings, services.installs.store
+    client = make_client(settings)
     app = App(
-        client=make_client(settings),
+        client=client,
         signing_secret=settings.signing_secret,
         process_before_response=True,
         token_verification_enabled=token_verification and not settings.many_workspaces,
@@ -41,7 +44,9 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
         # Many workspaces: each request's token comes from its workspace's installation,
         # refreshed through `client` (SLACK_API_URL) when it is about to expire.
         oauth_flow=oauth_flow(services) if settings.many_workspaces else None,
-        installation_store=services.installs.store,
+        installation_store=store,
+        # Bolt takes an Authorize instance as is; its hint names only plain functions.
+        authorize=_authorize(settings, store, client),  # type: ignore[arg-type]
     )
     app.middleware(provide_services(services))
     app.error(handle_error)
@@ -50,6 +55,16 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
 
     register(app)
     return app
+
+
+def _authorize(
+    settings: Settings, store: SealedInstallationStore | None, client: WebClient
+) -> InstallationStoreAuthorize | None:
+    """Many workspaces: Bolt's own authorize, with its answers kept (bot/installations.py)."""
+    if store is None or not settings.client_id or not settings.client_secret:
+        return None  # one bot token: Bolt checks it once at start
+    return cached_authorize(store, client_id=settings.client_id,
+                            client_secret=settings.client_secret, client=client)  # fmt: skip
 
 
 def make_client(settings: Settings) -> WebClient:

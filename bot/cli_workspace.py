@@ -46,6 +46,8 @@ def run_workspace(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     deleted = data.delete(team_id=args.team_id)
     services.clients.forget_all()
+    if services.installs.store is not None:  # its token rows went by SQL, not through the store
+        services.installs.store.forget(enterprise_id=None, team_id=args.team_id)
     print(f"Deleted {args.team_id}: {sum(deleted.values())} rows in {len(deleted)} tables, "
           "its tokens first.")  # fmt: skip
     return 0

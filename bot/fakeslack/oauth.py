@@ -17,6 +17,7 @@ stand-in's first workspace otherwise.
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -99,6 +100,17 @@ class OAuthApp:
 
     def expired(self, token: str) -> bool:
         return token in self._access and self.issued(token) is None
+
+    def accept_installed_token(self, token: str) -> None:
+        """Accept `token` from now on, never expiring, for the stand-in's first workspace,
+        as if an install had handed it out.
+
+        For benchmarks that put many workspaces' installations straight into the app's
+        store and play them all in one stand-in workspace.
+        """
+        target = self._targets("")
+        assert target is not None
+        self._access[token] = Issued(target, math.inf)
 
     def authorize(self, query: dict[str, str]) -> tuple[int, str]:
         """(status, Location) for the consent page's answer, or (400, why)."""
