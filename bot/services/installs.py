@@ -53,9 +53,12 @@ class InstallService:
         if self.store is None:
             return False
         now = self._clock.now()
-        # Held first, then the tokens: no sender may pick a row up in between.
+        # Held first, then the tokens: no sender may pick a row up in between. Locked, so of
+        # the two events Slack sends for one uninstall, only the first is recorded.
         with self._sessions.begin() as s:
-            workspace = s.scalars(select(Workspace).where(Workspace.team_id == team_id)).first()
+            workspace = s.scalars(
+                select(Workspace).where(Workspace.team_id == team_id).with_for_update()
+            ).first()
             if workspace is not None:
                 if workspace.uninstalled_at is None:  # Slack sends both events: one entry
                     act = Act.TOKENS_REVOKED if revoked else Act.APP_UNINSTALLED
