@@ -59,10 +59,14 @@ class InstallService:
         if self.store is None:
             return False
         now = self._clock.now()
-        # Held first, then the tokens: no sender may pick a row up in between.
+        # Held first, then the tokens: no sender may pick a row up in between. Locked, so of
+        # the two events Slack sends for one uninstall, only the first is recorded.
         with self._sessions.begin() as s:
             gone = s.scalars(
-                select(Workspace).where(_served_by(team_id, enterprise_id, org_wide))
+                select(Workspace)
+                .where(_served_by(team_id, enterprise_id, org_wide))
+                .order_by(Workspace.id)
+                .with_for_update()
             ).all()
             for workspace in gone:
                 if workspace.uninstalled_at is None:  # Slack sends both events: one entry
