@@ -6,9 +6,10 @@ authorize, the outbox sender, the jobs) sees plain tokens while a dump of the da
 shows none. `rotate` reseals them all with the first key.
 
 Bolt authorizes every request from the installation store: it looks up the workspace's
-installation and the clicking person's own, then asks Slack's auth.test who the token is.
-Both answers are kept for a while here (see `_Recent` and `cached_authorize`), so a
-request from a workspace seen lately costs no query and no call to Slack before its ack.
+installation (and, unless told the app has only bot tokens, the clicking person's own),
+then asks Slack's auth.test who the token is. Both answers are kept for a while here (see
+`_Recent` and `cached_authorize`), so a request from a workspace seen lately costs no query
+and no call to Slack before its ack.
 """
 
 from __future__ import annotations
@@ -252,10 +253,15 @@ def cached_authorize(
     clock: Callable[[], float] = time.monotonic,
 ) -> InstallationStoreAuthorize:  # fmt: skip
     """Bolt's authorize for installed workspaces (token refresh through `client`, as Bolt
-    builds it), keeping auth.test's answer per token instead of asking on every request."""
+    builds it), keeping auth.test's answer per token instead of asking on every request.
+
+    Bot only: Trainbot asks for no user scopes (bot/oauth.py), so the installation Bolt would
+    otherwise also look up for the person who clicked never holds a token of theirs. The
+    workspace's bot is all there is to find: one lookup per workspace, whoever clicks.
+    """
     authorize = _KeptAuthorize(
         logger=logging.getLogger("slack_bolt.App"), store=store, client_id=client_id,
-        client_secret=client_secret, client=client, cache_enabled=True,
+        client_secret=client_secret, client=client, cache_enabled=True, bot_only=True,
     )  # fmt: skip
     authorize.authorize_result_cache = _AuthTestAnswers(AUTH_TEST_TTL_S, clock)
     return authorize
