@@ -24,6 +24,7 @@ from bot.ids import Action, Block
 from bot.scheduler import plan_and_send
 from bot.services.catalog_files import parse_catalog
 from models import (
+    DigestScope,
     Member,
     OutboxMessage,
     ResourceAssignment,
@@ -300,3 +301,26 @@ def test_a_rate_limit_in_one_workspace_pauses_that_workspace_only(
     clock.advance(timedelta(seconds=31))
     assert deliver_pending(services, plain) == 2
     assert [m["text"] for m in globex.messages(globex.dm_channel(AMY))] == ["Note 1", "Note 2"]
+
+
+def test_another_workspace_s_digest_subscription_cannot_be_unsubscribed(
+    installer: Installer, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    acme, glx, globex = acme_and_globex(installer, fake_slack)
+    services = installer.services
+    profiles = WebClient(base_url=fake_slack.base_url, token=fake_slack.identity.bot_token)
+    admin = services.members.resolve(team_id=TEAM_ID, user_id=ADMIN, profiles=profiles)
+    subscribed = services.digests.subscribe(caller=admin, channel_id="C0GENERAL1",
+                                            scope=DigestScope.WORKSPACE, scope_label="everyone",
+                                            weekday=0, hour=9, tz="UTC")  # fmt: skip
+    acme.command("/training", "digest", user=ADMIN)
+    fake_slack.wait_for_response_text("Mondays at 09:00")
+    listing = next(p for p in fake_slack.response_payloads()
+                   if Action.DIGEST_UNSUBSCRIBE in json.dumps(p))  # fmt: skip
+
+    # Globex's admin replays Acme's Unsubscribe button.
+    glx.replay_action(user=ADMIN, message={**listing, "ts": "1700000000.000100"},
+                      action_id=Action.DIGEST_UNSUBSCRIBE)  # fmt: skip
+    assert "no longer exists" in globex.wait_for_response_text("no longer exists")
+    installer.settle()
+    assert services.digests.subscription(subscription_id=subscribed.id) == subscribed
