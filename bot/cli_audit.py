@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
+from bot.cli_jobs import moment
 from bot.settings import Settings, SettingsError
 
 
@@ -17,14 +17,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument(
         "--since", type=moment, metavar="ISO", help="only entries from then on (no offset: UTC)"
     )
-
-
-def moment(text: str) -> datetime:
-    try:
-        found = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date or time: {text!r}") from None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 def run_audit(settings: Settings, args: argparse.Namespace) -> int:

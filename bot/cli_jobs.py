@@ -23,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run = actions.add_parser("run", help="run a sweep now and print what it sent")
     run.add_argument("sweep", choices=("reminders", "digests", "enrollments", "renewals"))
     run.add_argument(
-        "--as-of", type=_moment, metavar="ISO-8601",
+        "--as-of", type=moment, metavar="ISO-8601",
         help="run as if it were this moment (e.g. 2026-12-01T09:00:00+01:00; no offset: UTC)",
     )  # fmt: skip
     run.add_argument("--dry-run", action="store_true", help="send nothing, record nothing")
@@ -119,9 +119,10 @@ def _status(services: Services) -> int:
     return 0
 
 
-def _moment(text: str) -> datetime:
+def moment(text: str) -> datetime:
+    """An --as-of / --since argument: ISO-8601, UTC when it names no offset."""
     try:
-        moment = datetime.fromisoformat(text)
+        found = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO-8601 moment: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bench.assign_scale.seed import Seeded
 from bench.servers import Target
@@ -170,9 +170,17 @@ class AssignBench:
         self.effects.setdefault(kind, Series()).samples.append((last - client.sent_perf) * 1000)
 
 
+class Sends(Protocol):
+    """A bench that sends one request of a kind to a target (AssignBench and its kin)."""
+
+    bodies: dict[str, bytes]
+
+    def send(self, kind: str, client: Any, target: Target, into: Series) -> None: ...
+
+
 def run_kind(
     kind: str,
-    bench: AssignBench,
+    bench: Sends,
     clients: Mapping[str, TimedClient],
     all_targets: Sequence[Target],
     n: int,

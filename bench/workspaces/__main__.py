@@ -19,11 +19,11 @@ from cryptography.fernet import Fernet
 
 from bench import servers
 from bench.assign_scale.database import DEFAULT_URL, bench_database, server_version
-from bench.assign_scale.interactions import SEND_PER_MINUTE, ScaleFakeSlack
+from bench.assign_scale.interactions import SEND_PER_MINUTE, ScaleFakeSlack, run_kind
 from bench.assign_scale.report import BARE, source_state
 from bench.timing import Deadline, machine_info
 from bench.workspaces import __doc__ as DESCRIPTION
-from bench.workspaces.interactions import EFFECT_TIMEOUT_S, KINDS, ClickBench, TeamClient, run_kind
+from bench.workspaces.interactions import EFFECT_TIMEOUT_S, KINDS, ClickBench, TeamClient
 from bench.workspaces.report import Report, RunResult, finish
 from bench.workspaces.seed import Workspaces, many_workspace_env, seed
 from bench.workspaces.statements import count_statements

@@ -8,12 +8,11 @@ rewrites its team id in each request to the workspace the DM belongs to.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bench.assign_scale.interactions import ScaleFakeSlack
 from bench.servers import Target
-from bench.timing import FORM, Deadline, Series, TimedClient, interleaved, record_ack
+from bench.timing import FORM, Series, TimedClient, record_ack
 from bench.workspaces.seed import Workspaces
 from bot.fakeslack import AppResponse
 from bot.ids import Action
@@ -100,22 +99,3 @@ class ClickBench:
             if call.token != self.data.tokens[team]:
                 self.wrong_tokens.append(f"{call.method} for {team}")
         self.auth_tests.setdefault(kind, []).append(len(self.fake.calls_to("auth.test")))
-
-
-def run_kind(
-    kind: str,
-    bench: ClickBench,
-    clients: Mapping[str, TeamClient],
-    all_targets: Sequence[Target],
-    n: int,
-    block: int,
-    deadline: Deadline,
-) -> dict[str, Series]:
-    """n requests of `kind` per target, in blocks that rotate the target order (Trainbot first
-    in the first block, so the bare apps have its bytes to replay)."""
-    results = {t.key: Series() for t in all_targets}
-    for target, _, series in interleaved(all_targets, results, n, block, deadline):
-        if kind not in bench.bodies and not target.has_effect:
-            continue  # nothing to replay yet: Trainbot failed every one so far
-        bench.send(kind, clients[target.key], target, series)
-    return results

@@ -302,22 +302,22 @@ class FakeSlack(WorkspaceFacade):
         handler = METHODS.get(method)
         if handler is None:
             raise ApiError("unknown_method")
-        failure = self._failures.take(method, self._team_of(token, method, args))
+        try:  # the workspace first: a failure may be planned for one workspace only
+            ws: Workspace | None = self._tenants.serving(token or "", method, args, self.oauth)
+            refused: ApiError | None = None
+        except ApiError as error:
+            ws, refused = None, error
+        failure = self._failures.take(method, ws.identity.team_id if ws else None)
         if failure is not None:
             return failure.reply()
         if token is None:
             raise ApiError("not_authed")
-        ws = self._tenants.serving(token, method, args, self.oauth)
+        if ws is None:
+            assert refused is not None
+            raise refused
         served.append(ws)
         response = {"ok": True, **handler(ws, method, args)}
         return Reply.json(response), response
-
-    def _team_of(self, token: str | None, method: str, args: dict[str, Any]) -> str | None:
-        """The workspace a call is about, if it can be told (for failures planned per team)."""
-        try:
-            return self._tenants.serving(token or "", method, args, self.oauth).identity.team_id
-        except ApiError:
-            return None
 
     def _upload(self, file_id: str, body: bytes) -> Reply:
         with self._lock:

@@ -244,11 +244,17 @@ def _targets(
         .with_for_update(of=a)
     )
     if assignment_id is not None:
-        # Another workspace's id (forged or replayed) is refused, not "nothing to change".
-        if s.scalar(select(a.workspace_id).where(a.id == assignment_id)) != caller.workspace_id:
-            raise NotFound("That assignment no longer exists.")
         query = query.where(a.id == assignment_id)
-    return [(row, user_id) for row, user_id in s.execute(query).all()]
+    found = [(row, user_id) for row, user_id in s.execute(query).all()]
+    # Nothing open: another workspace's id (forged or replayed) is refused, not "nothing to
+    # change" (asked only then, so a change that finds its row pays no extra query).
+    if (
+        not found
+        and assignment_id is not None
+        and s.scalar(select(a.workspace_id).where(a.id == assignment_id)) != caller.workspace_id
+    ):
+        raise NotFound("That assignment no longer exists.")
+    return found
 
 
 def _roster_rows(today: date) -> Select[int, str, str, int, date | None]:
