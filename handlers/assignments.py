@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App
@@ -56,12 +57,27 @@ def handle_assignment_step_action(
         current = services.assignments.card(
             workspace_id=caller.workspace_id, assignment_id=assignment_id
         )
-        show_everywhere(client, services, caller, current, "")
+        show_everywhere(client, services, caller, where_clicked(current, body), "")
         raise
-    show_everywhere(client, services, caller, card, NOTICES[step])
+    show_everywhere(client, services, caller, where_clicked(card, body), NOTICES[step])
     redraw_reminder(client, services, caller, body, NOTICES[step])
     if step is Step.COMPLETE:
         deliver_pending(services, client)  # the assigner's completion DM, if they asked
+
+
+def where_clicked(card: AssignmentCard, body: dict[str, Any]) -> AssignmentCard:
+    """The card, pointing at the DM that was clicked if Trainbot has not noted that DM yet.
+
+    The outbox sender notes a DM's channel and ts just after Slack accepts it; a learner
+    quick enough to click in between would otherwise see their click change nothing there.
+    """
+    container = body.get("container") or {}
+    if card.dm_ts or container.get("type") != "message" or container.get("is_ephemeral"):
+        return card
+    blocks = (body.get("message") or {}).get("blocks") or []
+    if any(block.get("block_id") == "reminder" for block in blocks):
+        return card  # a reminder lists several assignments: it is redrawn as a reminder
+    return replace(card, dm_channel=container.get("channel_id"), dm_ts=container.get("message_ts"))
 
 
 def show_everywhere(

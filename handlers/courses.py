@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App
@@ -16,7 +15,7 @@ from bot.render import render
 from bot.services import Services
 from bot.services.cards import AssignmentCard
 from bot.services.members import Caller
-from handlers.assignments import show_everywhere
+from handlers.assignments import show_everywhere, where_clicked
 from handlers.support import after_ack, caller_of
 
 PAGE_ITEMS = 60  # with up to 30 section headings and 6 other blocks: inside a modal's 100
@@ -80,15 +79,7 @@ def _redraw(
     card: AssignmentCard,
     notice: str = "",
 ) -> None:
-    container = body.get("container") or {}
-    if (
-        card.dm_ts is None
-        and container.get("type") == "message"
-        and not container.get("is_ephemeral")
-    ):
-        # Clicked in its DM before Trainbot had noted where that DM is: update what was clicked.
-        card = replace(card, dm_channel=container.get("channel_id"),
-                       dm_ts=container.get("message_ts"))  # fmt: skip
+    card = where_clicked(card, body)
     view = body.get("view") or {}
     if view.get("callback_id") == Callback.COURSE_OUTLINE:
         page = int(json.loads(view.get("private_metadata") or "{}").get("page", 1))

@@ -92,6 +92,33 @@ def test_assign_dm_start_progress_complete(
     assert len(slack.fake.messages(slack.fake.dm_channel(AMY))) == 1  # updated in place
 
 
+def test_a_click_in_a_dm_trainbot_has_not_noted_yet_still_updates_that_dm(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    load_starter(app_server)
+    view = open_assign(slack, manager, f"<@{AMY}|amy>")
+    hang = slack.fake.hang_after("chat.postMessage", answered=0)  # Slack has it; we don't know
+    slack.submit_view(
+        user=manager,
+        view_id=view["id"],
+        values={Block.RESOURCE: git_option(slack, manager, view), Block.PEOPLE: [AMY]},
+    )
+    assert hang.reached.wait(timeout=10), "the DM was never sent"
+    try:
+        slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)
+        update = slack.fake.wait_for_call("chat.update")
+        assert "Completed" in view_texts(update.args)
+        assert "Completed" in view_texts(dm_of(slack, AMY))
+    finally:
+        hang.release.set()
+    app_server.settle()
+    with engine.connect() as conn:
+        noted = conn.execute(select(ResourceAssignment.dm_ts, ResourceAssignment.status)).one()
+    (dm,) = slack.fake.messages(slack.fake.dm_channel(AMY))  # updated in place, not sent again
+    assert tuple(noted) == (dm["ts"], "completed")
+    assert "Completed" in view_texts(dm)
+
+
 def test_every_validation_error_is_answered_in_the_modal(
     slack: SlackClient, app_server: RunningApp, manager: str
 ) -> None:
