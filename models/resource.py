@@ -76,6 +76,7 @@ class TrainingResource(Base):
         ),
         UniqueConstraint("workspace_id", "external_id"),
         Index("ix_training_resources_workspace_id_status", "workspace_id", "status"),
+        Index("ix_training_resources_search_title", "search_title", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,8 +100,11 @@ class TrainingResource(Base):
     # rest no); `certificate_months` makes it expire (compliance training), None never.
     certificate: Mapped[bool | None]
     certificate_months: Mapped[int | None]
-    # Lower-cased title, description, skills and partner: what /library searches.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The words the full-text index holds (models/search.py folds them; migration 0014
+    # builds the index over them: FTS5 on SQLite, a generated tsvector on PostgreSQL).
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_tags: Mapped[str] = mapped_column(Text, default="")  # skills, domains, partner
+    search_body: Mapped[str] = mapped_column(Text, default="")  # the description
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

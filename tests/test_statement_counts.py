@@ -256,7 +256,7 @@ def test_statements_per_interaction_do_not_grow_with_the_data(
         ws = conn.scalar(select(Workspace.id).where(Workspace.team_id == TEAM_ID))
         untyped = conn.scalar(
             select(TrainingResource.id)
-            .where(TrainingResource.search_text.not_like(f"%{TYPED}%"))
+            .where(TrainingResource.search_body.not_like(f"%{TYPED}%"))
             .order_by(TrainingResource.id)
         )
     bulk_resources(engine, 10, workspace_id=ws)  # the workspace's own: "Resource 00001"...
@@ -277,7 +277,9 @@ def test_statements_per_interaction_do_not_grow_with_the_data(
     report = "\n".join(f"  {kind:<11} {a:>3} -> {b:>3}" for kind, (a, b) in counts.items())
     grown = []
     for kind, (a, b) in counts.items():
-        if a != b:
+        # Fewer is fine: a typeahead whose first alphabetical titles already hold the word
+        # needs no second look (with 2,000 more "Resource ..." titles, that is this one).
+        if b > a:
             before, after = Counter(small.statements[kind]), Counter(large.statements[kind])
             more = "".join(f"\n      {n} x {s}" for s, n in sorted((after - before).items()))
             fewer = "".join(f"\n      {n} x {s}" for s, n in sorted((before - after).items()))

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 
 from bench.assign_scale.database import copy_rows
+from models.search import search_fields
 
 MANAGERS = 20  # members with the manager role; the first one runs /assign
 
@@ -35,6 +36,14 @@ DOMAINS = (
     "Operations", "Finance", "Legal", "People", "Marketing", "Support", "Cloud",
     "Communication", "Compliance", "Management", "Analytics", "Quality", "Onboarding",
 )  # fmt: skip
+
+
+def search_columns(title: str, description: str, skills: Sequence[str]) -> dict[str, str]:
+    """What the library's full-text index reads, as the app would write it."""
+    fields = search_fields(
+        title=title, description=description, skills=skills, domains=(), partner=None
+    )
+    return fields.columns()
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,7 @@ def resource_rows(
             "url": f"https://learn.example.com/{kind}/{i}", "status": status,
             "difficulty": ("beginner", "intermediate", "advanced")[i % 3], "skills": skills,
             "duration_minutes": 5 + i % 120,
-            "search_text": " ".join([title, description, *skills]).lower(),
+            **search_columns(title, description, skills),
             "created_at": now - timedelta(days=i % 700), "updated_at": now,
         }  # fmt: skip
 

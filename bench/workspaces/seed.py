@@ -24,6 +24,7 @@ from psycopg import sql
 
 from bench.assign_scale.database import conninfo_of, copy_rows
 from bench.assign_scale.interactions import ScaleFakeSlack
+from bench.assign_scale.seed_rows import search_columns
 
 TEAM = "T0WS{:06d}"
 USER = "U{:06d}W{}"  # workspace number, member number (0 is the manager who installed)
@@ -163,7 +164,7 @@ def _resources(ids: list[int], now: datetime) -> Iterator[dict[str, Any]]:
                 "description": "How we work here.", "type": "document", "access": "free",
                 "url": f"https://intranet.example.com/{workspace_id}/{k}", "status": "published",
                 "difficulty": "beginner", "skills": ["onboarding"], "duration_minutes": 15,
-                "search_text": f"{title} how we work here onboarding".lower(),
+                **search_columns(title, "How we work here.", ["onboarding"]),
                 "created_at": now, "updated_at": now,
             }  # fmt: skip
 

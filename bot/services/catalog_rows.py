@@ -12,6 +12,7 @@ from bot.db import insert_for
 from models import Domain, TrainingResource
 from models.quiz_rules import QuizSpec
 from models.rules import ContentFields, slugify
+from models.search import search_fields
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ def fill(s: Session, row: TrainingResource, f: ContentFields, now: datetime) -> 
     row.duration_minutes = f.duration_minutes
     if f.external_id:
         row.external_id = f.external_id
-    row.search_text = " ".join(
-        [f.title, f.description, " ".join(f.skills), " ".join(f.domains), f.partner or ""]
-    ).lower()
+    found = search_fields(
+        title=f.title, description=f.description, skills=f.skills, domains=f.domains,
+        partner=f.partner,
+    )  # fmt: skip
+    row.search_title, row.search_tags, row.search_body = found.title, found.tags, found.body
     row.updated_at = now
     row.domains = _domains(s, f.domains)
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.services.search import (
+    alphabetical,
+    corrected,
+    dialect_of,
+    found_by_index,
+    in_title,
+    most_relevant_first,
+    not_all_in_title,
+)
 from bot.vocab import STATUS_LABELS
 from models import Domain, ResourceDomain, TrainingResource
 from models.enums import ResourceStatus
+from models.search import query_words
 
 PAGE_SIZE = 10
-MAX_WORDS = 8
 SEARCH_MAX = 200  # characters of search text kept (it travels in private_metadata)
+# A typeahead first reads this many resources in alphabetical order for titles holding
+# every word (quick when many do); finding fewer than it needs there, it asks the index.
+WALK = 2000
+# Matches outside titles are ranked among the first this many the index finds.
+CANDIDATES = 1000
 FACET_LIMIT = 99  # a static_select holds 100 options; one is "Any"
 
 
@@ -72,6 +85,7 @@ class LibraryPage:
     page: int
     pages: int
     domains: tuple[Facet, ...] = field(default_factory=tuple)
+    searched_for: str | None = None  # what was typed, when nothing matched it (did you mean)
 
     @property
     def domain_options(self) -> list[dict[str, str]]:
@@ -93,23 +107,14 @@ def visible_to(workspace_id: int) -> ColumnElement[bool]:
     )
 
 
-def search_words(text: str) -> list[str]:
-    return [w for w in text.lower().split() if w][:MAX_WORDS]
-
-
-def _like(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]:
+    """Everything but the words: who may see it, status, filters."""
     r = TrainingResource
     conds = [visible_to(workspace_id)]
     if q.status is not None:
         conds.append(r.status == q.status.value)
     if q.own_only:  # drafts and archived items are a workspace's own business
         conds.append(r.workspace_id == workspace_id)
-    conds += [r.search_text.like(_like(w), escape="\\") for w in search_words(q.words)]
     if q.type:
         conds.append(r.type == q.type)
     if q.access:
@@ -132,21 +137,27 @@ def in_domain(slug: str) -> Select[int]:
 
 def count(s: Session, *, workspace_id: int, query: LibraryQuery) -> int:
     conds = _conditions(workspace_id, query)
+    if words := query_words(query.words):
+        conds.append(found_by_index(dialect_of(s), words))
     return s.scalar(select(func.count()).select_from(TrainingResource).where(*conds)) or 0
 
 
 def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage:
-    conds = _conditions(workspace_id, query)
+    """One page of results, most relevant first; with no match, what the closest words find."""
     total = count(s, workspace_id=workspace_id, query=query)
+    if total == 0 and query.words:
+        better = corrected(s, query.words, _conditions(workspace_id, query))
+        if better is not None:
+            instead = search(s, workspace_id=workspace_id, query=replace(query, words=better))
+            return replace(instead, searched_for=query.words)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
-    rows = s.scalars(
-        select(TrainingResource)
-        .where(*conds)
-        .order_by(*_most_relevant_first(query.words))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    words = query_words(query.words)
+    found = select(TrainingResource).where(*_conditions(workspace_id, query))
+    if words:
+        found = found.where(found_by_index(dialect_of(s), words))
+    found = found.order_by(*(most_relevant_first(words) if words else alphabetical()))
+    rows = s.scalars(found.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return LibraryPage(
         query=query,
         items=tuple(card(row, workspace_id) for row in rows),
@@ -157,6 +168,10 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
     )
 
 
+Suggestion = tuple[int, str, str]  # id, title, type
+Suggestions = Select[int, str, str]
+
+
 def suggestions(
     s: Session,
     *,
@@ -164,35 +179,56 @@ def suggestions(
     words: str,
     limit: int,
     exclude_types: tuple[str, ...] = (),
-) -> list[tuple[int, str, str]]:
-    """(id, title, type) of the published resources best matching `words` (typeahead)."""
-    conds = _conditions(workspace_id, LibraryQuery(words=words[:SEARCH_MAX]))
-    r = TrainingResource
+) -> list[Suggestion]:
+    """(id, title, type) of the published resources best matching `words` (typeahead);
+    with no match, those the closest words find ("pyhton" shows Python's)."""
+    conds = _conditions(workspace_id, LibraryQuery())
     if exclude_types:
-        conds.append(r.type.not_in(exclude_types))
-    # Three columns, not whole rows: a keystroke need not load descriptions and domains.
-    found = s.execute(
-        select(r.id, r.title, r.type)
-        .where(*conds)
-        .order_by(*_most_relevant_first(words))
-        .limit(limit)
-    ).all()
-    return [(rid, title, kind) for rid, title, kind in found]
+        conds.append(TrainingResource.type.not_in(exclude_types))
+    typed = words[:SEARCH_MAX]
+    found = _suggest(s, conds, query_words(typed), limit)
+    if not found and typed.strip():
+        better = corrected(s, typed, conds)
+        if better is not None:
+            found = _suggest(s, conds, query_words(better), limit)
+    return found
 
 
-def _most_relevant_first(words: str) -> tuple[ColumnElement[Any], ...]:
-    """A word in the title counts most, then one in the skills, domains or partner, then
-    one only in the description (search_text, which the conditions match, has them all)."""
+def _suggest(
+    s: Session, conds: list[ColumnElement[bool]], words: list[str], limit: int
+) -> list[Suggestion]:
+    """Titles holding every word rank highest: they come first, alphabetically, then the
+    rest by relevance. Each step reads about what it returns, whatever the library's size
+    (but for a query found in thousands of descriptions and no title: see CANDIDATES)."""
     r = TrainingResource
-    relevance: ColumnElement[int] = literal(0)
-    for word in search_words(words):
-        pattern = _like(word)
-        relevance = relevance + case(
-            (func.lower(r.title).like(pattern, escape="\\"), 10),
-            (func.lower(r.description).like(pattern, escape="\\"), 1),
-            else_=3,
+    # Three columns, not whole rows: a keystroke need not load descriptions and domains.
+    columns = select(r.id, r.title, r.type).where(*conds)
+    if not words:
+        return _rows(s, columns.order_by(*alphabetical()).limit(limit))
+    walk = columns.add_columns(r.search_title).order_by(*alphabetical()).limit(WALK).subquery()
+    first = _rows(
+        s,
+        select(walk.c.id, walk.c.title, walk.c.type)
+        .where(*[(" " + walk.c.search_title).like(f"% {w}%") for w in words])
+        .limit(limit),
+    )
+    if len(first) < limit:  # few among the first WALK titles: the index knows the rest
+        first = _rows(
+            s,
+            columns.where(found_by_index(dialect_of(s), words, title_only=True), in_title(words))
+            .order_by(*alphabetical())
+            .limit(limit),
         )
-    return (relevance.desc(), func.lower(r.title), r.id.expression)
+    if len(first) == limit:
+        return first
+    candidates = select(r.id).where(*conds, found_by_index(dialect_of(s), words)).limit(CANDIDATES)
+    rest = columns.where(r.id.in_(candidates), not_all_in_title(words))
+    rest = rest.order_by(*most_relevant_first(words))
+    return first + _rows(s, rest.limit(limit - len(first)))
+
+
+def _rows(s: Session, query: Suggestions) -> list[Suggestion]:
+    return [(rid, title, kind) for rid, title, kind in s.execute(query).all()]
 
 
 def status_counts(s: Session, *, workspace_id: int) -> dict[str, int]:

@@ -38,7 +38,9 @@ def bulk_resources(
             "difficulty": "beginner",
             "skills": ["skill"],
             "duration_minutes": 30,
-            "search_text": f"resource {i:05d} generated",
+            "search_title": f"resource {i:05d} about a long topic",
+            "search_body": "a generated resource with a long description",
+            "search_tags": "skill",
             "created_at": T0,
             "updated_at": T0,
         }
