@@ -45,6 +45,7 @@ class Action(StrEnum):
     LIBRARY_FILTER_LEVEL = "library.filter.level"
     LIBRARY_FILTER_STATUS = "library.filter.status"
     LIBRARY_CLEAR = "library.clear"
+    LIBRARY_FOR_ME = "library.for_me"
     LIBRARY_PREVIOUS = "library.previous"
     LIBRARY_NEXT = "library.next"
     LIBRARY_OPEN = "library.open"

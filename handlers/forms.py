@@ -14,10 +14,12 @@ from models.enums import Access, Difficulty, ResourceStatus, ResourceType
 from models.rules import ContentFields, slugify, validate_content
 
 LIBRARY_USAGE = (
-    "Usage: `/library [words] [type:video] [domain:sales] [access:free] [level:beginner]`\n"
+    "Usage: `/library [words] [type:video] [domain:sales] [access:free] [level:beginner] "
+    "[for:me]`\n"
     f"Types: {', '.join(t.value for t in ResourceType)}. "
     f"Access: {', '.join(a.value for a in Access)}. "
     f"Levels: {', '.join(d.value for d in Difficulty)}.\n"
+    "`for:me`: what is recommended for you, best first.\n"
     "Example: `/library negotiation type:video level:beginner`"
 )
 ANY = "any"  # a filter's "Any" option
@@ -54,8 +56,12 @@ def parse_library_text(text: str) -> LibraryQuery:
     """`/library negotiation type:video` -> a query; unknown filters explain the usage."""
     words: list[str] = []
     filters: dict[str, str] = {}
+    for_me = False
     for token in text.split():
         key, sep, value = token.partition(":")
+        if token.lower() == "for:me":
+            for_me = True
+            continue
         if not sep or key.lower() not in _FILTER_KEYS:
             if sep and key.isalpha() and value:
                 raise BotError(f"I don't know the filter `{mrkdwn(key)}:`.\n{LIBRARY_USAGE}")
@@ -76,6 +82,7 @@ def parse_library_text(text: str) -> LibraryQuery:
         domain=filters.get("domain"),
         access=filters.get("access"),
         difficulty=filters.get("difficulty"),
+        for_me=for_me,
     )
 
 
@@ -94,6 +101,7 @@ def query_from_dict(data: Any) -> LibraryQuery:
         data = {k: v for k, v in dict(data).items() if k in LibraryQuery.__dataclass_fields__}
         data["status"] = _status(data.get("status", "published"))
         data["own"] = data.get("own") is True
+        data["for_me"] = data.get("for_me") is True
         if data["status"] is None and not data["own"]:
             data["status"] = ResourceStatus.PUBLISHED
         data["words"] = str(data.get("words", ""))[:SEARCH_MAX]
@@ -117,6 +125,8 @@ def query_after_action(view: dict[str, Any], action: dict[str, Any]) -> LibraryQ
     action_id = action.get("action_id")
     if action_id == Action.LIBRARY_CLEAR:
         return LibraryQuery(status=query.status, own=query.own)
+    if action_id == Action.LIBRARY_FOR_ME:
+        return replace(query, for_me=action.get("value") == "on", page=1)
     if action_id in (Action.LIBRARY_PREVIOUS, Action.LIBRARY_NEXT):
         return replace(query, page=int(action.get("value") or 1))
     if action_id == Action.LIBRARY_SEARCH:

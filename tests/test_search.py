@@ -14,8 +14,9 @@ from bot.fakeslack import FakeSlack, SlackClient, view_texts
 from bot.ids import Action
 from bot.services import Services
 from bot.services.catalog_files import parse_catalog
-from bot.services.library import WALK, LibraryQuery
+from bot.services.library import LibraryQuery
 from bot.services.members import Caller
+from bot.services.typeahead import WALK
 from tests.conftest import AMY, BOT_TOKEN, TEAM_ID, RunningApp
 from tests.support.library import next_call, open_library, result_titles, top_view
 from tests.support.seed import bulk_resources

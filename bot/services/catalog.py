@@ -26,10 +26,10 @@ from bot.services.library import (
     domain_facets,
     search,
     status_counts,
-    suggestions,
     visible_to,
 )
 from bot.services.members import Caller
+from bot.services.typeahead import suggestions
 from models import AuditAction as Act
 from models import TrainingResource
 from models.enums import ResourceStatus, ResourceType

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.search import (
@@ -12,9 +13,7 @@ from bot.services.search import (
     corrected,
     dialect_of,
     found_by_index,
-    in_title,
     most_relevant_first,
-    not_all_in_title,
 )
 from bot.vocab import STATUS_LABELS
 from models import Domain, ResourceDomain, TrainingResource
@@ -23,11 +22,6 @@ from models.search import query_words
 
 PAGE_SIZE = 10
 SEARCH_MAX = 200  # characters of search text kept (it travels in private_metadata)
-# A typeahead first reads this many resources in alphabetical order for titles holding
-# every word (quick when many do); finding fewer than it needs there, it asks the index.
-WALK = 2000
-# Matches outside titles are ranked among the first this many the index finds.
-CANDIDATES = 1000
 FACET_LIMIT = 99  # a static_select holds 100 options; one is "Any"
 
 
@@ -41,6 +35,7 @@ class LibraryQuery:
     status: ResourceStatus | None = ResourceStatus.PUBLISHED  # None: every status (own only)
     page: int = 1
     own: bool = False  # only the workspace's own content (Home's Manage content tab)
+    for_me: bool = False  # what is recommended for the person, in that order ("For you")
 
     @property
     def own_only(self) -> bool:
@@ -86,6 +81,7 @@ class LibraryPage:
     pages: int
     domains: tuple[Facet, ...] = field(default_factory=tuple)
     searched_for: str | None = None  # what was typed, when nothing matched it (did you mean)
+    reasons: Mapping[int, str] = field(default_factory=dict)  # "For you": why each is here
 
     @property
     def domain_options(self) -> list[dict[str, str]]:
@@ -107,7 +103,7 @@ def visible_to(workspace_id: int) -> ColumnElement[bool]:
     )
 
 
-def _conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]:
+def conditions(workspace_id: int, q: LibraryQuery) -> list[ColumnElement[bool]]:
     """Everything but the words: who may see it, status, filters."""
     r = TrainingResource
     conds = [visible_to(workspace_id)]
@@ -136,27 +132,41 @@ def in_domain(slug: str) -> Select[int]:
 
 
 def count(s: Session, *, workspace_id: int, query: LibraryQuery) -> int:
-    conds = _conditions(workspace_id, query)
-    if words := query_words(query.words):
-        conds.append(found_by_index(dialect_of(s), words))
+    return _count(s, conditions(workspace_id, query), query.words)
+
+
+def _count(s: Session, conds: list[ColumnElement[bool]], words: str) -> int:
+    if wanted := query_words(words):
+        conds = [*conds, found_by_index(dialect_of(s), wanted)]
     return s.scalar(select(func.count()).select_from(TrainingResource).where(*conds)) or 0
 
 
-def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage:
-    """One page of results, most relevant first; with no match, what the closest words find."""
-    total = count(s, workspace_id=workspace_id, query=query)
+def search(
+    s: Session, *, workspace_id: int, query: LibraryQuery, ranking: Sequence[int] = ()
+) -> LibraryPage:
+    """One page of results, most relevant first; with no match, what the closest words find.
+    `ranking`: for a "For you" query, the recommended ids in their order (the only ones shown)."""
+    base = conditions(workspace_id, query)
+    if query.for_me:
+        base.append(TrainingResource.id.in_(ranking))
+    total = _count(s, base, query.words)
     if total == 0 and query.words:
-        better = corrected(s, query.words, _conditions(workspace_id, query))
+        better = corrected(s, query.words, base)
         if better is not None:
-            instead = search(s, workspace_id=workspace_id, query=replace(query, words=better))
-            return replace(instead, searched_for=query.words)
+            instead = replace(query, words=better)
+            shown = search(s, workspace_id=workspace_id, query=instead, ranking=ranking)
+            return replace(shown, searched_for=query.words)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
     words = query_words(query.words)
-    found = select(TrainingResource).where(*_conditions(workspace_id, query))
+    found = select(TrainingResource).where(*base)
     if words:
         found = found.where(found_by_index(dialect_of(s), words))
-    found = found.order_by(*(most_relevant_first(words) if words else alphabetical()))
+    if query.for_me:
+        place = {rid: n for n, rid in enumerate(ranking)}
+        found = found.order_by(case(place, value=TrainingResource.id, else_=len(place)))
+    else:
+        found = found.order_by(*(most_relevant_first(words) if words else alphabetical()))
     rows = s.scalars(found.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return LibraryPage(
         query=query,
@@ -166,69 +176,6 @@ def search(s: Session, *, workspace_id: int, query: LibraryQuery) -> LibraryPage
         pages=pages,
         domains=domain_facets(s, workspace_id=workspace_id),
     )
-
-
-Suggestion = tuple[int, str, str]  # id, title, type
-Suggestions = Select[int, str, str]
-
-
-def suggestions(
-    s: Session,
-    *,
-    workspace_id: int,
-    words: str,
-    limit: int,
-    exclude_types: tuple[str, ...] = (),
-) -> list[Suggestion]:
-    """(id, title, type) of the published resources best matching `words` (typeahead);
-    with no match, those the closest words find ("pyhton" shows Python's)."""
-    conds = _conditions(workspace_id, LibraryQuery())
-    if exclude_types:
-        conds.append(TrainingResource.type.not_in(exclude_types))
-    typed = words[:SEARCH_MAX]
-    found = _suggest(s, conds, query_words(typed), limit)
-    if not found and typed.strip():
-        better = corrected(s, typed, conds)
-        if better is not None:
-            found = _suggest(s, conds, query_words(better), limit)
-    return found
-
-
-def _suggest(
-    s: Session, conds: list[ColumnElement[bool]], words: list[str], limit: int
-) -> list[Suggestion]:
-    """Titles holding every word rank highest: they come first, alphabetically, then the
-    rest by relevance. Each step reads about what it returns, whatever the library's size
-    (but for a query found in thousands of descriptions and no title: see CANDIDATES)."""
-    r = TrainingResource
-    # Three columns, not whole rows: a keystroke need not load descriptions and domains.
-    columns = select(r.id, r.title, r.type).where(*conds)
-    if not words:
-        return _rows(s, columns.order_by(*alphabetical()).limit(limit))
-    walk = columns.add_columns(r.search_title).order_by(*alphabetical()).limit(WALK).subquery()
-    first = _rows(
-        s,
-        select(walk.c.id, walk.c.title, walk.c.type)
-        .where(*[(" " + walk.c.search_title).like(f"% {w}%") for w in words])
-        .limit(limit),
-    )
-    if len(first) < limit:  # few among the first WALK titles: the index knows the rest
-        first = _rows(
-            s,
-            columns.where(found_by_index(dialect_of(s), words, title_only=True), in_title(words))
-            .order_by(*alphabetical())
-            .limit(limit),
-        )
-    if len(first) == limit:
-        return first
-    candidates = select(r.id).where(*conds, found_by_index(dialect_of(s), words)).limit(CANDIDATES)
-    rest = columns.where(r.id.in_(candidates), not_all_in_title(words))
-    rest = rest.order_by(*most_relevant_first(words))
-    return first + _rows(s, rest.limit(limit - len(first)))
-
-
-def _rows(s: Session, query: Suggestions) -> list[Suggestion]:
-    return [(rid, title, kind) for rid, title, kind in s.execute(query).all()]
 
 
 def status_counts(s: Session, *, workspace_id: int) -> dict[str, int]:
