@@ -109,6 +109,7 @@ class Action(StrEnum):
     TEAM_FILTER_DOMAIN = "team.filter.domain"
     TEAM_FILTER_TYPE = "team.filter.type"
     TEAM_FILTER_CLEAR = "team.filter.clear"
+    TEAM_SUGGESTION_ASSIGN = "team.suggestion.assign"
     HOME_BROWSE = "home.browse"
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"

@@ -27,6 +27,7 @@ from handlers.assign_forms import (
     default_due,
     parse_assign_text,
 )
+from handlers.home import home_state
 from handlers.support import after_ack, caller_of, later, log_refusal
 from models.enums import ResourceType
 
@@ -156,6 +157,19 @@ def handle_library_assign_action(
     )  # fmt: skip
 
 
+def handle_team_suggestion_action(
+    body: dict[str, Any], client: WebClient, services: Services
+) -> None:
+    """ "Assign" on a Team tab suggestion: the modal with that training and that group."""
+    caller = caller_of(body, services, client)
+    state = home_state(body.get("view"))
+    group = f"<!subteam^{state.group}|{state.group_label or state.group}>" if state.group else ""
+    open_assign_modal(
+        client, services, caller, trigger_id=body["trigger_id"], text=group,
+        resource_id=int(body["actions"][0]["value"]),
+    )  # fmt: skip
+
+
 def handle_resource_suggestion(
     ack: Ack, body: dict[str, Any], services: Services, client: WebClient
 ) -> None:
@@ -252,3 +266,4 @@ def register(app: App) -> None:
     app.view_submission(Callback.ASSIGN)(handle_assign_submission)
     app.action(Action.LIBRARY_ASSIGN)(after_ack(handle_library_assign_action))
     app.action(Action.HOME_ASSIGN)(after_ack(handle_home_assign_action))
+    app.action(Action.TEAM_SUGGESTION_ASSIGN)(after_ack(handle_team_suggestion_action))

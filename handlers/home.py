@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from bot.services.progress import Scope
+from bot.services.team_suggestions import TeamSuggestion
 from handlers.forms import query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
@@ -109,12 +110,16 @@ def team_view(
         except SlackApiError:  # the group is gone (or the plan changed): show everyone
             state = replace(state, group=None, group_label=None)
     scope = Scope("your team", people=people, domain=state.domain, type=state.type)
+    suggested: tuple[TeamSuggestion, ...] = ()
+    if people is not None:
+        label = state.group_label or "this group"
+        suggested = services.team_suggestions.for_group(caller=person, people=people, label=label)
     progress = services.progress
     trainings, _ = progress.rows(caller=person, scope=scope, today=today, by_person=False)
     return render(
         "home_team.json.j2",
         people=progress.report(caller=person, scope=scope, today=today, by_person=True),
-        trainings=trainings,
+        trainings=trainings, suggested=suggested,
         state=state, domains=services.catalog.domains(caller=person),
         metadata=json.dumps({k: v for k, v in asdict(state).items() if k != "library"}),
     )  # fmt: skip

@@ -35,6 +35,7 @@ from bot.services.quiz_editor import QuizEditorService
 from bot.services.quiz_taking import QuizService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
+from bot.services.team_suggestions import TeamSuggestionService
 from bot.services.workspace_data import WorkspaceDataService
 from bot.settings import Settings
 from bot.token_keys import Keyring
@@ -75,6 +76,7 @@ class Services:
     installs: InstallService  # uninstalled (tokens gone, rows held) and installed again
     workspace_data: WorkspaceDataService  # everything a workspace owns: list, export, delete
     audit: AuditService  # the audit log of administrative actions, read by admins
+    team_suggestions: TeamSuggestionService  # what to assign a user group next
     background: Executor  # runs the work that follows an ack
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
@@ -146,5 +148,6 @@ def build_services(
         installs=InstallService(sessions=sessions, clock=clock, store=store, clients=clients),
         workspace_data=WorkspaceDataService(sessions=sessions, clock=clock),
         audit=AuditService(sessions=sessions),
+        team_suggestions=TeamSuggestionService(sessions=sessions, clock=clock),
         background=background or ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack"),
     )
