@@ -20,11 +20,13 @@ from bot.services.assignments import AssignResult
 from bot.services.catalog import require_manager
 from bot.services.library import ResourceCard
 from bot.services.members import Caller
+from bot.services.team_suggestions import TeamSuggestion
 from handlers.assign_forms import (
     assign_form,
     assign_metadata,
     confirmation_channel,
     default_due,
+    first_group,
     parse_assign_text,
 )
 from handlers.home import home_state
@@ -173,15 +175,39 @@ def handle_team_suggestion_action(
 def handle_resource_suggestion(
     ack: Ack, body: dict[str, Any], services: Services, client: WebClient
 ) -> None:
-    """Typeahead over the caller's library, answered inside the ack."""
+    """Typeahead over the caller's library, answered inside the ack; with nothing typed yet
+    and a user group chosen, what is suggested for that group comes first."""
     caller = caller_of(body, services, client, refresh=False)
-    found = services.catalog.suggest(
-        caller=caller, words=str(body.get("value", "")), limit=SUGGESTIONS
-    )
-    ack(options=[
-        {"text": {"type": "plain_text", "text": _short(_labelled(title, kind))}, "value": str(rid)}
-        for rid, title, kind in found
+    typed = str(body.get("value", ""))
+    found = services.catalog.suggest(caller=caller, words=typed, limit=SUGGESTIONS)
+    library = [_option(title, kind, rid) for rid, title, kind in found]
+    group = None if typed.strip() else first_group(body.get("view") or {})
+    suggested = suggested_for(client, services, caller, group) if group else ()
+    if not suggested or group is None:
+        ack(options=library)
+        return
+    ack(option_groups=[
+        {"label": {"type": "plain_text", "text": _short(f"Suggested for {group[1]}")},
+         "options": [_option(s.title, s.type, s.resource_id) for s in suggested]},
+        {"label": {"type": "plain_text", "text": "Library"}, "options": library[:SUGGESTIONS]},
     ])  # fmt: skip
+
+
+def suggested_for(
+    client: WebClient, services: Services, caller: Caller, group: tuple[str, str]
+) -> tuple[TeamSuggestion, ...]:
+    try:
+        people = services.usergroups.members(client, group_id=group[0])
+    except SlackApiError:  # Slack will not say who is in it: no suggestions, the library
+        return ()
+    return services.team_suggestions.for_group(caller=caller, people=people, label=group[1])
+
+
+def _option(title: str, kind: str, rid: int) -> dict[str, Any]:
+    return {
+        "text": {"type": "plain_text", "text": _short(_labelled(title, kind))},
+        "value": str(rid),
+    }
 
 
 def handle_group_suggestion(

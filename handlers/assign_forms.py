@@ -143,6 +143,20 @@ def group_members(
     return members, problems
 
 
+def first_group(view: dict[str, Any]) -> tuple[str, str] | None:
+    """The first user group chosen in the /assign modal (id, "@handle"), if any: as typed
+    into it, else as the modal was opened with it."""
+    chosen = _state(view, Block.GROUPS, Action.ASSIGN_GROUPS).get("selected_options")
+    if chosen is None:
+        blocks = [b for b in view.get("blocks") or [] if b.get("block_id") == Block.GROUPS]
+        block: dict[str, Any] = blocks[0] if blocks else {}
+        chosen = (block.get("element") or {}).get("initial_options")
+    if not chosen:
+        return None
+    label = str((chosen[0].get("text") or {}).get("text") or "this group").split(" (")[0]
+    return str(chosen[0]["value"]), label
+
+
 def assign_metadata(channel_id: str | None) -> str:
     return json.dumps({"channel": channel_id})
 

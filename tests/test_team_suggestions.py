@@ -123,3 +123,34 @@ def test_nothing_to_suggest_for_a_group_that_did_everything_its_peers_did(
         slack, app_server, engine, manager, {first: {BOB: True, AMY: True}, second: {BOB: True}}
     )
     assert "Suggested for" not in view_texts(team_tab(slack, app_server, manager, "@devs"))
+
+
+def test_assign_with_a_group_suggests_for_it_first_in_the_training_typeahead(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    load_starter(app_server)
+    slack.fake.add_user(CAROL, "carol")
+    slack.fake.add_usergroup("S0DEVS0001", "devs", members=[BOB, CAROL])
+    (shared, _), (next_up, next_title) = titles(engine, 2)
+    history(
+        slack, app_server, engine, manager, {shared: {BOB: True, AMY: True}, next_up: {AMY: True}}
+    )
+    opened = len(slack.fake.calls_to("views.open"))
+    slack.command("/assign", "<!subteam^S0DEVS0001|@devs>", user=manager)
+    next_call(slack, "views.open", opened)
+    modal = top_view(slack, manager)
+
+    answer = slack.suggest(
+        user=manager, view_id=modal["id"], action_id=Action.ASSIGN_RESOURCE, value=""
+    )
+    assert answer.json is not None
+    first, library = answer.json["option_groups"]
+    assert first["label"]["text"] == "Suggested for @devs"
+    assert [o["value"] for o in first["options"]] == [str(next_up)]
+    assert first["options"][0]["text"]["text"].startswith(next_title[:20])
+    assert len(library["options"]) > 1
+    # Typing searches the library as always.
+    typed = slack.suggest(
+        user=manager, view_id=modal["id"], action_id=Action.ASSIGN_RESOURCE, value="git"
+    )
+    assert typed.json is not None and "options" in typed.json and "option_groups" not in typed.json
