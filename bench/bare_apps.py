@@ -63,6 +63,7 @@ def bare_bolt_app(settings: Settings, *, process_before_response: bool) -> App:
     app.options(Action.ASSIGN_RESOURCE)(ack_no_options)
     app.view_submission(Callback.ASSIGN)(ack_only)
     app.action(Action.ASSIGNMENT_COMPLETE)(ack_only)
+    app.event("app_home_opened")(ack_only)
     return app
 
 

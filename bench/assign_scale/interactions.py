@@ -25,7 +25,7 @@ from bench.timing import (
 )
 from bot.ids import Action, Block
 
-KINDS = ("command", "typeahead", "submission", "complete")
+KINDS = ("command", "typeahead", "submission", "complete", "home")
 # What a manager types into the resource typeahead, keystroke by keystroke or a word.
 TYPED = ("sec", "securi", "python", "lead", "kube", "git", "data", "intro to", "sales", "des")
 EFFECT_TIMEOUT_S = 10.0
@@ -64,6 +64,7 @@ class AssignBench:
         self._view_id: str | None = None  # the manager's open /assign modal
         self.submissions = first_submission  # which fresh resource the next one assigns
         self._typed = 0
+        self._homes = 0  # which learner opens Home next
 
     def send(self, kind: str, client: TimedClient, target: Target, into: Series) -> None:
         self.fake.reset_calls()
@@ -104,6 +105,12 @@ class AssignBench:
             assert options, f"no options for {TYPED[(self._typed - 1) % len(TYPED)]!r}"
         elif kind == "submission":
             self._submit(client, into)
+        elif kind == "home":  # a learner opens App Home: My learning, recommendations and all
+            learner = self.data.learners[(self._homes * 7) % len(self.data.learners)]
+            self._homes += 1
+            record_ack(into, client, client.app_home_opened(learner.user_id))
+            self.fake.wait_for_call("views.publish", timeout=EFFECT_TIMEOUT_S)
+            self._effect(kind, client, ["views.publish"])
         else:
             user, channel, ts = self.dms.popleft()
             response = client.click(

@@ -23,11 +23,13 @@ LABELS = {
     "typeahead": "typeahead (block_suggestion)",
     "submission": "Assign (view_submission)",
     "complete": "Mark complete (DM button)",
+    "home": "App Home opened (event)",
 }
 EFFECTS = {
     "command": "views.open answered",
     "submission": "every DM and the confirmation posted",
     "complete": "DM updated and Home published",
+    "home": "Home published (My learning, recommendations)",
 }
 BARE = "bolt-before-response"  # the ratio is against the bare app in Trainbot's own mode
 
