@@ -18,8 +18,9 @@ from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from bot.services.typeahead import WALK
 from tests.conftest import AMY, BOT_TOKEN, TEAM_ID, RunningApp
-from tests.support.library import next_call, open_library, result_titles, top_view
+from tests.support.library import open_library, result_titles
 from tests.support.seed import bulk_resources
+from tests.test_assign_flow import open_assign
 
 CATALOG = [
     {"title": "Negotiation basics", "description": "How to agree on a price."},
@@ -172,10 +173,7 @@ def test_library_and_typeahead_through_slack(
     view = open_library(slack, AMY, "negotiaton")
     assert "Did you mean *negotiation*?" in view_texts(view)
     assert result_titles(view)[:2] == ["Advanced negotiation", "Negotiation basics"]
-    opened = len(slack.fake.calls_to("views.open"))
-    slack.command("/assign", "", user=manager)
-    next_call(slack, "views.open", opened)
-    assign = top_view(slack, manager)
+    assign = open_assign(slack, manager)
     answer = slack.suggest(
         user=manager, view_id=assign["id"], action_id=Action.ASSIGN_RESOURCE, value="résu"
     )

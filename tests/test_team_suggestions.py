@@ -16,6 +16,7 @@ from models.enums import Priority
 from tests.conftest import AMY, BOB, BOT_TOKEN, TEAM_ID, RunningApp
 from tests.support.library import next_call, top_view
 from tests.support.seed import load_starter
+from tests.test_assign_flow import open_assign
 
 CAROL, DAVE = "U0CAROL001", "U0DAVE0001"
 
@@ -135,10 +136,7 @@ def test_assign_with_a_group_suggests_for_it_first_in_the_training_typeahead(
     history(
         slack, app_server, engine, manager, {shared: {BOB: True, AMY: True}, next_up: {AMY: True}}
     )
-    opened = len(slack.fake.calls_to("views.open"))
-    slack.command("/assign", "<!subteam^S0DEVS0001|@devs>", user=manager)
-    next_call(slack, "views.open", opened)
-    modal = top_view(slack, manager)
+    modal = open_assign(slack, manager, "<!subteam^S0DEVS0001|@devs>")
 
     answer = slack.suggest(
         user=manager, view_id=modal["id"], action_id=Action.ASSIGN_RESOURCE, value=""
