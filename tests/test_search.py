@@ -179,3 +179,16 @@ def test_library_and_typeahead_through_slack(
     )
     assert answer.json is not None
     assert answer.json["options"][0]["text"]["text"].startswith("Résumé writing")
+
+
+def test_titles_in_other_scripts_are_found_by_their_first_letters(
+    services: Services, amy: Caller
+) -> None:
+    import_catalog(services, [
+        {"title": "Переговоры для начинающих", "description": "Основы."},
+        {"title": "交渉の基本", "description": "はじめての交渉"},
+        {"title": "Διαπραγμάτευση", "description": "Βασικά."},
+    ])  # fmt: skip
+    assert found(services, amy, "переГОВ") == ["Переговоры для начинающих"]
+    assert found(services, amy, "交渉") == ["交渉の基本"]
+    assert typed(services, amy, "διαπραγ") == ["Διαπραγμάτευση"]  # accents folded: ά is α
