@@ -91,6 +91,7 @@ def publish_home(
         d=services.dashboard.for_person(caller=person, today=today),
         paths=services.paths.for_person(caller=person),
         certificates=services.certificates.held_by(caller=person),
+        recommended=services.recommendations.for_person(caller=person),
         today=today,
         due_ts=due_timestamp,
     )

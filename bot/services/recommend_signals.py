@@ -1,0 +1,236 @@
+"""The signals recommendations are ranked from, read in a few aggregate queries.
+
+All of it is data the workspace already holds: assignments (completed and open), path
+enrollments and their keep-enrolled rules (who is in which user group or channel, as far
+as Trainbot knows), "Not for me", and the library's domains, skills and levels. Nothing is
+asked of Slack, so Home is not held up by it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from bot.services.library import visible_to
+from models import (
+    Domain,
+    EnrollmentRule,
+    EnrollmentStep,
+    PathEnrollment,
+    RecommendationDismissal,
+    ResourceAssignment,
+    ResourceDomain,
+    TrainingResource,
+)
+from models.enums import ResourceStatus, StepState
+from models.recommend_rules import Candidate, Known, Signals
+
+KNOWN_READ = 40  # the person's latest completions and open work read for their taste
+SOURCES_READ = 25  # of their completions, how many look for people who learn alike
+GROUPS_READ = 5  # groups and channels (keep-enrolled rules) read per person
+PER_SIGNAL = 150  # candidates each signal may put forward
+NEW_FOR = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Person:
+    workspace_id: int
+    member_id: int
+
+
+def taken(p: Person) -> Select[int]:
+    """Resources this person may not be recommended: done, assigned, on, or dismissed."""
+    a, e, d = ResourceAssignment, PathEnrollment, RecommendationDismissal
+    ids = union_all(
+        select(a.resource_id).where(
+            a.workspace_id == p.workspace_id, a.member_id == p.member_id, a.cancelled_at.is_(None)
+        ),
+        select(e.path_id).where(
+            e.workspace_id == p.workspace_id, e.member_id == p.member_id, e.cancelled_at.is_(None)
+        ),
+        select(d.resource_id).where(d.workspace_id == p.workspace_id, d.member_id == p.member_id),
+    ).subquery()
+    return select(ids.c[0])
+
+
+def offered(p: Person) -> list[ColumnElement[bool]]:
+    """What may be recommended at all: published, visible here, not taken."""
+    r = TrainingResource
+    return [visible_to(p.workspace_id), r.status == ResourceStatus.PUBLISHED.value,
+            r.id.not_in(taken(p))]  # fmt: skip
+
+
+def gather(s: Session, p: Person, *, now: datetime) -> tuple[list[Candidate], Signals]:
+    known = _known(s, p)
+    completed = [k.resource_id for k in known if k.completed][:SOURCES_READ]
+    also = _also_completed(s, p, completed, {k.resource_id: k.title for k in known})
+    group = _groups(s, p)
+    steps = _path_steps(s, p)
+    ids = set(also) | set(group) | set(steps) | set(_popular(s, p)) | set(_alike(s, p, known))
+    candidates = _candidates(s, p, ids, now=now)
+    shown = [c.resource_id for c in candidates]
+    completions: dict[int, int] = (
+        dict(s.execute(_completion_counts(p, shown)).all()) if shown else {}
+    )
+    names = dict(s.execute(select(Domain.slug, Domain.name)).tuples().all())
+    signals = Signals(tuple(known), also, group, steps, completions, names)
+    return candidates, signals
+
+
+def _domains_of(s: Session, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = s.execute(
+        select(ResourceDomain.resource_id, Domain.slug)
+        .join(Domain, Domain.id == ResourceDomain.domain_id)
+        .where(ResourceDomain.resource_id.in_(list(ids)))
+    ).tuples()
+    for resource_id, slug in rows:
+        found[resource_id].add(slug)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _known(s: Session, p: Person) -> list[Known]:
+    """Their latest completions first, then what they are doing (paths they are on too)."""
+    a, e, r = ResourceAssignment, PathEnrollment, TrainingResource
+    mine = select(
+        a.resource_id.label("rid"), a.completed_at.label("done"), a.assigned_at.label("at")
+    ).where(a.workspace_id == p.workspace_id, a.member_id == p.member_id, a.cancelled_at.is_(None))
+    paths = select(e.path_id, e.completed_at, e.enrolled_at).where(
+        e.workspace_id == p.workspace_id, e.member_id == p.member_id, e.cancelled_at.is_(None)
+    )
+    both = union_all(mine, paths).subquery()  # fmt: skip
+    rows = s.execute(
+        select(r.id, r.title, r.skills, r.difficulty, both.c.done)
+        .join(both, both.c.rid == r.id)
+        .order_by(both.c.done.is_(None), both.c.done.desc(), both.c.at.desc(), r.id)
+        .limit(KNOWN_READ)
+    ).all()
+    domains = _domains_of(s, [row[0] for row in rows])
+    return [Known(rid, title, domains.get(rid, frozenset()), frozenset(skills or ()), level,
+                  done is not None) for rid, title, skills, level, done in rows]  # fmt: skip
+
+
+def _also_completed(
+    s: Session, p: Person, sources: list[int], titles: dict[int, str]
+) -> dict[int, tuple[str, float]]:
+    """People who completed one of theirs: what else they completed, as a share of them."""
+    if not sources:
+        return {}
+    a1, a2 = aliased(ResourceAssignment), aliased(ResourceAssignment)
+    done1 = (a1.workspace_id == p.workspace_id, a1.completed_at.is_not(None))
+    sizes = dict(s.execute(
+        select(a1.resource_id, func.count()).where(
+            *done1, a1.resource_id.in_(sources), a1.member_id != p.member_id)
+        .group_by(a1.resource_id)).tuples().all())  # fmt: skip
+    pairs = s.execute(
+        select(a1.resource_id, a2.resource_id, func.count())
+        .join(a2, a2.member_id == a1.member_id)
+        .where(*done1, a1.resource_id.in_(sources), a1.member_id != p.member_id,
+               a2.completed_at.is_not(None), a2.resource_id.not_in(taken(p)))
+        .group_by(a1.resource_id, a2.resource_id)
+    ).tuples()  # fmt: skip
+    total: dict[int, float] = defaultdict(float)
+    best: dict[int, tuple[str, float]] = {}
+    for source, rid, n in pairs:
+        share = n / max(sizes.get(source, 1), 1)
+        total[rid] += share
+        if share > best.get(rid, ("", -1.0))[1]:
+            best[rid] = (titles.get(source, ""), share)
+    top = sorted(total, key=lambda rid: -total[rid])[:PER_SIGNAL]
+    return {rid: (best[rid][0], min(total[rid] / len(sources) * 2, 1.0)) for rid in top}
+
+
+def _groups(s: Session, p: Person) -> dict[int, tuple[str, float]]:
+    """Groups and channels kept enrolled on a path they are on: what those people completed."""
+    rule, e, a = EnrollmentRule, PathEnrollment, ResourceAssignment
+    mine = select(e.path_id).where(
+        e.workspace_id == p.workspace_id, e.member_id == p.member_id, e.cancelled_at.is_(None)
+    )
+    rules = s.execute(
+        select(rule.path_id, rule.source_label)
+        .where(rule.workspace_id == p.workspace_id, rule.active, rule.path_id.in_(mine))
+        .order_by(rule.id)
+        .limit(GROUPS_READ)
+    ).tuples()
+    found: dict[int, tuple[str, float]] = {}
+    for path_id, label in rules:
+        peers = select(e.member_id).where(
+            e.path_id == path_id, e.cancelled_at.is_(None), e.member_id != p.member_id
+        )
+        size = s.scalar(select(func.count()).select_from(peers.subquery())) or 0
+        done = s.execute(
+            select(a.resource_id, func.count(a.member_id.distinct()))
+            .where(a.workspace_id == p.workspace_id, a.completed_at.is_not(None),
+                   a.member_id.in_(peers), a.resource_id.not_in(taken(p)))
+            .group_by(a.resource_id).order_by(func.count(a.member_id.distinct()).desc())
+            .limit(PER_SIGNAL)).tuples()  # fmt: skip
+        for rid, n in done:
+            if size and n / size > found.get(rid, ("", 0.0))[1]:
+                found[rid] = (label, n / size)
+    return found
+
+
+def _path_steps(s: Session, p: Person) -> dict[int, str]:
+    """Steps not reached yet on the paths they are on (title of the path)."""
+    e, st, r = PathEnrollment, EnrollmentStep, TrainingResource
+    rows = s.execute(
+        select(st.resource_id, r.title)
+        .join(e, e.id == st.enrollment_id)
+        .join(r, r.id == e.path_id)
+        .where(e.workspace_id == p.workspace_id, e.member_id == p.member_id,
+               e.completed_at.is_(None), e.cancelled_at.is_(None),
+               st.state == StepState.LOCKED.value)
+        .order_by(st.position)
+    ).tuples()  # fmt: skip
+    return {rid: title for rid, title in rows}
+
+
+def _completion_counts(p: Person, ids: list[int] | None) -> Select[int, int]:
+    a = ResourceAssignment
+    q = select(a.resource_id, func.count()).where(
+        a.workspace_id == p.workspace_id, a.completed_at.is_not(None)
+    )
+    if ids is not None:
+        q = q.where(a.resource_id.in_(ids))
+    return q.group_by(a.resource_id)
+
+
+def _popular(s: Session, p: Person) -> list[int]:
+    counted = _completion_counts(p, None).order_by(func.count().desc()).limit(PER_SIGNAL)
+    return [rid for rid, _ in s.execute(counted).all()]
+
+
+def _alike(s: Session, p: Person, known: list[Known]) -> list[int]:
+    """Library items in the domains they learn most in, newest first."""
+    weight: dict[str, float] = defaultdict(float)
+    for k in known:
+        for d in k.domains:
+            weight[d] += 1.0
+    top = sorted(weight, key=lambda d: -weight[d])[:3]
+    if not top:
+        return []
+    r, rd = TrainingResource, ResourceDomain
+    return list(s.scalars(
+        select(r.id).join(rd, rd.resource_id == r.id).join(Domain, Domain.id == rd.domain_id)
+        .where(Domain.slug.in_(top), *offered(p)).distinct()
+        .order_by(r.id.desc()).limit(PER_SIGNAL)))  # fmt: skip
+
+
+def _candidates(s: Session, p: Person, ids: set[int], *, now: datetime) -> list[Candidate]:
+    if not ids:
+        return []
+    r = TrainingResource
+    rows = s.execute(
+        select(r.id, r.title, r.type, r.url, r.skills, r.difficulty, r.created_at).where(
+            r.id.in_(sorted(ids)), *offered(p)
+        )
+    ).all()
+    domains = _domains_of(s, [row[0] for row in rows])
+    return [Candidate(rid, title, kind, url, domains.get(rid, frozenset()),
+                      frozenset(skills or ()), level, created >= now - NEW_FOR)
+            for rid, title, kind, url, skills, level, created in rows]  # fmt: skip
