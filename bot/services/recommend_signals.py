@@ -77,7 +77,7 @@ def gather(s: Session, p: Person, *, now: datetime) -> tuple[list[Candidate], Si
     completions: dict[int, int] = (
         dict(s.execute(_completion_counts(p, shown)).all()) if shown else {}
     )
-    names = dict(s.execute(select(Domain.slug, Domain.name)).tuples().all())
+    names = dict(s.execute(select(Domain.slug, Domain.name)).all())
     signals = Signals(tuple(known), also, group, steps, completions, names)
     return candidates, signals
 
@@ -88,7 +88,7 @@ def _domains_of(s: Session, ids: Iterable[int]) -> dict[int, frozenset[str]]:
         select(ResourceDomain.resource_id, Domain.slug)
         .join(Domain, Domain.id == ResourceDomain.domain_id)
         .where(ResourceDomain.resource_id.in_(list(ids)))
-    ).tuples()
+    )
     for resource_id, slug in rows:
         found[resource_id].add(slug)
     return {k: frozenset(v) for k, v in found.items()}
@@ -126,14 +126,14 @@ def _also_completed(
     sizes = dict(s.execute(
         select(a1.resource_id, func.count()).where(
             *done1, a1.resource_id.in_(sources), a1.member_id != p.member_id)
-        .group_by(a1.resource_id)).tuples().all())  # fmt: skip
+        .group_by(a1.resource_id)).all())  # fmt: skip
     pairs = s.execute(
         select(a1.resource_id, a2.resource_id, func.count())
         .join(a2, a2.member_id == a1.member_id)
         .where(*done1, a1.resource_id.in_(sources), a1.member_id != p.member_id,
                a2.completed_at.is_not(None), a2.resource_id.not_in(taken(p)))
         .group_by(a1.resource_id, a2.resource_id)
-    ).tuples()  # fmt: skip
+    )  # fmt: skip
     total: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[str, float]] = {}
     for source, rid, n in pairs:
@@ -156,7 +156,7 @@ def _groups(s: Session, p: Person) -> dict[int, tuple[str, float]]:
         .where(rule.workspace_id == p.workspace_id, rule.active, rule.path_id.in_(mine))
         .order_by(rule.id)
         .limit(GROUPS_READ)
-    ).tuples()
+    )
     found: dict[int, tuple[str, float]] = {}
     for path_id, label in rules:
         peers = select(e.member_id).where(
@@ -168,7 +168,7 @@ def _groups(s: Session, p: Person) -> dict[int, tuple[str, float]]:
             .where(a.workspace_id == p.workspace_id, a.completed_at.is_not(None),
                    a.member_id.in_(peers), a.resource_id.not_in(taken(p)))
             .group_by(a.resource_id).order_by(func.count(a.member_id.distinct()).desc())
-            .limit(PER_SIGNAL)).tuples()  # fmt: skip
+            .limit(PER_SIGNAL))  # fmt: skip
         for rid, n in done:
             if size and n / size > found.get(rid, ("", 0.0))[1]:
                 found[rid] = (label, n / size)
@@ -186,7 +186,7 @@ def _path_steps(s: Session, p: Person) -> dict[int, str]:
                e.completed_at.is_(None), e.cancelled_at.is_(None),
                st.state == StepState.LOCKED.value)
         .order_by(st.position)
-    ).tuples()  # fmt: skip
+    )  # fmt: skip
     return {rid: title for rid, title in rows}
 
 
