@@ -25,7 +25,7 @@ W_DOMAIN = 0.8  # share of your learning in this domain
 W_SKILL = 0.6  # skills in common with what you learned
 W_POPULAR = 0.5  # completions in the workspace (log scale against the most completed)
 W_NEW = 0.2  # added to the library lately
-CONTENT_LIMIT = 0.25  # content alone is one hint: at most this many points from it
+CONTENT_MAX = 1.0  # domains and skills together: one hint, at most this many points
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,10 @@ class Ranked:
 def rank(candidates: list[Candidate], signals: Signals, *, limit: int) -> list[Ranked]:
     """The best `limit` candidates, highest score first (ties: lower id, i.e. older)."""
     taste = _Taste.of(signals)
-    ranked = [_score(c, signals, taste) for c in candidates]
-    ranked.sort(key=lambda r: (-r.score, r.candidate.resource_id))
-    return ranked[:limit]
+    scored = [_score(c, signals, taste) for c in candidates]
+    scored.sort(key=lambda r: (-r[1], r[0].resource_id))
+    # "Because you completed X" reads all they learned: only looked for what is shown.
+    return [Ranked(c, score, why or _because(c, signals)) for c, score, why in scored[:limit]]
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ class _Taste:
         return cls(shares, skills, levels, most)
 
 
-def _score(c: Candidate, signals: Signals, taste: _Taste) -> Ranked:
-    parts: list[tuple[float, Reason]] = []
+def _score(c: Candidate, signals: Signals, taste: _Taste) -> tuple[Candidate, float, Reason | None]:
+    """The points, and the reason of the signal that gave most (None: content, found later)."""
+    parts: list[tuple[float, Reason | None]] = []
     if (also := signals.also_completed.get(c.resource_id)) is not None:
         parts.append(
             (W_ALSO_COMPLETED * also[1], Reason("People who completed ", also[0], " also did"))
@@ -140,14 +142,14 @@ def _score(c: Candidate, signals: Signals, taste: _Taste) -> Ranked:
     if c.is_new:
         parts.append((W_NEW, Reason("New in the library")))
     if not parts:
-        return Ranked(c, 0.0, Reason("Something new to explore"))
+        return c, 0.0, Reason("Something new to explore")
     best = max(parts, key=lambda p: p[0])
-    return Ranked(c, round(sum(p[0] for p in parts), 6), best[1])
+    return c, round(sum(p[0] for p in parts), 6), best[1]
 
 
-def _content(c: Candidate, signals: Signals, taste: _Taste) -> list[tuple[float, Reason]]:
+def _content(c: Candidate, signals: Signals, taste: _Taste) -> list[tuple[float, Reason | None]]:
     """Domains and skills in common with what they learned, and the next level up."""
-    parts: list[tuple[float, Reason]] = []
+    parts: list[tuple[float, Reason | None]] = []
     for d in sorted(c.domains):
         level = taste.finished_level.get(d)
         if level is not None and c.difficulty in LEVELS and LEVELS.index(c.difficulty) == level + 1:
@@ -155,25 +157,21 @@ def _content(c: Candidate, signals: Signals, taste: _Taste) -> list[tuple[float,
             parts.append((W_LEVEL, Reason(f"Next level after your {LEVELS[level]} ", name)))
             break
     domain = sum(taste.domains.get(d, 0.0) for d in c.domains)
-    shared = sorted(sk for sk in c.skills if sk in taste.skills)
-    content = min(W_DOMAIN * domain + W_SKILL * min(len(shared), 3) / 3, CONTENT_LIMIT * 4)
+    shared = sum(1 for sk in c.skills if sk in taste.skills)
+    content = min(W_DOMAIN * domain + W_SKILL * min(shared, 3) / 3, CONTENT_MAX)
     if content > 0:
-        parts.append((content, _because(c, signals, shared)))
+        parts.append((content, None))
     return parts
 
 
-def _because(c: Candidate, signals: Signals, shared: list[str]) -> Reason:
-    """ "Because you completed *X*": the learned item closest to this candidate."""
+def _because(c: Candidate, signals: Signals) -> Reason:
+    """ "Because you completed *X*": what they learned that is closest to this candidate."""
     best = max(
         signals.known,
         key=lambda k: (len(k.skills & c.skills), len(k.domains & c.domains), k.completed),
         default=None,
     )
-    if best is None:  # content points need something learned
-        return (
-            Reason("Because you learned about ", shared[0])
-            if shared
-            else Reason("Close to what you learn")
-        )
+    if best is None:  # content points need something learned: not reached
+        return Reason("Close to what you learn")
     verb = "completed" if best.completed else "are doing"
     return Reason(f"Because you {verb} ", best.title)

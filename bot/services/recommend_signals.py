@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.services.library import visible_to
+from bot.services.recommend_people import PER_SIGNAL, Who, alike, by_resource, groups
 from models import (
     Domain,
-    EnrollmentRule,
     EnrollmentStep,
     PathEnrollment,
     RecommendationDismissal,
@@ -31,9 +31,7 @@ from models.enums import ResourceStatus, StepState
 from models.recommend_rules import Candidate, Known, Signals
 
 KNOWN_READ = 40  # the person's latest completions and open work read for their taste
-SOURCES_READ = 25  # of their completions, how many look for people who learn alike
-GROUPS_READ = 5  # groups and channels (keep-enrolled rules) read per person
-PER_SIGNAL = 150  # candidates each signal may put forward
+POPULAR_READ = 300  # the workspace's most completed, before what this person has is removed
 NEW_FOR = timedelta(days=30)
 
 
@@ -65,13 +63,21 @@ def offered(p: Person) -> list[ColumnElement[bool]]:
             r.id.not_in(taken(p))]  # fmt: skip
 
 
-def gather(s: Session, p: Person, *, now: datetime) -> tuple[list[Candidate], Signals]:
+def gather(
+    s: Session, p: Person, *, now: datetime, popular: list[int]
+) -> tuple[list[Candidate], Signals]:
+    """Candidates and what speaks for them; `popular` is `most_completed`, maybe cached."""
     known = _known(s, p)
-    completed = [k.resource_id for k in known if k.completed][:SOURCES_READ]
-    also = _also_completed(s, p, completed, {k.resource_id: k.title for k in known})
-    group = _groups(s, p)
+    a = ResourceAssignment
+    completed = frozenset(s.scalars(select(a.resource_id).where(
+        a.workspace_id == p.workspace_id, a.member_id == p.member_id,
+        a.completed_at.is_not(None))))  # fmt: skip
+    who = Who(p.workspace_id, p.member_id, completed, frozenset(s.scalars(taken(p))))
+    also = alike(s, who)
+    group = groups(s, who)
     steps = _path_steps(s, p)
-    ids = set(also) | set(group) | set(steps) | set(_popular(s, p)) | set(_alike(s, p, known))
+    popular = [rid for rid in popular if rid not in who.taken][:PER_SIGNAL]
+    ids = set(also) | set(group) | set(steps) | set(popular) | set(_alike(s, p, known))
     candidates = _candidates(s, p, ids, now=now)
     shown = [c.resource_id for c in candidates]
     completions: dict[int, int] = (
@@ -115,66 +121,6 @@ def _known(s: Session, p: Person) -> list[Known]:
                   done is not None) for rid, title, skills, level, done in rows]  # fmt: skip
 
 
-def _also_completed(
-    s: Session, p: Person, sources: list[int], titles: dict[int, str]
-) -> dict[int, tuple[str, float]]:
-    """People who completed one of theirs: what else they completed, as a share of them."""
-    if not sources:
-        return {}
-    a1, a2 = aliased(ResourceAssignment), aliased(ResourceAssignment)
-    done1 = (a1.workspace_id == p.workspace_id, a1.completed_at.is_not(None))
-    sizes = dict(s.execute(
-        select(a1.resource_id, func.count()).where(
-            *done1, a1.resource_id.in_(sources), a1.member_id != p.member_id)
-        .group_by(a1.resource_id)).all())  # fmt: skip
-    pairs = s.execute(
-        select(a1.resource_id, a2.resource_id, func.count())
-        .join(a2, a2.member_id == a1.member_id)
-        .where(*done1, a1.resource_id.in_(sources), a1.member_id != p.member_id,
-               a2.completed_at.is_not(None), a2.resource_id.not_in(taken(p)))
-        .group_by(a1.resource_id, a2.resource_id)
-    )  # fmt: skip
-    total: dict[int, float] = defaultdict(float)
-    best: dict[int, tuple[str, float]] = {}
-    for source, rid, n in pairs:
-        share = n / max(sizes.get(source, 1), 1)
-        total[rid] += share
-        if share > best.get(rid, ("", -1.0))[1]:
-            best[rid] = (titles.get(source, ""), share)
-    top = sorted(total, key=lambda rid: -total[rid])[:PER_SIGNAL]
-    return {rid: (best[rid][0], min(total[rid] / len(sources) * 2, 1.0)) for rid in top}
-
-
-def _groups(s: Session, p: Person) -> dict[int, tuple[str, float]]:
-    """Groups and channels kept enrolled on a path they are on: what those people completed."""
-    rule, e, a = EnrollmentRule, PathEnrollment, ResourceAssignment
-    mine = select(e.path_id).where(
-        e.workspace_id == p.workspace_id, e.member_id == p.member_id, e.cancelled_at.is_(None)
-    )
-    rules = s.execute(
-        select(rule.path_id, rule.source_label)
-        .where(rule.workspace_id == p.workspace_id, rule.active, rule.path_id.in_(mine))
-        .order_by(rule.id)
-        .limit(GROUPS_READ)
-    )
-    found: dict[int, tuple[str, float]] = {}
-    for path_id, label in rules:
-        peers = select(e.member_id).where(
-            e.path_id == path_id, e.cancelled_at.is_(None), e.member_id != p.member_id
-        )
-        size = s.scalar(select(func.count()).select_from(peers.subquery())) or 0
-        done = s.execute(
-            select(a.resource_id, func.count(a.member_id.distinct()))
-            .where(a.workspace_id == p.workspace_id, a.completed_at.is_not(None),
-                   a.member_id.in_(peers), a.resource_id.not_in(taken(p)))
-            .group_by(a.resource_id).order_by(func.count(a.member_id.distinct()).desc())
-            .limit(PER_SIGNAL))  # fmt: skip
-        for rid, n in done:
-            if size and n / size > found.get(rid, ("", 0.0))[1]:
-                found[rid] = (label, n / size)
-    return found
-
-
 def _path_steps(s: Session, p: Person) -> dict[int, str]:
     """Steps not reached yet on the paths they are on (title of the path)."""
     e, st, r = PathEnrollment, EnrollmentStep, TrainingResource
@@ -192,17 +138,21 @@ def _path_steps(s: Session, p: Person) -> dict[int, str]:
 
 def _completion_counts(p: Person, ids: list[int] | None) -> Select[int, int]:
     a = ResourceAssignment
-    q = select(a.resource_id, func.count()).where(
-        a.workspace_id == p.workspace_id, a.completed_at.is_not(None)
-    )
-    if ids is not None:
-        q = q.where(a.resource_id.in_(ids))
+    if ids is None:
+        q = select(a.resource_id, func.count()).where(a.workspace_id == p.workspace_id)
+    else:
+        q = select(a.resource_id, func.count()).where(
+            a.resource_id.in_(ids), by_resource(a.workspace_id, p.workspace_id)
+        )
+    q = q.where(a.completed_at.is_not(None))
     return q.group_by(a.resource_id)
 
 
-def _popular(s: Session, p: Person) -> list[int]:
-    counted = _completion_counts(p, None).order_by(func.count().desc()).limit(PER_SIGNAL)
-    return [rid for rid, _ in s.execute(counted).all()]
+def most_completed(s: Session, workspace_id: int) -> list[int]:
+    """The workspace's most completed resources (the same for everyone: kept a while)."""
+    counted = _completion_counts(Person(workspace_id, 0), None)
+    ordered = counted.order_by(func.count().desc(), ResourceAssignment.resource_id)
+    return [rid for rid, _ in s.execute(ordered.limit(POPULAR_READ)).all()]
 
 
 def _alike(s: Session, p: Person, known: list[Known]) -> list[int]:

@@ -7,6 +7,8 @@ show the same), "Not for me", and the per-workspace switch.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,12 +18,13 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotFound
 from bot.services.members import Caller
-from bot.services.recommend_signals import Person, gather, offered
+from bot.services.recommend_signals import Person, gather, most_completed, offered
 from models import Member, RecommendationDismissal, TrainingResource, Workspace
 from models.recommend_rules import Reason, rank
 
 HOME_SHOWN = 5  # 1 block each, with a header and a note: well inside Home's 100
 MAX_LIMIT = 50
+POPULAR_TTL_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class RecommendationService:
     def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._lock = threading.Lock()
+        self._popular: dict[int, tuple[float, list[int]]] = {}  # workspace -> (when, ids)
 
     def for_person(self, *, caller: Caller, limit: int = HOME_SHOWN) -> Recommended:
         """Home's list for the person asking."""
@@ -72,13 +77,30 @@ class RecommendationService:
             select(Workspace.recommendations).where(Workspace.id == person.workspace_id)
         ):
             return Recommended((), enabled=False)
-        candidates, signals = gather(s, person, now=self._clock.now())
+        popular = self._most_completed(s, person.workspace_id)
+        candidates, signals = gather(s, person, now=self._clock.now(), popular=popular)
         items = tuple(
             Recommendation(r.candidate.resource_id, r.candidate.title, r.candidate.type,
                            r.candidate.url, r.reason, r.score)
             for r in rank(candidates, signals, limit=limit)
         )  # fmt: skip
         return Recommended(items, enabled=True)
+
+    def _most_completed(self, s: Session, workspace_id: int) -> list[int]:
+        """Which resources are most completed here, read again after POPULAR_TTL_S.
+
+        The aggregate reads every completion of the workspace; the list only decides what
+        may be considered (each candidate's own count is read fresh), so a few minutes old
+        is as good as new.
+        """
+        with self._lock:
+            cached = self._popular.get(workspace_id)
+        if cached is not None and time.monotonic() - cached[0] < POPULAR_TTL_S:
+            return cached[1]
+        ids = most_completed(s, workspace_id)
+        with self._lock:
+            self._popular[workspace_id] = (time.monotonic(), ids)
+        return ids
 
     def dismiss(self, *, caller: Caller, resource_id: int) -> None:
         """ "Not for me": never recommend it to them again (a second click changes nothing)."""
