@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from bot.services.progress import Scope
+from bot.slack_limits import VIEW_MAX_BLOCKS
 from handlers.forms import query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
@@ -82,8 +83,8 @@ def publish_home(
         )
         return
     today = local_today(services.clock.now(), person.tz)
-    home = render(
-        "home.json.j2",
+    recommended = services.recommendations.for_person(caller=person)
+    data = dict(
         name=person.name,
         role=person.role.value,
         can_manage=person.can_manage,
@@ -91,10 +92,13 @@ def publish_home(
         d=services.dashboard.for_person(caller=person, today=today),
         paths=services.paths.for_person(caller=person),
         certificates=services.certificates.held_by(caller=person),
-        recommended=services.recommendations.for_person(caller=person),
         today=today,
         due_ts=due_timestamp,
     )
+    home = render("home.json.j2", recommended=recommended, **data)
+    if (over := len(home["blocks"]) - VIEW_MAX_BLOCKS) > 0:  # a full Home: fewer suggestions
+        kept = recommended.items[: max(0, len(recommended.items) - over)]
+        home = render("home.json.j2", recommended=replace(recommended, items=kept), **data)
     client.views_publish(user_id=person.user_id, view=home)
 
 

@@ -43,6 +43,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--from-role", type=float, default=d.from_role)
     parser.add_argument("--held-out", type=float, default=d.held_out)
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where the figures go")
+    parser.add_argument(
+        "--speed", action="store_true",
+        help="instead: time one person's list at 10k resources / 2k people / 200k assignments",
+    )  # fmt: skip
+    parser.add_argument("--database-url", help="--speed on this (empty) database, else SQLite")
     return parser.parse_args(argv)
 
 
@@ -99,6 +104,8 @@ def table(runs: list[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.speed:
+        return speed(args.database_url)
     shape = Shape(people=args.people, roles=args.roles, resources=args.resources,
                   per_person=args.per_person, from_role=args.from_role,
                   held_out=args.held_out)  # fmt: skip
@@ -119,6 +126,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.write_text(json.dumps(
         {"machine": machine_info(), "shape": vars(shape), "runs": runs, "ratio": ratio},
         indent=1, default=str))  # fmt: skip
+    return 0
+
+
+SCALE = Shape(people=2000, roles=20, domains=40, resources=10_000, core=300, per_person=100)
+
+
+def speed(url: str | None, sample: int = 200) -> int:
+    """One person's list (Home's 5) timed for `sample` people, the popular list warm."""
+    with tempfile.TemporaryDirectory(prefix="recommend-speed-") as folder:
+        engine = db.make_engine(url or f"sqlite:///{folder}/speed.db")
+        db.upgrade(engine)
+        started = time.perf_counter()
+        world = build(engine, SCALE, 1)
+        with engine.connect() as c:
+            assignments = c.scalar(select(func.count()).select_from(ResourceAssignment))
+        print(f"{engine.dialect.name}: {SCALE.resources} resources, {SCALE.people} people, "
+              f"{assignments} assignments, seeded in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)  # fmt: skip
+        service = RecommendationService(sessions=db.make_sessions(engine), clock=FixedClock(NOW))
+        service.for_user(team_id=TEAM_ID, user_id=world.people[-1], limit=5)
+        ms = []
+        for user in world.people[:: max(1, len(world.people) // sample)][:sample]:
+            t = time.perf_counter()
+            service.for_user(team_id=TEAM_ID, user_id=user, limit=5)
+            ms.append((time.perf_counter() - t) * 1000)
+        engine.dispose()
+    ms.sort()
+    p90, p99 = ms[int(len(ms) * 0.9)], ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    median = statistics.median(ms)
+    print(f"| {engine.dialect.name} | {len(ms)} | {median:.1f} | {p90:.1f} | {p99:.1f} |")
     return 0
 
 

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, func, insert, select
 
 from models import (
     Domain,
@@ -74,18 +74,19 @@ def build(engine: Engine, shape: Shape, seed: int) -> World:
         domain_ids = [c.execute(insert(Domain).values(slug=f"d{d}", name=f"Domain {d}"))
                       .inserted_primary_key[0] for d in range(shape.domains)]  # fmt: skip
         by_domain: dict[int, list[int]] = {d: [] for d in range(shape.domains)}
-        resources: list[int] = []
-        for i in range(shape.resources):
-            d = i % shape.domains
-            rid = c.execute(insert(TrainingResource).values(
-                workspace_id=None, title=f"Resource {i} of domain {d}", type="article",
-                status="published", difficulty=LEVELS[rng.randrange(3)],
-                skills=[f"skill-{d}-{rng.randrange(4)}"], url=f"https://example.com/{i}",
-                created_at=t + timedelta(days=rng.randrange(200)), updated_at=t,
-            )).inserted_primary_key[0]  # fmt: skip
-            c.execute(insert(ResourceDomain).values(resource_id=rid, domain_id=domain_ids[d]))
-            by_domain[d].append(rid)
-            resources.append(rid)
+        first = (c.scalar(select(func.max(TrainingResource.id))) or 0) + 1
+        resources = list(range(first, first + shape.resources))
+        c.execute(insert(TrainingResource), [{
+            "id": rid, "workspace_id": None, "title": f"Resource {i} of domain {i % shape.domains}",
+            "type": "article", "status": "published", "difficulty": LEVELS[rng.randrange(3)],
+            "skills": [f"skill-{i % shape.domains}-{rng.randrange(4)}"],
+            "url": f"https://example.com/{i}", "created_at": t + timedelta(days=rng.randrange(200)),
+            "updated_at": t} for i, rid in enumerate(resources)])  # fmt: skip
+        c.execute(insert(ResourceDomain), [
+            {"resource_id": rid, "domain_id": domain_ids[i % shape.domains]}
+            for i, rid in enumerate(resources)])  # fmt: skip
+        for i, rid in enumerate(resources):
+            by_domain[i % shape.domains].append(rid)
         global_order = resources[:]
         rng.shuffle(global_order)  # the library's own popularity, the same for everyone
         roles = []
@@ -102,11 +103,13 @@ def build(engine: Engine, shape: Shape, seed: int) -> World:
             roles.append((core, path))
         world = World(ws, [], resources=resources)
         rows, enrollments = [], []
+        first = (c.scalar(select(func.max(Member.id))) or 0) + 1
+        c.execute(insert(Member), [{
+            "id": first + p, "workspace_id": ws, "slack_user_id": f"U0P{p:05d}",
+            "display_name": f"person{p}", "created_at": t, "updated_at": t}
+            for p in range(shape.people)])  # fmt: skip
         for p in range(shape.people):
-            user = f"U0P{p:05d}"
-            member = c.execute(insert(Member).values(
-                workspace_id=ws, slack_user_id=user, display_name=f"person{p}",
-                created_at=t, updated_at=t)).inserted_primary_key[0]  # fmt: skip
+            user, member = f"U0P{p:05d}", first + p
             core, path = roles[p % shape.roles]
             n_role = round(shape.per_person * shape.from_role)
             done = set(_zipf_pick(rng, core, n_role))
