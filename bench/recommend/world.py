@@ -10,6 +10,8 @@ it. A share of each person's completions is held out: never written, to be found
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -57,11 +59,16 @@ class World:
 
 def _zipf_pick(rng: random.Random, items: list[int], k: int, s: float = 1.1) -> list[int]:
     """k distinct items, the earlier ones likelier (weight 1/rank^s)."""
-    weights = [1 / (i + 1) ** s for i in range(len(items))]
+    cumulative = _cumulative(len(items), s)
     chosen: set[int] = set()
     while len(chosen) < min(k, len(items)):
-        chosen.add(rng.choices(items, weights)[0])
+        chosen.add(rng.choices(items, cum_weights=cumulative)[0])
     return list(chosen)
+
+
+@functools.cache
+def _cumulative(n: int, s: float) -> list[float]:
+    return list(itertools.accumulate(1 / (i + 1) ** s for i in range(n)))
 
 
 def build(engine: Engine, shape: Shape, seed: int) -> World:

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from models import EnrollmentRule, PathEnrollment, ResourceAssignment, TrainingResource
 
-NEIGHBOURS = 40  # people who learn most alike, read per person
-SOURCES_READ = 1000  # of their completions, how many find those people (one IN list)
+NEIGHBOURS = 25  # people who learn most alike, read per person
 GROUPS_READ = 5  # groups and channels (keep-enrolled rules) read per person
-PER_SIGNAL = 150  # candidates each signal may put forward
+PER_SIGNAL = 100  # candidates each signal may put forward
 
 
 def by_resource(column: SQLColumnExpression[int], workspace_id: int) -> ColumnElement[bool]:
@@ -38,6 +37,7 @@ class Who:
     workspace_id: int
     member_id: int
     completed: frozenset[int]
+    latest: tuple[int, ...]  # their latest completions: who learns alike is found from these
     taken: frozenset[int]  # done, assigned, on, or dismissed: never put forward
 
 
@@ -47,11 +47,11 @@ def alike(s: Session, p: Who) -> dict[int, tuple[str, float]]:
     shared = func.count()
     neighbours = dict(s.execute(
         select(a.member_id, shared)
-        .where(a.resource_id.in_(sorted(p.completed)[-SOURCES_READ:]),
+        .where(a.resource_id.in_(p.latest),
                by_resource(a.workspace_id, p.workspace_id),
                a.completed_at.is_not(None), a.member_id != p.member_id)
         .group_by(a.member_id).order_by(shared.desc(), a.member_id).limit(NEIGHBOURS)
-    ).all()) if p.completed else {}  # fmt: skip
+    ).all()) if p.latest else {}  # fmt: skip
     if not neighbours:
         return {}
     rows = s.execute(
@@ -63,14 +63,16 @@ def alike(s: Session, p: Who) -> dict[int, tuple[str, float]]:
     for member_id, resource_id in rows:
         theirs[member_id].add(resource_id)
     weight: dict[int, float] = defaultdict(float)
-    links: dict[int, Counter[int]] = defaultdict(Counter)
     for member_id, done in theirs.items():
-        common = done & p.completed
         for rid in done - p.taken:
             weight[rid] += neighbours[member_id]
-            links[rid].update(common)
     total = sum(neighbours.values())
     top = sorted(weight, key=lambda rid: (-weight[rid], rid))[:PER_SIGNAL]
+    links: dict[int, Counter[int]] = defaultdict(Counter)  # what of theirs links them most
+    for done in theirs.values():
+        common = done & p.completed
+        for rid in done.intersection(top):
+            links[rid].update(common)
     link = {rid: min(links[rid].items(), key=lambda kv: (-kv[1], kv[0]))[0] for rid in top}
     titles = dict(s.execute(
         select(TrainingResource.id, TrainingResource.title)

@@ -64,7 +64,7 @@ def offered(p: Person) -> list[ColumnElement[bool]]:
 
 
 def gather(
-    s: Session, p: Person, *, now: datetime, popular: list[int]
+    s: Session, p: Person, *, now: datetime, popular: dict[int, int]
 ) -> tuple[list[Candidate], Signals]:
     """Candidates and what speaks for them; `popular` is `most_completed`, maybe cached."""
     known = _known(s, p)
@@ -72,17 +72,23 @@ def gather(
     completed = frozenset(s.scalars(select(a.resource_id).where(
         a.workspace_id == p.workspace_id, a.member_id == p.member_id,
         a.completed_at.is_not(None))))  # fmt: skip
-    who = Who(p.workspace_id, p.member_id, completed, frozenset(s.scalars(taken(p))))
+    # What nearly everyone completed says little about taste (and is the costliest to
+    # follow): people who learn alike are found from the rest, when there is a rest.
+    latest = tuple(k.resource_id for k in known if k.completed)
+    telling = tuple(rid for rid in latest if rid not in popular)
+    latest = telling or latest
+    who = Who(p.workspace_id, p.member_id, completed, latest, frozenset(s.scalars(taken(p))))
     also = alike(s, who)
     group = groups(s, who)
     steps = _path_steps(s, p)
-    popular = [rid for rid in popular if rid not in who.taken][:PER_SIGNAL]
-    ids = set(also) | set(group) | set(steps) | set(popular) | set(_alike(s, p, known))
-    candidates = _candidates(s, p, ids, now=now)
-    shown = [c.resource_id for c in candidates]
-    completions: dict[int, int] = (
-        dict(s.execute(_completion_counts(p, shown)).all()) if shown else {}
-    )
+    liked = [rid for rid in popular if rid not in who.taken][:PER_SIGNAL]
+    ids = set(also) | set(group) | set(steps) | set(liked) | set(_alike(s, p, known))
+    candidates = _candidates(s, p, ids - who.taken, now=now)
+    # The most completed are counted already; the others' counts are small and quick.
+    rest = [c.resource_id for c in candidates if c.resource_id not in popular]
+    completions = {c.resource_id: popular[c.resource_id] for c in candidates
+                   if c.resource_id in popular}  # fmt: skip
+    completions.update(s.execute(_completion_counts(p, rest)).all() if rest else ())
     names = dict(s.execute(select(Domain.slug, Domain.name)).all())
     signals = Signals(tuple(known), also, group, steps, completions, names)
     return candidates, signals
@@ -148,11 +154,12 @@ def _completion_counts(p: Person, ids: list[int] | None) -> Select[int, int]:
     return q.group_by(a.resource_id)
 
 
-def most_completed(s: Session, workspace_id: int) -> list[int]:
-    """The workspace's most completed resources (the same for everyone: kept a while)."""
+def most_completed(s: Session, workspace_id: int) -> dict[int, int]:
+    """The workspace's most completed resources and their completions, most first (the
+    same for everyone: the service keeps it a few minutes)."""
     counted = _completion_counts(Person(workspace_id, 0), None)
     ordered = counted.order_by(func.count().desc(), ResourceAssignment.resource_id)
-    return [rid for rid, _ in s.execute(ordered.limit(POPULAR_READ)).all()]
+    return {rid: n for rid, n in s.execute(ordered.limit(POPULAR_READ)).all()}
 
 
 def _alike(s: Session, p: Person, known: list[Known]) -> list[int]:
@@ -177,7 +184,9 @@ def _candidates(s: Session, p: Person, ids: set[int], *, now: datetime) -> list[
     r = TrainingResource
     rows = s.execute(
         select(r.id, r.title, r.type, r.url, r.skills, r.difficulty, r.created_at).where(
-            r.id.in_(sorted(ids)), *offered(p)
+            r.id.in_(sorted(ids)),
+            visible_to(p.workspace_id),
+            r.status == ResourceStatus.PUBLISHED.value,
         )
     ).all()
     domains = _domains_of(s, [row[0] for row in rows])

@@ -48,7 +48,7 @@ class RecommendationService:
         self._sessions = sessions
         self._clock = clock
         self._lock = threading.Lock()
-        self._popular: dict[int, tuple[float, list[int]]] = {}  # workspace -> (when, ids)
+        self._popular: dict[int, tuple[float, dict[int, int]]] = {}  # workspace -> (when, counts)
 
     def for_person(self, *, caller: Caller, limit: int = HOME_SHOWN) -> Recommended:
         """Home's list for the person asking."""
@@ -86,12 +86,11 @@ class RecommendationService:
         )  # fmt: skip
         return Recommended(items, enabled=True)
 
-    def _most_completed(self, s: Session, workspace_id: int) -> list[int]:
+    def _most_completed(self, s: Session, workspace_id: int) -> dict[int, int]:
         """Which resources are most completed here, read again after POPULAR_TTL_S.
 
-        The aggregate reads every completion of the workspace; the list only decides what
-        may be considered (each candidate's own count is read fresh), so a few minutes old
-        is as good as new.
+        The aggregate reads every completion of the workspace. A few minutes old, the
+        counts of the most completed differ by a few at most: they only weigh popularity.
         """
         with self._lock:
             cached = self._popular.get(workspace_id)
