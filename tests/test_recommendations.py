@@ -16,9 +16,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy import Engine, insert, select
 
+from bot.errors import NotFound
 from bot.fakeslack import SlackClient, view_texts
 from bot.ids import Action
 from models import (
@@ -210,3 +213,26 @@ def test_the_cli_names_an_unknown_workspace_or_person_in_one_line(
     assert nobody.stderr == f"trainbot: no person U0NOBODY in workspace {TEAM_ID}\n"
     nowhere = cli(database_url, "recommend", "--workspace", "T0NOWHERE", "--person", AMY)
     assert nowhere.stderr == "trainbot: no workspace T0NOWHERE here\n"
+
+
+def test_not_for_me_on_another_workspaces_content_is_refused_and_remembers_nothing(
+    slack: SlackClient, app_server: RunningApp, engine: Engine
+) -> None:
+    ids = seed(engine)
+    amy = app_server.services.members.resolve(
+        team_id=TEAM_ID, user_id=AMY, profiles=WebClient(base_url=slack.fake.base_url)
+    )
+    with pytest.raises(NotFound):
+        app_server.services.recommendations.dismiss(
+            caller=amy, resource_id=ids["Their Own Git Notes"]
+        )
+    app_server.services.recommendations.dismiss(caller=amy, resource_id=ids["Advanced Git"])
+    app_server.services.recommendations.dismiss(caller=amy, resource_id=ids["Advanced Git"])
+    with engine.connect() as c:
+        dismissed = c.scalars(
+            select(RecommendationDismissal.resource_id).where(
+                RecommendationDismissal.member_id == amy.member_id
+            )
+        ).all()
+    assert sorted(dismissed) == sorted([ids["Git Trivia"], ids["Advanced Git"]])
+    assert "Advanced Git" not in [t for t, _ in recommended(app_server, limit=50)]

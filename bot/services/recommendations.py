@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotFound
+from bot.services.library import visible_to
 from bot.services.members import Caller
-from bot.services.recommend_signals import Person, gather, most_completed, offered
+from bot.services.recommend_signals import Person, gather, most_completed
 from models import Member, RecommendationDismissal, TrainingResource, Workspace
 from models.recommend_rules import Reason, rank
 
@@ -105,9 +106,10 @@ class RecommendationService:
         """ "Not for me": never recommend it to them again (a second click changes nothing)."""
         with self._sessions.begin() as s:
             r = TrainingResource
-            person = Person(caller.workspace_id, caller.member_id)
-            visible = s.scalar(select(r.id).where(r.id == resource_id, *offered(person)))
-            if visible is None and not _dismissed(s, person, resource_id):
+            visible = s.scalar(
+                select(r.id).where(r.id == resource_id, visible_to(caller.workspace_id))
+            )
+            if visible is None:  # another workspace's own, or gone
                 raise NotFound("That training is no longer in the library.")
             s.execute(
                 insert_for(s, RecommendationDismissal)
@@ -124,11 +126,3 @@ class RecommendationService:
                 raise NotFound(f"no workspace {team_id} here")
             workspace.recommendations = on
             workspace.updated_at = self._clock.now()
-
-
-def _dismissed(s: Session, person: Person, resource_id: int) -> bool:
-    d = RecommendationDismissal
-    found = s.scalar(
-        select(d.resource_id).where(d.member_id == person.member_id, d.resource_id == resource_id)
-    )
-    return found is not None
