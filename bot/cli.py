@@ -1,5 +1,5 @@
 """`trainbot`: serve, migrate, import the catalog, run the scheduler's jobs, reports,
-certificates, workspaces and the audit log."""
+certificates, workspaces, the audit log and recommendations."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from bot.cli_certificate import add_parser as certificate_parser
 from bot.cli_certificate import run_certificate
 from bot.cli_jobs import add_parser as jobs_parser
 from bot.cli_jobs import run_jobs
+from bot.cli_recommend import add_parser as recommend_parser
+from bot.cli_recommend import run_recommend
 from bot.cli_report import add_parser as report_parser
 from bot.cli_report import run_report
 from bot.cli_secrets import add_parser as secrets_parser
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     secrets_parser(commands)
     workspace_parser(commands)
     audit_parser(commands)
+    recommend_parser(commands)
     sandbox_parser(commands)
     return parser
 
@@ -115,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_workspace(settings, args)
         if args.command == "audit":
             return run_audit(settings, args)
+        if args.command == "recommend":
+            return run_recommend(settings, args)
         return _catalog_import(settings, args)
     except SettingsError as error:
         hint = " (no Slack app yet? `trainbot sandbox` runs it in a browser)"

@@ -1,4 +1,5 @@
-"""`trainbot workspace list | export TEAM_ID | delete TEAM_ID --confirm`."""
+"""`trainbot workspace list | export TEAM_ID | delete TEAM_ID --confirm
+| recommendations TEAM_ID on|off`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     delete = actions.add_parser("delete", help="delete everything it owns, tokens first")
     delete.add_argument("team_id", metavar="TEAM_ID")
     delete.add_argument("--confirm", action="store_true", help="yes, delete it all")
+    switch = actions.add_parser("recommendations", help='turn "Recommended for you" on or off')
+    switch.add_argument("team_id", metavar="TEAM_ID")
+    switch.add_argument("state", choices=("on", "off"))
 
 
 def run_workspace(settings: Settings, args: argparse.Namespace) -> int:
@@ -36,6 +40,10 @@ def run_workspace(settings: Settings, args: argparse.Namespace) -> int:
     if args.workspace_command == "export":
         json.dump(data.export(team_id=args.team_id), sys.stdout, indent=1, sort_keys=True)
         print()
+        return 0
+    if args.workspace_command == "recommendations":
+        services.recommendations.set_enabled(team_id=args.team_id, on=args.state == "on")
+        print(f"Recommendations are {args.state} for {args.team_id}.")
         return 0
     if not args.confirm:
         print(

@@ -114,6 +114,7 @@ class Action(StrEnum):
     HOME_ASSIGN = "home.assign"
     HOME_COMPLETION_DMS = "home.completion_dms"
     HOME_HELP = "home.help"
+    RECOMMENDATION_DISMISS = "recommendation.dismiss"  # "Not for me"; value: the resource id
 
 
 class Block(StrEnum):

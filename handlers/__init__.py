@@ -22,6 +22,7 @@ from handlers import (
     progress,
     quiz_editor,
     quizzes,
+    recommendations,
     reminders,
     training,
 )
@@ -31,7 +32,7 @@ def register(app: App) -> None:
     features = (
         library, content, course_builder, path_builder, assign, assignments, courses, paths,
         quizzes, quiz_editor, manage, manage_paths, reminders, digests, progress, training, audit,
-        home, installs,
+        home, recommendations, installs,
     )  # fmt: skip
     for feature in features:
         feature.register(app)

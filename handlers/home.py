@@ -19,6 +19,7 @@ from bot.services.library import LibraryQuery
 from bot.services.members import Caller
 from bot.services.progress import Scope
 from bot.services.team_suggestions import TeamSuggestion
+from bot.slack_limits import VIEW_MAX_BLOCKS
 from handlers.forms import query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
@@ -83,8 +84,8 @@ def publish_home(
         )
         return
     today = local_today(services.clock.now(), person.tz)
-    home = render(
-        "home.json.j2",
+    recommended = services.recommendations.for_person(caller=person)
+    data = dict(
         name=person.name,
         role=person.role.value,
         can_manage=person.can_manage,
@@ -95,6 +96,10 @@ def publish_home(
         today=today,
         due_ts=due_timestamp,
     )
+    home = render("home.json.j2", recommended=recommended, **data)
+    if (over := len(home["blocks"]) - VIEW_MAX_BLOCKS) > 0:  # a full Home: fewer suggestions
+        kept = recommended.items[: max(0, len(recommended.items) - over)]
+        home = render("home.json.j2", recommended=replace(recommended, items=kept), **data)
     client.views_publish(user_id=person.user_id, view=home)
 
 

@@ -17,6 +17,7 @@ from models.path import (
     PathStep,
 )
 from models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
+from models.recommendation import RecommendationDismissal
 from models.resource import Domain, ResourceDomain, TrainingResource
 from models.slack_oauth import slack_bots, slack_installations, slack_oauth_states
 from models.workspace import Member, Workspace
@@ -47,6 +48,7 @@ __all__ = [
     "QuizAnswer",
     "QuizAttempt",
     "QuizQuestion",
+    "RecommendationDismissal",
     "ResourceAssignment",
     "ResourceDomain",
     "TrainingResource",

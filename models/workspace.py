@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +35,8 @@ class Workspace(Base):
     send_paused_until: Mapped[datetime | None]
     # Trainbot was uninstalled (many workspaces): its outbox rows are held until a reinstall.
     uninstalled_at: Mapped[datetime | None]
+    # "Recommended for you" on Home and `trainbot recommend`: an admin may turn it off.
+    recommendations: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -33,6 +33,7 @@ from bot.services.paths import PathService
 from bot.services.progress import ProgressService
 from bot.services.quiz_editor import QuizEditorService
 from bot.services.quiz_taking import QuizService
+from bot.services.recommendations import RecommendationService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
 from bot.services.team_suggestions import TeamSuggestionService
@@ -70,6 +71,7 @@ class Services:
     certificate_delivery: CertificateDelivery  # what the outbox sender reads and records
     renewals: RenewalService  # certificates about to expire: their training assigned again
     dashboard: DashboardService
+    recommendations: RecommendationService  # "Recommended for you", Not for me, the switch
     usergroups: UsergroupDirectory  # Slack's user groups, listed from a short cache
     pacer: Pacer  # every post to Slack from this process takes a slot
     clients: WorkspaceClients  # the token each workspace's background work uses
@@ -142,6 +144,7 @@ def build_services(
             sessions=sessions, clock=clock, public_url=settings.public_url
         ),
         dashboard=DashboardService(sessions=sessions, clock=clock),
+        recommendations=RecommendationService(sessions=sessions, clock=clock),
         usergroups=UsergroupDirectory(),
         pacer=Pacer(settings.send_per_minute),
         clients=clients,

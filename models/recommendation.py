@@ -1,0 +1,28 @@
+"""Recommendations: what a person said is "Not for me" (hidden from then on)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class RecommendationDismissal(Base):
+    """One resource (or course, or path) a person never wants recommended again."""
+
+    __tablename__ = "recommendation_dismissals"
+    __table_args__ = (
+        Index("ix_recommendation_dismissals_workspace_id_member_id", "workspace_id", "member_id"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("training_resources.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    dismissed_at: Mapped[datetime]
