@@ -44,7 +44,10 @@ def library_view(
     """The library modal (or App Home's Browse tab); `notice` (mrkdwn) tells what happened."""
     if not caller.can_manage:  # e.g. demoted while looking at drafts
         query = replace(query, status=ResourceStatus.PUBLISHED, own=False)
-    page = services.catalog.search(caller=caller, query=query)
+    if query.for_me and not query.own:
+        page = services.recommendations.browse(caller=caller, query=query)
+    else:
+        page = services.catalog.search(caller=caller, query=query)
     metadata = query_to_metadata(page.query)
     if not home:
         return render(

@@ -35,6 +35,7 @@ from models import (
     TrainingResource,
     Workspace,
 )
+from models.search import search_fields
 from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.waiting import eventually
 
@@ -82,7 +83,10 @@ def seed(engine: Engine) -> dict[str, int]:
             ids[title] = c.execute(insert(TrainingResource).values(
                 workspace_id=owner, title=title, type=kind, status=status, difficulty=level,
                 skills=["git"] if domain == "git" else [], url=f"https://example.com/{len(ids)}",
-                created_at=T0, updated_at=T0)).inserted_primary_key[0]  # fmt: skip
+                created_at=T0, updated_at=T0, **search_fields(
+                    title=title, description="", skills=["git"] if domain == "git" else [],
+                    domains=[domain] if domain else [], partner=None).columns(),
+            )).inserted_primary_key[0]  # fmt: skip
             if domain:
                 c.execute(
                     insert(ResourceDomain).values(resource_id=ids[title], domain_id=domains[domain])

@@ -82,6 +82,7 @@ class LibraryPage:
     domains: tuple[Facet, ...] = field(default_factory=tuple)
     searched_for: str | None = None  # what was typed, when nothing matched it (did you mean)
     reasons: Mapping[int, str] = field(default_factory=dict)  # "For you": why each is here
+    for_me_off: bool = False  # "For you" asked, but the workspace turned recommendations off
 
     @property
     def domain_options(self) -> list[dict[str, str]]:
@@ -162,7 +163,7 @@ def search(
     found = select(TrainingResource).where(*base)
     if words:
         found = found.where(found_by_index(dialect_of(s), words))
-    if query.for_me:
+    if query.for_me and ranking:
         place = {rid: n for n, rid in enumerate(ranking)}
         found = found.order_by(case(place, value=TrainingResource.id, else_=len(place)))
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotFound
-from bot.services.library import visible_to
+from bot.services.library import LibraryPage, LibraryQuery, search, visible_to
 from bot.services.members import Caller
 from bot.services.recommend_signals import Person, gather, most_completed
 from models import Member, RecommendationDismissal, TrainingResource, Workspace
@@ -70,6 +70,16 @@ class RecommendationService:
             if member_id is None:
                 raise NotFound(f"no person {user_id} in workspace {team_id}")
             return self._list(s, Person(workspace_id, member_id), limit)
+
+    def browse(self, *, caller: Caller, query: LibraryQuery) -> LibraryPage:
+        """The library's "For you": the person's recommendations, best first, each with its
+        reason, narrowed by the query's words and filters and paged like any search."""
+        with self._sessions.begin() as s:
+            found = self._list(s, Person(caller.workspace_id, caller.member_id), MAX_LIMIT)
+            ranking = [item.resource_id for item in found.items]
+            page = search(s, workspace_id=caller.workspace_id, query=query, ranking=ranking)
+            reasons = {item.resource_id: item.reason.text for item in found.items}
+            return replace(page, reasons=reasons, for_me_off=not found.enabled)
 
     def _list(self, s: Session, person: Person, limit: int) -> Recommended:
         if not 1 <= limit <= MAX_LIMIT:
