@@ -361,3 +361,36 @@ def test_a_file_chosen_in_a_modal_is_submitted_as_slack_submits_it(sandbox: Sand
         (resource,) = s.scalars(select(TrainingResource).where(named)).all()
         assert resource.file_id == file_id
         assert resource.url == uploaded["file"]["permalink"]
+
+
+def test_the_demo_history_feeds_search_and_recommendations(sandbox: Sandbox) -> None:
+    """What the README suggests trying in the sandbox: a typo, For you, Home's section and
+    Maya's suggestions for @support-team."""
+    shown = []
+    for text in ("/library kubernets", "/library for:me"):
+        status, acted = call(sandbox, "/api/command", {"user": PRIYA, "text": text})
+        assert status == 200 and acted["status"] == 200
+        shown.append(state(sandbox, PRIYA)["modals"][-1])
+        call(sandbox, "/api/close", {"user": PRIYA, "view_id": shown[-1]["id"]})
+    typo, for_me = shown
+    assert "Did you mean *kubernetes*?" in view_texts(typo)
+    assert "Learn Kubernetes Basics" in view_texts(typo)
+    reasons = [b for b in for_me["blocks"] if str(b.get("block_id", "")).startswith("meta:")]
+    assert reasons and all(b["elements"][0]["text"].startswith("_") for b in reasons)
+    call(sandbox, "/api/home", {"user": PRIYA})
+    assert "Recommended for you" in view_texts(state(sandbox, PRIYA)["home"])
+
+    call(sandbox, "/api/home", {"user": MAYA})
+    home = state(sandbox, MAYA)["home"]
+    tab = {"type": "view", "view_id": home["id"]}
+    tab_click = {"user": MAYA, "container": tab, "action_id": Action.HOME_TAB_TEAM, "value": "team"}
+    call(sandbox, "/api/action", tab_click)
+    home = state(sandbox, MAYA)["home"]
+    status, acted = call(sandbox, "/api/action", {
+        "user": MAYA, "container": {"type": "view", "view_id": home["id"]},
+        "action_id": Action.ASSIGN_GROUPS,
+        "value": {"value": "S0SUPPORT1", "text": {"type": "plain_text", "text": "@support-team"}},
+    })  # fmt: skip
+    assert status == 200, acted
+    team = view_texts(state(sandbox, MAYA)["home"])
+    assert "Suggested for @support-team" in team

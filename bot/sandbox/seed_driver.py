@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import local_today
+from bot.delivery import deliver_pending
 from bot.fakeslack import view_texts
 from bot.fakeslack.surface import find_element
 from bot.ids import Action, Block
@@ -181,7 +182,13 @@ class Driver:
         return stack[-1]
 
     def at(self, *, days_ago: float) -> None:
+        """Move the demo's clock, and do what the hourly enrollment sweep had done by then:
+        a path opens on each person's own start day, which in a timezone behind Maya's
+        comes a day after she assigned it (seeding late in the UTC evening, Accra's)."""
         self._sandbox.clock.shift_for_seeding(-timedelta(days=days_ago))
+        if self._sandbox.services.paths.open_due_starts():
+            deliver_pending(self._sandbox.services, self._sandbox.web_client())
+            self._settle()
 
     def _command(self, command: str, text: str = "", *, channel: str | None = None) -> Any:
         where = channel or self._fake.dm_channel(MAYA.id)
