@@ -35,6 +35,7 @@ KNOWN_READ = 40  # the person's latest completions and open work read for their 
 POPULAR_READ = 300  # the workspace's most completed, before what this person has is removed
 NEW_FOR = timedelta(days=30)
 CROWD = 0.25  # completed by this share of the workspace: too common to tell tastes apart
+SOURCES_READ = 20  # of their latest completions, how many find people who learn alike
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def gather(
         s.scalar(select(func.count()).where(Member.workspace_id == p.workspace_id)) or 0
     )
     telling = tuple(rid for rid in latest if popular.get(rid, 0) < crowd)
-    latest = telling or latest
+    latest = (telling or latest)[:SOURCES_READ]
     who = Who(p.workspace_id, p.member_id, completed, latest, frozenset(s.scalars(taken(p))))
     also = alike(s, who)
     group = groups(s, who)
