@@ -37,6 +37,7 @@ from models import (
 )
 from models.search import search_fields
 from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
+from tests.support.seed import bulk_resources
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +48,7 @@ EXPECTED = [
     ("Git Internals", "Next level after your beginner Git"),
     ("Advanced Git", "Because you completed Pro Git"),
     ("Customer Empathy", "Popular in your workspace (2 people completed it)"),
+    ("Python Idioms", "Because you are doing Python Basics"),  # 6th: not on Home (5 shown)
 ]
 NEVER = ("Pro Git", "Python Basics", "Their Own Git Notes", "Draft Git Guide", "Git Trivia")
 
@@ -72,6 +74,7 @@ def seed(engine: Engine) -> dict[str, int]:
             ("Git Internals", "git", "intermediate", None, "published", "article"),
             ("Advanced Git", "git", "advanced", None, "published", "video"),
             ("Python Basics", "python", "beginner", None, "published", "course"),
+            ("Python Idioms", "python", "intermediate", None, "published", "article"),
             ("Customer Empathy", "support", None, None, "published", "article"),
             ("Bisect Like a Pro", None, None, None, "published", "article"),
             ("De-escalation 101", None, None, None, "published", "video"),
@@ -240,3 +243,36 @@ def test_not_for_me_on_another_workspaces_content_is_refused_and_remembers_nothi
         ).all()
     assert sorted(dismissed) == sorted([ids["Git Trivia"], ids["Advanced Git"]])
     assert "Advanced Git" not in [t for t, _ in recommended(app_server, limit=50)]
+
+
+def test_completing_something_redraws_home_with_what_it_opens(
+    slack: SlackClient, app_server: RunningApp, engine: Engine
+) -> None:
+    seed(engine)
+    slack.app_home_opened(AMY)
+    slack.fake.wait_for_call("views.publish")
+    assert "Python Idioms" not in view_texts(slack.fake.home(AMY) or {})
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)  # Python Basics, her open one
+
+    def redrawn() -> str | None:
+        text = view_texts(slack.fake.home(AMY) or {})
+        return text if "Python Idioms" in text else None
+
+    text = eventually(redrawn)
+    assert "Next level after your beginner *Python*" in text
+    assert "Recommended for you" in text
+
+
+def test_home_with_ten_thousand_resources_validates_and_stays_within_100_blocks(
+    slack: SlackClient, app_server: RunningApp, engine: Engine
+) -> None:
+    seed(engine)
+    bulk_resources(engine, 10_000, domains=20)
+    slack.app_home_opened(AMY)
+    slack.fake.wait_for_call("views.publish")
+    home = slack.fake.home(AMY) or {}
+    View(**home).validate_json()
+    assert len(home["blocks"]) <= 100
+    assert (
+        sum(1 for b in home["blocks"] if str(b.get("block_id", "")).startswith("recommended:")) == 5
+    )

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-SCALE = Shape(people=2000, roles=20, domains=40, resources=10_000, core=300, per_person=100)
+SCALE = Shape(people=2000, roles=20, domains=40, resources=10_000, core=300, per_person=125)
 
 
 def speed(url: str | None, sample: int = 200) -> int:

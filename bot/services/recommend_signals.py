@@ -21,6 +21,7 @@ from bot.services.recommend_people import PER_SIGNAL, Who, alike, by_resource, g
 from models import (
     Domain,
     EnrollmentStep,
+    Member,
     PathEnrollment,
     RecommendationDismissal,
     ResourceAssignment,
@@ -33,6 +34,8 @@ from models.recommend_rules import Candidate, Known, Signals
 KNOWN_READ = 40  # the person's latest completions and open work read for their taste
 POPULAR_READ = 300  # the workspace's most completed, before what this person has is removed
 NEW_FOR = timedelta(days=30)
+CROWD = 0.25  # completed by this share of the workspace: too common to tell tastes apart
+SOURCES_READ = 20  # of their latest completions, how many find people who learn alike
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,14 @@ def gather(
     completed = frozenset(s.scalars(select(a.resource_id).where(
         a.workspace_id == p.workspace_id, a.member_id == p.member_id,
         a.completed_at.is_not(None))))  # fmt: skip
-    # What nearly everyone completed says little about taste (and is the costliest to
-    # follow): people who learn alike are found from the rest, when there is a rest.
+    # What a quarter of the workspace completed says little about taste (and is the
+    # costliest to follow): people who learn alike are found from the rest, if any.
     latest = tuple(k.resource_id for k in known if k.completed)
-    telling = tuple(rid for rid in latest if rid not in popular)
-    latest = telling or latest
+    crowd = CROWD * (
+        s.scalar(select(func.count()).where(Member.workspace_id == p.workspace_id)) or 0
+    )
+    telling = tuple(rid for rid in latest if popular.get(rid, 0) < crowd)
+    latest = (telling or latest)[:SOURCES_READ]
     who = Who(p.workspace_id, p.member_id, completed, latest, frozenset(s.scalars(taken(p))))
     also = alike(s, who)
     group = groups(s, who)
