@@ -96,7 +96,8 @@ def seed(engine: sa.Engine, size: int) -> None:
         )
         domains = tables["domains"]
         domain_ids = {
-            str(name): int(did) for name, did in conn.execute(sa.select(domains.c.name, domains.c.id))
+            str(name): int(did)
+            for name, did in conn.execute(sa.select(domains.c.name, domains.c.id))
         }
     rows = list(resource_rows(size, workspace_id, now))
     links = [
