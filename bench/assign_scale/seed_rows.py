@@ -38,10 +38,12 @@ DOMAINS = (
 )  # fmt: skip
 
 
-def search_columns(title: str, description: str, skills: Sequence[str]) -> dict[str, str]:
+def search_columns(
+    title: str, description: str, skills: Sequence[str], domains: Sequence[str] = ()
+) -> dict[str, str]:
     """What the library's full-text index reads, as the app would write it."""
     fields = search_fields(
-        title=title, description=description, skills=skills, domains=(), partner=None
+        title=title, description=description, skills=skills, domains=domains, partner=None
     )
     return fields.columns()
 

@@ -100,12 +100,24 @@ def most_relevant_first(words: list[str]) -> tuple[ColumnElement[Any], ...]:
 
 
 def has_any(s: Session, word: str, conditions: list[ColumnElement[bool]]) -> bool:
-    found = s.scalar(
-        select(TrainingResource.id)
-        .where(*conditions, found_by_index(dialect_of(s), [word]))
-        .limit(1)
-    )
-    return found is not None
+    return finds_any(s, [word], conditions)
+
+
+def finds_any(s: Session, words: list[str], conditions: list[ColumnElement[bool]]) -> bool:
+    """Some resource holds every word (as a prefix), by the index.
+
+    On PostgreSQL the hits are a materialized CTE: asked for one row, the planner would
+    otherwise take a prefix it has no statistics for (a typo) to match hundreds of rows
+    and pick a sequential scan that stops at the first, which reads the whole table
+    when nothing matches (115 ms at 100,000 resources). Planned on its own, the CTE uses
+    the GIN index, and it is still read only up to the first row.
+    """
+    dialect = dialect_of(s)
+    hits = select(TrainingResource.id).where(*conditions, found_by_index(dialect, words))
+    if dialect == "postgresql":
+        first = hits.cte("hits").prefix_with("MATERIALIZED")
+        return s.scalar(select(first.c.id).limit(1)) is not None
+    return s.scalar(hits.limit(1)) is not None
 
 
 def corrected(s: Session, text: str, conditions: list[ColumnElement[bool]]) -> str | None:
@@ -125,12 +137,7 @@ def corrected(s: Session, text: str, conditions: list[ColumnElement[bool]]) -> s
         changed = True
     if not changed:
         return None
-    found = s.scalar(
-        select(TrainingResource.id)
-        .where(*conditions, found_by_index(dialect_of(s), better))
-        .limit(1)
-    )
-    return " ".join(better) if found is not None else None
+    return " ".join(better) if finds_any(s, better, conditions) else None
 
 
 def closest_word(s: Session, word: str) -> str | None:

@@ -3,7 +3,7 @@ is typed so far, read in a bounded number of small statements whatever the libra
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.library import SEARCH_MAX, LibraryQuery, conditions
@@ -17,6 +17,7 @@ from bot.services.search import (
     not_all_in_title,
 )
 from models import TrainingResource
+from models.enums import ResourceStatus
 from models.search import query_words
 
 # A typeahead first reads this many resources in alphabetical order for titles holding
@@ -39,7 +40,7 @@ def suggestions(
 ) -> list[Suggestion]:
     """(id, title, type) of the published resources best matching `words` (typeahead);
     with no match, those the closest words find ("pyhton" shows Python's)."""
-    conds = conditions(workspace_id, LibraryQuery())
+    conds = _typeahead_conditions(s, workspace_id)
     if exclude_types:
         conds.append(TrainingResource.type.not_in(exclude_types))
     typed = words[:SEARCH_MAX]
@@ -51,22 +52,49 @@ def suggestions(
     return found
 
 
+def _typeahead_conditions(s: Session, workspace_id: int) -> list[ColumnElement[bool]]:
+    """Who may see it and published, as library.conditions says, written for SQLite's planner.
+
+    SQLite has no statistics (the app never runs ANALYZE), so it takes `workspace_id IS
+    NULL OR workspace_id = ?` with `status = ?` for selective and reads every visible
+    resource through ix_training_resources_workspace_id_status (MULTI-INDEX OR), then
+    sorts them all: the walk below and each index query grew with the library (about
+    200 ms at 100,000). `workspace_id + 0` and `status || ''` mean the same but no index
+    can serve them, so the walk follows ix_training_resources_search_title and an index
+    query starts from the rowids FTS5 found. PostgreSQL plans from its statistics.
+    """
+    if dialect_of(s) != "sqlite":
+        return conditions(workspace_id, LibraryQuery())
+    r = TrainingResource
+    unindexed = r.workspace_id + 0
+    return [
+        or_(unindexed.is_(None), unindexed == workspace_id),
+        r.status + "" == ResourceStatus.PUBLISHED.value,
+    ]
+
+
 def _suggest(
     s: Session, conds: list[ColumnElement[bool]], words: list[str], limit: int
 ) -> list[Suggestion]:
     """Titles holding every word rank highest: they come first, alphabetically, then the
-    rest by relevance. Each step reads about what it returns, whatever the library's size
-    (but for a query found in thousands of descriptions and no title: see CANDIDATES)."""
+    rest by relevance. Each step reads about what it returns, whatever the library's size,
+    but for a word in too few of the first WALK titles and in many others (the title index
+    query then reads and sorts every title holding it: bench/README.md, "search") and for a
+    query found in thousands of descriptions and no title (see CANDIDATES)."""
     r = TrainingResource
     # Three columns, not whole rows: a keystroke need not load descriptions and domains.
     columns = select(r.id, r.title, r.type).where(*conds)
     if not words:
         return _rows(s, columns.order_by(*alphabetical()).limit(limit))
-    walk = columns.add_columns(r.search_title).order_by(*alphabetical()).limit(WALK).subquery()
+    # The walk reads the index on (search_title, id) alone: its first WALK entries, of any
+    # workspace and status. Only the titles holding every word are then read from the table
+    # and checked against the conditions; any match the walk saw comes before the rest.
+    walk = select(r.id, r.search_title).order_by(*alphabetical()).limit(WALK).subquery()
     first = _rows(
         s,
-        select(walk.c.id, walk.c.title, walk.c.type)
+        columns.join(walk, walk.c.id == r.id)
         .where(*[(" " + walk.c.search_title).like(f"% {w}%") for w in words])
+        .order_by(walk.c.search_title, walk.c.id)
         .limit(limit),
     )
     if len(first) < limit:  # few among the first WALK titles: the index knows the rest
