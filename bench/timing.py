@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -223,3 +224,8 @@ def machine_info() -> dict[str, Any]:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "packages": versions,
     }
+
+
+def progress(message: str) -> None:
+    """A line on stderr, with the time of day: what a long benchmark is doing now."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)

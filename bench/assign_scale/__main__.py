@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +27,7 @@ from bench.assign_scale.interactions import (
 from bench.assign_scale.report import BARE, Run, finish, source_state
 from bench.assign_scale.seed import seed
 from bench.assign_scale.statements import count_statements
-from bench.timing import Deadline, Series, machine_info, start_clients
+from bench.timing import Deadline, Series, machine_info, progress, start_clients
 from bot import db
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "assign_scale.json"
@@ -91,10 +89,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.n < 1 or args.block < 1 or args.warmup < 1 or args.people < 1:
         parser.error("--n, --block, --warmup and --people must be at least 1")
     return args
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

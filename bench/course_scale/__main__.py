@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from bench.course_scale.interactions import KINDS, CourseBench, CourseFakeSlack
 from bench.course_scale.report import Run, finish
 from bench.course_scale.seed import CourseData, seed_courses
 from bench.course_scale.statements import count_statements
-from bench.timing import Deadline, Series, machine_info, start_clients
+from bench.timing import Deadline, Series, machine_info, progress, start_clients
 from bot import db
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "course_scale.json"
@@ -78,10 +77,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if min(args.n, args.block, args.warmup, args.count_repeats) < 1:
         parser.error("--n, --block, --warmup and --count-repeats must be at least 1")
     return args
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def prepared(

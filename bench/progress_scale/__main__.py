@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from bench.progress_scale.interactions import KINDS, ProgressBench, ProgressFake
 from bench.progress_scale.report import Run, finish
 from bench.progress_scale.seed import GROUP_HANDLE, GROUP_ID, ProgressData, seed_progress
 from bench.progress_scale.statements import count_statements
-from bench.timing import Deadline, Series, machine_info, start_clients
+from bench.timing import Deadline, Series, machine_info, progress, start_clients
 from bot import db
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "progress_scale.json"
@@ -80,10 +79,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not 0 < args.share <= 1:
         parser.error("--share is a fraction: more than 0, at most 1")
     return args
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def prepared(

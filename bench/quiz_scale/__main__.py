@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +26,7 @@ from bench.quiz_scale.interactions import KINDS, QuizBench
 from bench.quiz_scale.report import Run, finish
 from bench.quiz_scale.seed import QuizData, seed_quiz
 from bench.quiz_scale.statements import count_statements
-from bench.timing import Deadline, Series, machine_info, start_clients
+from bench.timing import Deadline, Series, machine_info, progress, start_clients
 from bot import db
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "quiz_scale.json"
@@ -89,10 +88,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if min(args.n, args.block, args.warmup, args.count_repeats) < 1:
         parser.error("--n, --block, --warmup and --count-repeats must be at least 1")
     return args
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def prepared(

@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from bench.search.data import QUERIES
 from bench.search.database import DATABASES, MANAGER, library
 from bench.search.keystrokes import measure
 from bench.search.report import BARE, Cell, result_json, tables, verdicts
-from bench.timing import Deadline, StampedFakeSlack, machine_info, write_results
+from bench.timing import Deadline, StampedFakeSlack, machine_info, progress, write_results
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "search.json"
 SIZES = (1_000, 10_000, 100_000)
@@ -67,10 +66,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if min(args.n, args.runs, args.block, args.warmup) < 1:
         parser.error("--n, --runs, --block and --warmup must be at least 1")
     return args
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +19,7 @@ from bench import servers
 from bench.assign_scale.database import DEFAULT_URL, bench_database, server_version
 from bench.assign_scale.interactions import SEND_PER_MINUTE, ScaleFakeSlack, run_kind
 from bench.assign_scale.report import BARE, source_state
-from bench.timing import Deadline, machine_info
+from bench.timing import Deadline, machine_info, progress
 from bench.workspaces import __doc__ as DESCRIPTION
 from bench.workspaces.interactions import EFFECT_TIMEOUT_S, KINDS, ClickBench, TeamClient
 from bench.workspaces.report import Report, RunResult, finish
@@ -85,10 +83,6 @@ def active_clicks(args: argparse.Namespace) -> int:
     clicks, two per counted one in process (a warm-up click first), spares."""
     per_run = 2 * args.active + args.n
     return args.runs * per_run + 2 * (args.count_repeats + 1) + SPARE * args.active
-
-
-def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def one_run(
