@@ -1,11 +1,12 @@
 """Each person's recommendations kept as computed, so Home reads one row instead of ranking.
 
-A stored list is used while it is younger than KEEP_FOR and younger than the person's
-latest change (an assignment, a completion, a cancellation, a path enrollment, a "Not for
-me"): anything they do makes Home compute the list again, and store it. Entries whose
-resource is no longer published or visible make the list stale too, so what Home shows
-is what computing it now would give for the person's own history; what other people
-completed since counts once the hourly sweep (or KEEP_FOR) has the list computed again.
+The hourly sweep stores them. Home uses a stored list while it is younger than KEEP_FOR
+and than the person's latest change (an assignment, a completion, a cancellation, a path
+enrollment, a "Not for me"), and while all it names is still published and visible;
+otherwise Home computes the list (and writes nothing: a write would queue Home behind
+other writers) until the sweep stores it again. So Home shows what computing it now
+would give for the person's own history; what other people completed since counts once
+the sweep (or KEEP_FOR) has the list computed again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
@@ -125,9 +126,9 @@ def store(s: Session, p: Person, entries: Sequence[Recommendation], *, now: date
 
 
 def due(s: Session, *, now: datetime, batch: int) -> list[Person]:
-    """People of workspaces with recommendations on whose list is missing or older than
-    SWEEP_AFTER, oldest first (missing first); bots, deactivated people and uninstalled
-    workspaces are left out."""
+    """People of workspaces with recommendations on whose list is missing, older than
+    SWEEP_AFTER or older than their latest change, oldest first (missing first); bots,
+    deactivated people and uninstalled workspaces are left out."""
     m, rl = Member, RecommendationList
     rows = s.execute(
         select(m.workspace_id, m.id)
@@ -135,8 +136,23 @@ def due(s: Session, *, now: datetime, batch: int) -> list[Person]:
         .outerjoin(rl, rl.member_id == m.id)
         .where(Workspace.recommendations, still_installed(m.workspace_id),
                m.is_bot.is_(False), m.is_deactivated.is_(False),
-               (rl.computed_at.is_(None)) | (rl.computed_at <= now - SWEEP_AFTER))
+               rl.computed_at.is_(None) | (rl.computed_at <= now - SWEEP_AFTER)
+               | _changed_since(m, rl))
         .order_by(rl.computed_at.is_not(None), rl.computed_at, m.id)
         .limit(batch)
     ).all()  # fmt: skip
     return [Person(workspace_id, member_id) for workspace_id, member_id in rows]
+
+
+def _changed_since(m: type[Member], rl: type[RecommendationList]) -> ColumnElement[bool]:
+    """The person's assignments, enrollments or "Not for me" changed since the list."""
+    a, e, d = ResourceAssignment, PathEnrollment, RecommendationDismissal
+    at = rl.computed_at
+    return (
+        exists().where(a.workspace_id == m.workspace_id, a.member_id == m.id,
+                       (a.assigned_at >= at) | (a.completed_at >= at) | (a.cancelled_at >= at))
+        | exists().where(e.workspace_id == m.workspace_id, e.member_id == m.id,
+                         (e.enrolled_at >= at) | (e.completed_at >= at) | (e.cancelled_at >= at))
+        | exists().where(d.workspace_id == m.workspace_id, d.member_id == m.id,
+                         d.dismissed_at >= at)
+    )  # fmt: skip

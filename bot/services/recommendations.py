@@ -84,9 +84,9 @@ class RecommendationService:
         kept = read(s, person, now=now, limit=limit)
         if kept is not None:
             return Recommended(tuple(kept), enabled=True)
-        items = self._compute(s, person, max(limit, STORED), now=now)
-        store(s, person, items, now=now)  # the first STORED: the same whatever the limit
-        return Recommended(tuple(items[:limit]), enabled=True)
+        # Computed, not stored: Home only reads (a write here would queue Home behind
+        # other writers); the sweep stores it within the hour.
+        return Recommended(tuple(self._compute(s, person, limit, now=now)), enabled=True)
 
     def _compute(
         self, s: Session, person: Person, limit: int, *, now: datetime
@@ -100,8 +100,9 @@ class RecommendationService:
         ]  # fmt: skip
 
     def refresh(self, *, batch: int = 100) -> int:
-        """The sweep: compute again the lists missing or older than a few hours (each
-        person in a transaction of their own), so Home finds them ready. How many."""
+        """The sweep: compute again the lists missing, older than a few hours, or older
+        than the person's latest change (each person in a transaction of their own), so
+        Home finds them ready. How many."""
         done: set[int] = set()
         while True:
             with self._sessions.begin() as s:
