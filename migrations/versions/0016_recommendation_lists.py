@@ -5,9 +5,10 @@ Revises: 0015
 Create Date: 2026-12-07
 
 Reviewed by hand:
-- recommendation_lists: one row per person (primary key member_id), written by the
-  hourly recommendations sweep and whenever Home finds the row missing, older than a day,
-  or older than the person's latest assignment, completion, enrollment or "Not for me".
+- recommendation_lists: one row per person (primary key member_id), written only by the
+  hourly recommendations sweep (and `trainbot jobs run recommendations`): lists missing,
+  older than 6 hours, or older than the person's latest assignment, completion,
+  enrollment or "Not for me". Home reads it and never writes it.
   `items` (JSON) is the list best first: resource id, score and the reason's parts;
   titles and links are read from the library when shown. `computed_at` says how old it is.
 - member_id and workspace_id ON DELETE CASCADE: a list means nothing without its person;
