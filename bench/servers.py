@@ -158,6 +158,17 @@ def import_starter_catalog(env: Mapping[str, str], workdir: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def run_cli(env: Mapping[str, str], workdir: Path, *args: str) -> str:
+    """`trainbot ARGS` against the bench's database: its last line of output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=dict(env), cwd=workdir, capture_output=True, text=True, timeout=1800, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"trainbot {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
 def bench_workdir(stack: contextlib.ExitStack, *, keep: bool) -> Path:
     """The servers' working folder (their logs, SQLite file); removed with `stack` unless kept."""
     if keep:

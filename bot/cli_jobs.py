@@ -12,7 +12,7 @@ from bot.settings import Settings, SettingsError
 SCHEDULE = (
     "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
     "enrollments and certificate renewals every hour (each kept group or channel compared "
-    "daily), "
+    "daily), recommendations every hour (lists older than 6 h computed again), "
     "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 
@@ -21,7 +21,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     jobs = commands.add_parser("jobs", help="scheduler sweeps and the outbox")
     actions = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="run a sweep now and print what it sent")
-    run.add_argument("sweep", choices=("reminders", "digests", "enrollments", "renewals"))
+    run.add_argument(
+        "sweep", choices=("reminders", "digests", "enrollments", "renewals", "recommendations")
+    )
     run.add_argument(
         "--as-of", type=moment, metavar="ISO-8601",
         help="run as if it were this moment (e.g. 2026-12-01T09:00:00+01:00; no offset: UTC)",
@@ -39,6 +41,10 @@ def run_jobs(settings: Settings, args: argparse.Namespace) -> int:
     db.upgrade(services.engine)
     if args.jobs_command == "status":
         return _status(services)
+    if args.sweep == "recommendations":  # nothing is sent: no token needed
+        if not args.dry_run:
+            print(f"{services.recommendations.refresh()} recommendation list(s) computed")
+        return 0
     if (not args.dry_run or args.sweep == "enrollments") and not settings.bot_token:
         raise SettingsError(f"SLACK_BOT_TOKEN is not set: {args.sweep} needs the bot token")
     if args.sweep == "enrollments":

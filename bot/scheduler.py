@@ -60,6 +60,15 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="enrollments",
         next_run_time=services.clock.now() + timedelta(seconds=30),
     )
+    # Each person's recommendations computed ahead (missing, or older than 6 h), so
+    # Home reads a stored list; what people do makes Home compute theirs at once.
+    scheduler.add_job(
+        services.recommendations.refresh,
+        "interval",
+        hours=1,
+        id="recommendations",
+        next_run_time=services.clock.now() + timedelta(minutes=2),
+    )
     scheduler.add_job(
         services.events.forget_old,
         "interval",

@@ -17,7 +17,7 @@ from models.path import (
     PathStep,
 )
 from models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
-from models.recommendation import RecommendationDismissal
+from models.recommendation import RecommendationDismissal, RecommendationList
 from models.resource import Domain, ResourceDomain, TrainingResource
 from models.slack_oauth import slack_bots, slack_installations, slack_oauth_states
 from models.workspace import Member, Workspace
@@ -49,6 +49,7 @@ __all__ = [
     "QuizAttempt",
     "QuizQuestion",
     "RecommendationDismissal",
+    "RecommendationList",
     "ResourceAssignment",
     "ResourceDomain",
     "TrainingResource",

@@ -1,10 +1,12 @@
-"""Recommendations: what a person said is "Not for me" (hidden from then on)."""
+"""Recommendations: what a person said is "Not for me" (hidden from then on), and each
+person's list as last computed (what Home reads)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import JSON, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -26,3 +28,21 @@ class RecommendationDismissal(Base):
     )
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     dismissed_at: Mapped[datetime]
+
+
+class RecommendationList(Base):
+    """A person's recommendations as last computed, best first: Home reads these.
+
+    `items` holds, per entry, the resource id, the score and the reason's three parts
+    (lead, name, tail); titles and links are read from the library when shown.
+    """
+
+    __tablename__ = "recommendation_lists"
+    __table_args__ = (Index("ix_recommendation_lists_workspace_id", "workspace_id"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime]

@@ -85,6 +85,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write results")
     parser.add_argument("--keep-logs", action="store_true", help="keep the server logs")
+    parser.add_argument(
+        "--cold-home", action="store_true",
+        help="home: skip the recommendations sweep, so every Home computes its list",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.n < 1 or args.block < 1 or args.warmup < 1 or args.people < 1:
         parser.error("--n, --block, --warmup and --people must be at least 1")
@@ -122,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             now=datetime.now(UTC),
         )
         progress(f"seeded {data.counts} in {data.seconds['total']} s")
+        if "home" in args.kinds and not args.cold_home:  # as the hourly sweep would have
+            mark = time.perf_counter()
+            swept = servers.run_cli(env, workdir, "jobs", "run", "recommendations")
+            progress(f"{swept} in {time.perf_counter() - mark:.0f} s")
         for i, person in enumerate([data.manager, *data.learners]):
             fake.add_user(person.user_id, person.name, real_name=f"Person {i}", tz="Europe/Berlin")
         fake.add_channel("C0GENERAL1", "general", members=[data.manager.user_id])

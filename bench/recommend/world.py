@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from models import (
     Domain,
@@ -92,6 +92,7 @@ def build(engine: Engine, shape: Shape, seed: int) -> World:
         c.execute(insert(ResourceDomain), [
             {"resource_id": rid, "domain_id": domain_ids[i % shape.domains]}
             for i, rid in enumerate(resources)])  # fmt: skip
+        _catch_up(c, "training_resources")
         for i, rid in enumerate(resources):
             by_domain[i % shape.domains].append(rid)
         global_order = resources[:]
@@ -115,6 +116,7 @@ def build(engine: Engine, shape: Shape, seed: int) -> World:
             "id": first + p, "workspace_id": ws, "slack_user_id": f"U0P{p:05d}",
             "display_name": f"person{p}", "created_at": t, "updated_at": t}
             for p in range(shape.people)])  # fmt: skip
+        _catch_up(c, "members")
         for p in range(shape.people):
             user, member = f"U0P{p:05d}", first + p
             core, path = roles[p % shape.roles]
@@ -143,3 +145,10 @@ def build(engine: Engine, shape: Shape, seed: int) -> World:
         c.execute(insert(ResourceAssignment), rows)
         c.execute(insert(PathEnrollment), enrollments)
     return world
+
+
+def _catch_up(c: Connection, table: str) -> None:
+    """PostgreSQL: move the id sequence past the ids written explicitly above."""
+    if c.dialect.name == "postgresql":
+        c.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                       f"(SELECT max(id) FROM {table}))"))  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,22 +21,13 @@ from bot.errors import BotError, NotFound
 from bot.services.library import LibraryPage, LibraryQuery, search, visible_to
 from bot.services.members import Caller
 from bot.services.recommend_signals import Person, gather, most_completed
+from bot.services.recommend_store import STORED, Recommendation, due, read, store
 from models import Member, RecommendationDismissal, TrainingResource, Workspace
-from models.recommend_rules import Reason, rank
+from models.recommend_rules import rank
 
 HOME_SHOWN = 5  # 1 block each, with a header and a note: well inside Home's 100
 MAX_LIMIT = 50
 POPULAR_TTL_S = 300.0
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    resource_id: int
-    title: str
-    type: str
-    url: str | None
-    reason: Reason  # a few words naming the signal (`reason.text` as plain text)
-    score: float
 
 
 @dataclass(frozen=True)
@@ -88,14 +80,41 @@ class RecommendationService:
             select(Workspace.recommendations).where(Workspace.id == person.workspace_id)
         ):
             return Recommended((), enabled=False)
+        now = self._clock.now()
+        kept = read(s, person, now=now, limit=limit)
+        if kept is not None:
+            return Recommended(tuple(kept), enabled=True)
+        # Computed, not stored: Home only reads (a write here would queue Home behind
+        # other writers); the sweep stores it within the hour.
+        return Recommended(tuple(self._compute(s, person, limit, now=now)), enabled=True)
+
+    def _compute(
+        self, s: Session, person: Person, limit: int, *, now: datetime
+    ) -> list[Recommendation]:
         popular = self._most_completed(s, person.workspace_id)
-        candidates, signals = gather(s, person, now=self._clock.now(), popular=popular)
-        items = tuple(
+        candidates, signals = gather(s, person, now=now, popular=popular)
+        return [
             Recommendation(r.candidate.resource_id, r.candidate.title, r.candidate.type,
                            r.candidate.url, r.reason, r.score)
             for r in rank(candidates, signals, limit=limit)
-        )  # fmt: skip
-        return Recommended(items, enabled=True)
+        ]  # fmt: skip
+
+    def refresh(self, *, batch: int = 100) -> int:
+        """The sweep: compute again the lists missing, older than a few hours, or older
+        than the person's latest change (each person in a transaction of their own), so
+        Home finds them ready. How many."""
+        done: set[int] = set()
+        while True:
+            with self._sessions.begin() as s:
+                people = [p for p in due(s, now=self._clock.now(), batch=batch)
+                          if p.member_id not in done]  # fmt: skip
+            if not people:
+                return len(done)
+            for person in people:
+                with self._sessions.begin() as s:
+                    now = self._clock.now()
+                    store(s, person, self._compute(s, person, STORED, now=now), now=now)
+                done.add(person.member_id)
 
     def _most_completed(self, s: Session, workspace_id: int) -> dict[int, int]:
         """Which resources are most completed here, read again after POPULAR_TTL_S.
