@@ -16,6 +16,7 @@ from bot.ids import INPUT, Action, Block
 from bot.services.assignments import AssignForm
 from bot.services.keep_enrolled import KeepSource
 from bot.usergroups import UsergroupDirectory, group_problem
+from handlers.forms import option_label
 from models.enums import Priority, RuleSource
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -118,7 +119,7 @@ def _path_fields(
         errors[Block.KEEP] = "Choose a user group or a channel above: their newcomers are enrolled."
     keep = tuple(
         KeepSource(RuleSource.USERGROUP, str(g["value"]),
-                   str((g.get("text") or {}).get("text") or g["value"]).split(" (")[0])
+                   option_label(g, str(g["value"])))
         for g in groups
     ) + tuple(KeepSource(RuleSource.CHANNEL, c, f"<#{c}>") for c in channels)  # fmt: skip
     return starts_on, keep, "guests" in ticked
@@ -131,7 +132,7 @@ def group_members(
     members: list[str] = []
     problems: list[str] = []
     for option in options:
-        label = str((option.get("text") or {}).get("text") or "that user group").split(" (")[0]
+        label = option_label(option, "that user group")
         try:
             found = usergroups.members(client, group_id=str(option["value"]))
         except SlackApiError as error:
@@ -153,8 +154,7 @@ def first_group(view: dict[str, Any]) -> tuple[str, str] | None:
         chosen = (block.get("element") or {}).get("initial_options")
     if not chosen:
         return None
-    label = str((chosen[0].get("text") or {}).get("text") or "this group").split(" (")[0]
-    return str(chosen[0]["value"]), label
+    return str(chosen[0]["value"]), option_label(chosen[0], "this group")
 
 
 def assign_metadata(channel_id: str | None) -> str:

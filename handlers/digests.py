@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.services.catalog import require_manager
 from bot.services.digests import Subscription
 from bot.services.members import Caller
+from handlers.forms import option_label
 from handlers.support import after_ack, caller_of
 from models import DigestScope
 
@@ -101,7 +102,7 @@ def _digest_form(
     label = {
         DigestScope.WORKSPACE: "everyone",
         DigestScope.CHANNEL: "the members of the channel",
-        DigestScope.USERGROUP: str((group.get("text") or {}).get("text") or "").split(" (")[0],
+        DigestScope.USERGROUP: option_label(group, ""),
     }[scope]
     return {
         "channel_id": channel, "scope": scope,

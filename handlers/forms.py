@@ -227,3 +227,9 @@ def content_errors_for_modal(errors: dict[str, str]) -> dict[str, str]:
     return {
         str(CONTENT_BLOCKS.get(field, Block.TITLE)): message for field, message in errors.items()
     }
+
+
+def option_label(option: dict[str, Any], default: str) -> str:
+    """A chosen option's label without what Slack-style labels add in brackets:
+    "@devs (Developers)" -> "@devs"; `default` when it has no text."""
+    return str((option.get("text") or {}).get("text") or default).split(" (")[0]

@@ -20,7 +20,7 @@ from bot.services.members import Caller
 from bot.services.progress import Scope
 from bot.services.team_suggestions import TeamSuggestion
 from bot.slack_limits import VIEW_MAX_BLOCKS
-from handlers.forms import query_from_dict
+from handlers.forms import option_label, query_from_dict
 from handlers.library import library_view
 from handlers.support import after_ack, caller_of
 
@@ -149,7 +149,7 @@ def handle_team_filter_action(body: dict[str, Any], client: WebClient, services:
     elif action["action_id"] == Action.TEAM_FILTER_TYPE:
         state = replace(state, type=chosen)
     else:  # the user group typeahead
-        label = str((option.get("text") or {}).get("text") or "").split(" (")[0] or None
+        label = option_label(option, "") or None
         state = replace(state, group=chosen, group_label=label if chosen else None)
     publish_home(client, services, caller_of(body, services, client), state)
 
