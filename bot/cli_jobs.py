@@ -12,7 +12,7 @@ from bot.settings import Settings, SettingsError
 SCHEDULE = (
     "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
     "enrollments and certificate renewals every hour (each kept group or channel compared "
-    "daily), recommendations every hour (lists older than 6 h computed again), "
+    "daily), recommendations every 10 minutes (lists missing, changed or older than 6 h), "
     "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 

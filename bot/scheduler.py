@@ -60,12 +60,13 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="enrollments",
         next_run_time=services.clock.now() + timedelta(seconds=30),
     )
-    # Each person's recommendations computed ahead (missing, or older than 6 h), so
-    # Home reads a stored list; what people do makes Home compute theirs at once.
+    # Each person's recommendations computed ahead (missing, changed, or older than 6 h),
+    # so Home reads a stored list; often, as someone just assigned something has Home
+    # compute theirs until then (their own completions store it at once).
     scheduler.add_job(
         services.recommendations.refresh,
         "interval",
-        hours=1,
+        minutes=10,
         id="recommendations",
         next_run_time=services.clock.now() + timedelta(minutes=2),
     )

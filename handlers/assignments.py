@@ -89,6 +89,7 @@ def show_everywhere(
         client.chat_update(
             channel=card.dm_channel, ts=card.dm_ts, text=message["text"], blocks=message["blocks"]
         )
+    services.recommendations.refresh_for(caller=caller)  # a completion changes what is next
     publish_home(client, services, caller)
 
 

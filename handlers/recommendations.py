@@ -19,6 +19,7 @@ def handle_recommendation_action(
     """ "Not for me": remember it, then draw Home again without it."""
     caller = caller_of(body, services, client)
     services.recommendations.dismiss(caller=caller, resource_id=int(body["actions"][0]["value"]))
+    services.recommendations.refresh_for(caller=caller)
     publish_home(client, services, caller)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
 from bot.fakeslack import FakeSlack, SlackClient, view_texts
 from bot.ids import Action
@@ -16,10 +16,12 @@ from bot.services import Services
 from bot.services.catalog_files import parse_catalog
 from bot.services.library import LibraryQuery
 from bot.services.members import Caller
+from bot.services.title_words import MAX_EXPANSIONS
 from bot.services.typeahead import WALK
+from models import Workspace
 from tests.conftest import AMY, BOT_TOKEN, TEAM_ID, RunningApp
 from tests.support.library import open_library, result_titles
-from tests.support.seed import bulk_resources
+from tests.support.seed import T0, bulk_resources
 from tests.test_assign_flow import open_assign
 
 CATALOG = [
@@ -192,3 +194,39 @@ def test_titles_in_other_scripts_are_found_by_their_first_letters(
     assert found(services, amy, "переГОВ") == ["Переговоры для начинающих"]
     assert found(services, amy, "交渉") == ["交渉の基本"]
     assert typed(services, amy, "διαπραγ") == ["Διαπραγμάτευση"]  # the tonos is folded away
+
+
+def test_a_typeahead_merges_the_title_word_lists_of_what_is_typed(
+    services: Services, amy: Caller, engine: Engine
+) -> None:
+    """The typed prefix stands for several title words (migration 0017's lists, merged); a
+    prefix standing for more than MAX_EXPANSIONS falls back to the walk, with the same
+    answer; another workspace's own content never shows, the caller's own does."""
+    many = [f"q{i}x" for i in range(MAX_EXPANSIONS + 8)]  # q0x ... q39x: 40 words on "q"
+    titles = [f"Quiz {word} drills" for word in many] + ["Both q1x and q10x", "Q1 planning"]
+    import_catalog(services, [{"title": t, "type": "video"} for t in titles])
+    with engine.begin() as conn:
+        other = conn.execute(
+            insert(Workspace).values(team_id="T0OTHER001", created_at=T0, updated_at=T0)
+        ).inserted_primary_key[0]
+    for workspace_id, title in ((other, "Q1x secrets of Globex"), (amy.workspace_id, "Q1x ours")):
+        own = {"external_id": "own", "type": "article", "url": "https://x.example", "title": title}
+        services.catalog.import_rows(
+            rows=parse_catalog("c.json", json.dumps([own])), workspace_id=workspace_id
+        )
+    visible = [*titles, "Q1x ours"]
+
+    def expected(*prefixes: str) -> list[str]:
+        def holds(title: str) -> bool:
+            words = title.lower().split()
+            return all(any(w.startswith(p) for w in words) for p in prefixes)
+
+        return sorted((t for t in visible if holds(t)), key=str.lower)
+
+    assert typed(services, amy, "q1") == expected("q1")  # q1, q1x, q10x ... q19x: merged
+    assert typed(services, amy, "q1").count("Both q1x and q10x") == 1
+    assert typed(services, amy, "q") == expected("q")  # 40 words and more: walked
+    assert typed(services, amy, "drills q3") == expected("drills", "q3")
+    assert typed(services, amy, "q1x") == ["Both q1x and q10x", "Q1x ours", "Quiz q1x drills"]
+    not_videos = services.catalog.suggest(caller=amy, words="q1x", exclude_types=("video",))
+    assert [title for _, title, _ in not_videos] == ["Q1x ours"]

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.search.plans [--database sqlite] [--size 100000] [--explain]
 
 Seeds a library as the benchmark does (database.py), then calls the very function the
-typeahead handler calls (bot.services.library.suggestions, through the app's sessions) for
+typeahead handler calls (bot.services.typeahead.suggestions, through the app's sessions) for
 every typed value of data.py, a few times each, and prints per value: the best time, the
 statements it ran with each one's time, and with --explain each statement's plan (EXPLAIN
 ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
@@ -25,7 +25,7 @@ from bench.assign_scale.database import DEFAULT_URL
 from bench.search.data import every_query
 from bench.search.database import DATABASES, library
 from bot import db
-from bot.services.library import suggestions
+from bot.services.typeahead import suggestions
 
 REPEATS = 5
 

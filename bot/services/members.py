@@ -76,10 +76,19 @@ class MemberService:
         """
         now = self._clock.now()
         with self._sessions.begin() as s:
-            workspace_id = self._ensure_workspace(s, team_id, enterprise_id, now)
-            member = self._find(s, workspace_id, user_id)
+            # One statement for the usual case (every request): a person already met.
+            member = s.scalars(
+                select(Member)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(Workspace.team_id == team_id, Member.slack_user_id == user_id)
+            ).one_or_none()
             if member is not None and (not refresh or not _stale(member, now)):
                 return self._caller(member, team_id)
+            workspace_id = (
+                member.workspace_id
+                if member is not None
+                else self._ensure_workspace(s, team_id, enterprise_id, now)
+            )
         profile = _fetch_profile(profiles, user_id)
         with self._sessions.begin() as s:
             member = self._upsert(s, workspace_id, user_id, profile, now)

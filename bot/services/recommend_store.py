@@ -1,12 +1,13 @@
 """Each person's recommendations kept as computed, so Home reads one row instead of ranking.
 
-The hourly sweep stores them. Home uses a stored list while it is younger than KEEP_FOR
-and than the person's latest change (an assignment, a completion, a cancellation, a path
-enrollment, a "Not for me"), and while all it names is still published and visible;
-otherwise Home computes the list (and writes nothing: a write would queue Home behind
-other writers) until the sweep stores it again. So Home shows what computing it now
-would give for the person's own history; what other people completed since counts once
-the sweep (or KEEP_FOR) has the list computed again.
+The sweep (every 10 minutes) stores them, and so does the person's own completion or
+"Not for me" (RecommendationService.refresh_for, after the ack). Home uses a stored list
+while it is younger than KEEP_FOR and than the person's latest change (an assignment, a
+completion, a cancellation, a path enrollment, a "Not for me"), and while all it names is
+still published and visible; otherwise Home computes the list (and writes nothing: a
+write would queue Home behind other writers) until the sweep stores it again. So Home
+shows what computing it now would give for the person's own history; what other people
+completed since counts once the sweep (or KEEP_FOR) has the list computed again.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ def read(s: Session, p: Person, *, now: datetime, limit: int) -> list[Recommenda
     computed_at: datetime = row[1]
     if computed_at <= now - KEEP_FOR:
         return None
+    # A change at the very moment the list was computed is in it: refresh_for computes
+    # right after the change committed, at the same instant on a fixed clock.
     changed = last_change(s, p)
-    if changed is not None and changed >= computed_at:
+    if changed is not None and changed > computed_at:
         return None
     shown = items[:limit]
     if not shown:
@@ -150,9 +153,9 @@ def _changed_since(m: type[Member], rl: type[RecommendationList]) -> ColumnEleme
     at = rl.computed_at
     return (
         exists().where(a.workspace_id == m.workspace_id, a.member_id == m.id,
-                       (a.assigned_at >= at) | (a.completed_at >= at) | (a.cancelled_at >= at))
+                       (a.assigned_at > at) | (a.completed_at > at) | (a.cancelled_at > at))
         | exists().where(e.workspace_id == m.workspace_id, e.member_id == m.id,
-                         (e.enrolled_at >= at) | (e.completed_at >= at) | (e.cancelled_at >= at))
+                         (e.enrolled_at > at) | (e.completed_at > at) | (e.cancelled_at > at))
         | exists().where(d.workspace_id == m.workspace_id, d.member_id == m.id,
-                         d.dismissed_at >= at)
+                         d.dismissed_at > at)
     )  # fmt: skip

@@ -99,6 +99,19 @@ class RecommendationService:
             for r in rank(candidates, signals, limit=limit)
         ]  # fmt: skip
 
+    def refresh_for(self, *, caller: Caller) -> None:
+        """After the person's own change (a completion, "Not for me"): their list computed
+        and stored now, off the ack, so that the Home drawn next reads it."""
+        person = Person(caller.workspace_id, caller.member_id)
+        with self._sessions.begin() as s:
+            if not s.scalar(
+                select(Workspace.recommendations).where(Workspace.id == person.workspace_id)
+            ):
+                return
+            now = self._clock.now()
+            if read(s, person, now=now, limit=STORED) is None:
+                store(s, person, self._compute(s, person, STORED, now=now), now=now)
+
     def refresh(self, *, batch: int = 100) -> int:
         """The sweep: compute again the lists missing, older than a few hours, or older
         than the person's latest change (each person in a transaction of their own), so

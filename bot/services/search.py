@@ -36,8 +36,9 @@ from models.search import (
 )
 
 FTS = table("resource_search", column("rowid"))
-FTS_WORDS = table("resource_search_words", column("term"), column("col"))
-PG_WORDS = table("search_words", column("word"))
+# Every word of every title (migrations 0014 and 0017; a removed title's words stay, only
+# ever making a suggestion that the search then checks).
+TITLE_VOCABULARY = table("search_words", column("word"))
 PG_CONFIG: ColumnElement[str] = literal_column("'simple'::regconfig")
 CLOSE_WORDS = 30  # nearest words by trigram distance, then measured by edit distance
 
@@ -120,9 +121,12 @@ def finds_any(s: Session, words: list[str], conditions: list[ColumnElement[bool]
     return s.scalar(hits.limit(1)) is not None
 
 
-def corrected(s: Session, text: str, conditions: list[ColumnElement[bool]]) -> str | None:
+def corrected(
+    s: Session, text: str, conditions: list[ColumnElement[bool]], *, checked: bool = True
+) -> str | None:
     """The query with each word nothing starts with replaced by the closest title word
-    ("pyhton" by "python"), if that finds anything; None when no word is close enough."""
+    ("pyhton" by "python"), if that finds anything (unless the caller is about to search
+    for it anyway: `checked=False`); None when no word is close enough."""
     words = query_words(text)
     changed = False
     better: list[str] = []
@@ -137,7 +141,7 @@ def corrected(s: Session, text: str, conditions: list[ColumnElement[bool]]) -> s
         changed = True
     if not changed:
         return None
-    return " ".join(better) if finds_any(s, better, conditions) else None
+    return " ".join(better) if not checked or finds_any(s, better, conditions) else None
 
 
 def closest_word(s: Session, word: str) -> str | None:
@@ -155,24 +159,28 @@ def _candidates(s: Session, word: str, limit: int) -> list[str]:
     """Title words that may be a typo's correction. With pg_trgm, the nearest by trigrams;
     otherwise those that start with the same letter and are about as long."""
     dialect = dialect_of(s)
-    if dialect == "postgresql" and s.scalar(select(func.to_regclass("ix_search_words_trgm"))):
-        distance = PG_WORDS.c.word.op("<->")(word)
-        return list(s.scalars(select(PG_WORDS.c.word).order_by(distance).limit(CLOSE_WORDS)))
+    if dialect == "postgresql" and _has_trigrams(s):
+        distance = TITLE_VOCABULARY.c.word.op("<->")(word)
+        return list(
+            s.scalars(select(TITLE_VOCABULARY.c.word).order_by(distance).limit(CLOSE_WORDS))
+        )
     first, after = word[0], chr(ord(word[0]) + 1)
-    if dialect == "postgresql":
-        term, where = PG_WORDS.c.word, []
-        source = PG_WORDS
-    else:
-        term, where = FTS_WORDS.c.term, [FTS_WORDS.c.col == "search_title"]
-        source = FTS_WORDS
+    term = TITLE_VOCABULARY.c.word
     return list(
         s.scalars(
             select(term)
-            .select_from(source)
-            .where(*where, term >= first, term < after)
+            .where(term >= first, term < after)
             .where(func.length(term).between(len(word) - limit, len(word) + limit))
         )
     )
+
+
+def _has_trigrams(s: Session) -> bool:
+    """Whether migration 0014 could make the trigram index: asked once per connection."""
+    info = s.connection().info
+    if "trigrams" not in info:
+        info["trigrams"] = bool(s.scalar(select(func.to_regclass("ix_search_words_trgm"))))
+    return bool(info["trigrams"])
 
 
 def not_all_in_title(words: list[str]) -> ColumnElement[bool]:

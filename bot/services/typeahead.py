@@ -3,6 +3,8 @@ is typed so far, read in a bounded number of small statements whatever the libra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from bot.services.search import (
     most_relevant_first,
     not_all_in_title,
 )
+from bot.services.title_words import titles_holding
 from models import TrainingResource
 from models.enums import ResourceStatus
 from models.search import query_words
@@ -23,8 +26,9 @@ from models.search import query_words
 # A typeahead first reads this many resources in alphabetical order for titles holding
 # every word (quick when many do); finding fewer than it needs there, it asks the index.
 WALK = 2000
-# Matches outside titles are ranked among the first this many the index finds.
-CANDIDATES = 1000
+# Matches outside titles are ranked among the first this many the index finds (a keystroke
+# shows 100 options; 1,000 cost 6 ms at 100,000 resources on PostgreSQL).
+CANDIDATES = 300
 
 Suggestion = tuple[int, str, str]  # id, title, type
 Suggestions = Select[int, str, str]
@@ -44,12 +48,22 @@ def suggestions(
     if exclude_types:
         conds.append(TrainingResource.type.not_in(exclude_types))
     typed = words[:SEARCH_MAX]
-    found = _suggest(s, conds, query_words(typed), limit)
+    where = Where(workspace_id, exclude_types, conds)
+    found = _suggest(s, where, query_words(typed), limit)
     if not found and typed.strip():
-        better = corrected(s, typed, conds)
+        better = corrected(s, typed, conds, checked=False)  # _suggest checks
         if better is not None:
-            found = _suggest(s, conds, query_words(better), limit)
+            found = _suggest(s, where, query_words(better), limit)
     return found
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a typeahead may offer: the workspace's, not of these types, as `conds` say."""
+
+    workspace_id: int
+    exclude_types: tuple[str, ...]
+    conds: list[ColumnElement[bool]]
 
 
 def _typeahead_conditions(s: Session, workspace_id: int) -> list[ColumnElement[bool]]:
@@ -73,22 +87,42 @@ def _typeahead_conditions(s: Session, workspace_id: int) -> list[ColumnElement[b
     ]
 
 
-def _suggest(
-    s: Session, conds: list[ColumnElement[bool]], words: list[str], limit: int
-) -> list[Suggestion]:
+def _suggest(s: Session, where: Where, words: list[str], limit: int) -> list[Suggestion]:
     """Titles holding every word rank highest: they come first, alphabetically, then the
     rest by relevance. Each step reads about what it returns, whatever the library's size,
     but for a word in too few of the first WALK titles and in many others (the title index
     query then reads and sorts every title holding it: bench/README.md, "search") and for a
     query found in thousands of descriptions and no title (see CANDIDATES)."""
-    r = TrainingResource
+    r, conds = TrainingResource, where.conds
     # Three columns, not whole rows: a keystroke need not load descriptions and domains.
     columns = select(r.id, r.title, r.type).where(*conds)
     if not words:
         return _rows(s, columns.order_by(*alphabetical()).limit(limit))
-    # The walk reads the index on (search_title, id) alone: its first WALK entries, of any
-    # workspace and status. Only the titles holding every word are then read from the table
-    # and checked against the conditions; any match the walk saw comes before the rest.
+    first = titles_holding(
+        s, workspace_id=where.workspace_id, words=words, limit=limit,
+        exclude_types=where.exclude_types,
+    )  # fmt: skip
+    if first is None:  # a word of a letter or two: too many lists, walk the titles instead
+        first = _walked(s, columns, conds, words, limit)
+    if len(first) == limit:
+        return first
+    candidates = select(r.id).where(*conds, found_by_index(dialect_of(s), words)).limit(CANDIDATES)
+    rest = columns.where(r.id.in_(candidates), not_all_in_title(words))
+    rest = rest.order_by(*most_relevant_first(words))
+    return first + _rows(s, rest.limit(limit - len(first)))
+
+
+def _walked(
+    s: Session, columns: Suggestions, conds: list[ColumnElement[bool]], words: list[str], limit: int
+) -> list[Suggestion]:
+    """Titles holding every word, from the first WALK titles in alphabetical order when they
+    hold enough (a short prefix usually is in many), else from the index.
+
+    The walk reads the index on (search_title, id) alone: its first WALK entries, of any
+    workspace and status. Only the titles holding every word are then read from the table
+    and checked against the conditions; any match the walk saw comes before the rest.
+    """
+    r = TrainingResource
     walk = select(r.id, r.search_title).order_by(*alphabetical()).limit(WALK).subquery()
     first = _rows(
         s,
@@ -104,12 +138,7 @@ def _suggest(
             .order_by(*alphabetical())
             .limit(limit),
         )
-    if len(first) == limit:
-        return first
-    candidates = select(r.id).where(*conds, found_by_index(dialect_of(s), words)).limit(CANDIDATES)
-    rest = columns.where(r.id.in_(candidates), not_all_in_title(words))
-    rest = rest.order_by(*most_relevant_first(words))
-    return first + _rows(s, rest.limit(limit - len(first)))
+    return first
 
 
 def _rows(s: Session, query: Suggestions) -> list[Suggestion]:
