@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     TOKENS_REVOKED = "tokens.revoked"
     WORKSPACE_EXPORTED = "workspace.exported"
     WORKSPACE_DELETED = "workspace.deleted"
+    RECOMMENDATIONS_SWITCHED = "recommendations.switched"
 
 
 class AuditEntry(Base):

@@ -39,6 +39,7 @@ from models.search import search_fields
 from tests.conftest import AMY, BOB, TEAM_ID, RunningApp
 from tests.support.seed import bulk_resources
 from tests.support.waiting import eventually
+from tests.test_workspaces import audit_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
@@ -194,6 +195,12 @@ def test_turned_off_for_the_workspace_home_has_no_section(
         assert (
             c.scalar(select(Workspace.recommendations).where(Workspace.team_id == TEAM_ID)) is False
         )
+    assert cli(database_url, "workspace", "recommendations", TEAM_ID, "off").returncode == 0
+    switches = [r for r in audit_csv(database_url) if r["action"] == "recommendations.switched"]
+    assert len(switches) == 1  # off twice: one change
+    assert (json.loads(switches[0]["before"]), json.loads(switches[0]["after"])) == (
+        {"recommendations": True}, {"recommendations": False},
+    )  # fmt: skip
 
 
 def test_the_cli_prints_the_same_list_as_text_and_json(

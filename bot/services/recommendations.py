@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotFound
+from bot.services.audit import Operator, Subject, record
 from bot.services.library import LibraryPage, LibraryQuery, search, visible_to
 from bot.services.members import Caller
 from bot.services.recommend_signals import Person, gather, most_completed
 from bot.services.recommend_store import STORED, Recommendation, due, read, store
+from models import AuditAction as Act
 from models import Member, RecommendationDismissal, TrainingResource, Workspace
 from models.recommend_rules import rank
 
@@ -161,10 +163,18 @@ class RecommendationService:
             )  # fmt: skip
 
     def set_enabled(self, *, team_id: str, on: bool) -> None:
-        """An admin's switch: recommendations on or off for the whole workspace."""
+        """An admin's switch: recommendations on or off for the whole workspace (written
+        to its audit log when it changes something)."""
         with self._sessions.begin() as s:
             workspace = s.scalar(select(Workspace).where(Workspace.team_id == team_id))
             if workspace is None:
                 raise NotFound(f"no workspace {team_id} here")
+            now = self._clock.now()
+            record(
+                s, Operator(workspace.id, team_id), Act.RECOMMENDATIONS_SWITCHED,
+                Subject("workspace", team_id, workspace.name or team_id), at=now,
+                before={"recommendations": workspace.recommendations},
+                after={"recommendations": on},
+            )  # fmt: skip
             workspace.recommendations = on
-            workspace.updated_at = self._clock.now()
+            workspace.updated_at = now
