@@ -23,8 +23,9 @@ from models import TrainingResource
 from models.enums import ResourceStatus
 from models.search import query_words
 
-# A typeahead first reads this many resources in alphabetical order for titles holding
-# every word (quick when many do); finding fewer than it needs there, it asks the index.
+# A prefix standing for too many title words for their lists to be merged (a letter, in a
+# big vocabulary) reads this many titles in alphabetical order for those holding every
+# word (quick when many do); finding fewer than it needs there, it asks the index.
 WALK = 2000
 # Matches outside titles are ranked among the first this many the index finds (a keystroke
 # shows 100 options; 1,000 cost 6 ms at 100,000 resources on PostgreSQL).
@@ -88,11 +89,12 @@ def _typeahead_conditions(s: Session, workspace_id: int) -> list[ColumnElement[b
 
 
 def _suggest(s: Session, where: Where, words: list[str], limit: int) -> list[Suggestion]:
-    """Titles holding every word rank highest: they come first, alphabetically, then the
-    rest by relevance. Each step reads about what it returns, whatever the library's size,
-    but for a word in too few of the first WALK titles and in many others (the title index
-    query then reads and sorts every title holding it: bench/README.md, "search") and for a
-    query found in thousands of descriptions and no title (see CANDIDATES)."""
+    """Titles holding every word rank highest: they come first, alphabetically (read from
+    the title word lists, bot/services/title_words.py), then the rest by relevance among
+    the first CANDIDATES the index finds. Each step reads a bounded number of index entries
+    whatever the library's size, but for several words typed that many titles hold
+    separately and few together (the list of the rarest is read until enough hold them
+    all) and for a letter standing for more than MAX_EXPANSIONS title words (the walk)."""
     r, conds = TrainingResource, where.conds
     # Three columns, not whole rows: a keystroke need not load descriptions and domains.
     columns = select(r.id, r.title, r.type).where(*conds)
