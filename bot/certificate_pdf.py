@@ -9,7 +9,6 @@ nothing is downloaded at run time. PDFium (pypdfium2) draws the preview.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -21,24 +20,14 @@ import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from bot.certificate_facts import CertificateFacts
+
 WIDTH, HEIGHT = 297.0, 210.0  # A4 landscape, mm
 INK = (33, 37, 41)
 ACCENT = (29, 78, 137)
 MUTED = (108, 117, 125)
 QR_MM = 34.0
 PREVIEW_SCALE = 1.5  # 72 dpi x 1.5: 1263 x 893 px, sharp in Slack's preview
-
-
-@dataclass(frozen=True)
-class CertificateFacts:
-    code: str  # grouped for reading aloud
-    person_name: str
-    training_title: str
-    kind: str  # "course", "learning path" or "training"
-    workspace_name: str
-    completed_on: date
-    expires_on: date | None
-    verify_url: str | None  # <public url>/certificates/<code>, when the deployment has one
 
 
 def _latin_font() -> Path:

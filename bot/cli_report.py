@@ -40,8 +40,7 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
         people=(args.person,) if args.person else None,
         resource_id=args.resource,
     )
-    csv_text = services.progress.export(
-        caller=None, workspace_id=workspace_id, scope=scope, what=args.what
+    services.progress.export(
+        caller=None, workspace_id=workspace_id, scope=scope, into=sys.stdout, what=args.what
     )
-    sys.stdout.write(csv_text)
     return 0

@@ -15,7 +15,6 @@ import urllib.request
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.certificate_pdf import render_pdf, render_png
 from bot.render import mrkdwn
 from bot.services import Services
 from bot.services.certificates import ToDeliver
@@ -85,6 +84,9 @@ def congratulation(cert: ToDeliver) -> str:
 
 def _upload(client: WebClient, cert: ToDeliver) -> tuple[str, str]:
     """Both files sent to Slack, not shared yet; their ids."""
+    # Imported here: the drawing's libraries and fonts load with the first certificate.
+    from bot.certificate_pdf import render_pdf, render_png
+
     pdf = render_pdf(cert.facts)
     png = render_png(pdf)
     stem = f"certificate-{cert.facts.code}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import App
@@ -22,6 +24,7 @@ from bot.services import Services
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.progress import Scope
+from bot.uploads import upload_from_disk
 from bot.usergroups import group_problem
 from handlers.assign_forms import GROUP_MENTION, USER_MENTION
 from handlers.digests import CHANNEL_MENTION
@@ -86,15 +89,18 @@ def handle_progress_command(
 def handle_progress_export_action(
     body: dict[str, Any], client: WebClient, services: Services, respond: Respond
 ) -> None:
-    """The report's rows, all of them, as a CSV file in the caller's DM."""
+    """The report's rows, all of them, as a CSV file in the caller's DM (written to disk and
+    sent from there: a million rows never sit in memory)."""
     caller = caller_of(body, services, client)
     scope = scope_of(str(body["actions"][0]["value"]), caller, services, client)
-    content = services.progress.export(caller=caller, workspace_id=caller.workspace_id, scope=scope)
-    send_file(client, services, caller, content, "csv", f"Progress: {scope.title}")
-    attempts = services.progress.export(caller=caller, workspace_id=caller.workspace_id,
-                                        scope=scope, what="attempts")  # fmt: skip
-    if attempts.count("\n") > 1:  # a quiz was taken: its attempts, one per line, as well
-        send_file(client, services, caller, attempts, "csv", f"Quiz attempts: {scope.title}")
+    with tempfile.TemporaryDirectory(prefix="trainbot-export-") as folder:
+        for what, title in (("assignments", "Progress"), ("attempts", "Quiz attempts")):
+            path = Path(folder) / f"{what}.csv"
+            with path.open("w", encoding="utf-8", newline="") as into:
+                rows = services.progress.export(caller=caller, workspace_id=caller.workspace_id,
+                                                scope=scope, into=into, what=what)  # fmt: skip
+            if what == "assignments" or rows:  # attempts only when a quiz was taken
+                send_file(client, services, caller, path, "csv", f"{title}: {scope.title}")
     respond(text=":page_facing_up: The CSV is in your DM with Trainbot.", replace_original=False)
 
 
@@ -170,15 +176,21 @@ def report_title(scope: Scope) -> str:
 
 
 def send_file(
-    client: WebClient, services: Services, caller: Caller, content: str | bytes, kind: str,
+    client: WebClient, services: Services, caller: Caller, content: str | bytes | Path, kind: str,
     title: str, stem: str = "progress",
 ) -> None:  # fmt: skip
-    """A file for the caller's eyes only: uploaded into their DM with Trainbot."""
+    """A file for the caller's eyes only: uploaded into their DM with Trainbot (a file on
+    disk is sent from disk, in blocks)."""
     dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
     stamp = services.clock.now().strftime("%Y-%m-%d")
+    filename, comment = f"{stem}-{stamp}.{kind}", "Here is what you asked for."
+    if isinstance(content, Path):
+        upload_from_disk(client, path=content, filename=filename, title=title[:250],
+                         channel=dm, comment=comment)  # fmt: skip
+        return
     client.files_upload_v2(
-        channel=dm, content=content, filename=f"{stem}-{stamp}.{kind}", title=title[:250],
-        initial_comment="Here is what you asked for.",
+        channel=dm, content=content, filename=filename, title=title[:250],
+        initial_comment=comment,
     )  # fmt: skip
 
 

@@ -74,3 +74,11 @@ def test_quiz_figures_are_the_same_on_every_surface(
         (AMY, "1", "71", "no"), (AMY, "2", "100", "yes"), (BOB, "1", "71", "no")
     ]  # fmt: skip
     assert {r["quiz"] for r in rows} == {SECURITY}
+
+    # Export from the report: the assignments' CSV and, as a quiz was taken, the attempts'.
+    report(slack, manager, "security basics")
+    slack.click(user=manager, action_id=Action.PROGRESS_EXPORT)
+    slack.fake.wait_for_response_text("The CSV is in your DM")
+    sent = {f["title"].split(":")[0]: f["content"].decode() for f in slack.fake.files.values()}
+    assert sorted(sent) == ["Progress", "Quiz attempts"]
+    assert sent["Quiz attempts"] == cli.stdout

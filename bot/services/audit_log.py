@@ -124,7 +124,8 @@ def csv_lines(s: Session, where: ColumnElement[bool]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for row in s.scalars(select(e).where(where).order_by(e.at, e.id)).yield_per(1000):
+    entries = select(e).where(where).order_by(e.at, e.id)
+    for row in s.scalars(entries, execution_options={"yield_per": 1000}):  # streamed
         writer.writerow([
             row.at.strftime("%Y-%m-%dT%H:%M:%SZ"), row.actor, row.actor_user_id or "",
             row.action, row.subject_kind, row.subject_id, row.subject_title,

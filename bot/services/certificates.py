@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.certificate_pdf import CertificateFacts
+from bot.certificate_facts import CertificateFacts
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed

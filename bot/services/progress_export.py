@@ -40,7 +40,10 @@ def csv_lines(s: Session, where: Sequence[ColumnElement[bool]]) -> Iterator[str]
         .where(*where)
         .order_by(Member.slack_user_id, TrainingResource.title, a.id)
     )  # fmt: skip
-    for row in s.execute(query).yield_per(1000):
+    # yield_per as an execution option: a server-side cursor on PostgreSQL, so rows come
+    # from the database a thousand at a time (Result.yield_per after the fact would only
+    # page through rows psycopg had already fetched, all of them).
+    for row in s.execute(query, execution_options={"yield_per": 1000}):
         step = f"{row[9]}/{row[10]}" if row[9] is not None else ""
         writer.writerow([row[0], row[1], row[2], row[3], row[4], _day(row[5]), _day(row[6]),
                          _day(row[7]), row[8] or "", step])  # fmt: skip

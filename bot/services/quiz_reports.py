@@ -168,7 +168,8 @@ def attempts_csv_rows(
                       q.started_at, q.submitted_at, q.score, q.passed))
         .join(q, q.assignment_id == a.id)
         .where(*where)
-        .order_by(Member.slack_user_id, TrainingResource.title, q.quiz_id, q.number)
-    ).yield_per(1000)  # fmt: skip
+        .order_by(Member.slack_user_id, TrainingResource.title, q.quiz_id, q.number),
+        execution_options={"yield_per": 1000},  # streamed from the database (progress_export)
+    )  # fmt: skip
     for user, training, quiz_id, number, started, submitted, score, passed in rows:
         yield user, training, titles[quiz_id], number, started, submitted, score, passed
