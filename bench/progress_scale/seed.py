@@ -27,7 +27,7 @@ GROUP_HANDLE = "big"
 # Per assignment: given to the big manager when its id falls in the share (ids are dense).
 GIVE_SHARE = """
 UPDATE resource_assignments SET assigned_by_id = %(manager)s
-WHERE (id * 7919) %% 1000 < %(permille)s
+WHERE (id::bigint * 7919) %% 1000 < %(permille)s  -- bigint: past 271,000 ids int4 overflows
 """
 ACTOR_FOLLOWS = """
 UPDATE assignment_events e SET actor_id = a.assigned_by_id
