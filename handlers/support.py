@@ -13,10 +13,13 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 
+from bot.db import database_unavailable
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services import Services
 from bot.services.members import Caller
+from handlers.unavailable import TRY_AGAIN
 
 log = logging.getLogger("trainbot.errors")
 effect_log = logging.getLogger("trainbot.requests")
@@ -127,6 +130,13 @@ def report_error(
     if isinstance(error, BotError):
         log_refusal(error, body)
         text = error.user_message
+    elif database_unavailable(error):  # not a bug: no traceback, no reference to quote
+        log.warning(
+            "database unavailable after the ack (%s): %s",
+            _who_and_what(body),
+            type(error.orig if isinstance(error, DBAPIError) else error).__name__,
+        )
+        text = TRY_AGAIN
     else:
         reference = uuid.uuid4().hex[:8]
         log.error("unexpected error (ref %s)", reference, exc_info=error)
