@@ -14,6 +14,7 @@ from slack_bolt import BoltResponse
 log = logging.getLogger("trainbot.errors")
 
 TRY_AGAIN = "Trainbot can't reach its database just now. Please try again in a minute."
+SLACK_BUSY = "Slack did not answer Trainbot just now. Please try again in a moment."
 
 
 def answer_unavailable(body: dict[str, Any]) -> tuple[BoltResponse, bool]:
