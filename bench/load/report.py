@@ -82,28 +82,28 @@ def request_failures(outcome: Outcome, *, ack_limit: bool = True) -> list[str]:
 
 
 def memory_table(outcome: Outcome) -> list[dict[str, Any]]:
-    """Per process: RSS, threads, database connections, first sample and last."""
+    """Per process alive at the end: RSS, threads, database connections at its first sample
+    and its last, and the most it had in between."""
     if not outcome.samples:
         return []
-    first: dict[tuple[int, int], Any] = {}
+    seen: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for _, procs in outcome.samples:
         for p in procs:
-            first.setdefault((p.replica, p.pid), p)
-    last = {(p.replica, p.pid): p for p in outcome.samples[-1][1]}
-    return [
-        {
-            "replica": p.replica + 1,
-            "pid": p.pid,
-            "role": p.role,
-            "rss_mb_first": first[k].rss_mb,
-            "rss_mb": p.rss_mb,
-            "threads_first": first[k].threads,
-            "threads": p.threads,
-            "db_connections_first": first[k].db_connections,
-            "db_connections": p.db_connections,
-        }
-        for k, p in sorted(last.items())
-    ]
+            seen[(p.replica, p.pid)].append(p)
+    rows = []
+    for p in sorted(outcome.samples[-1][1], key=lambda p: (p.replica, p.pid)):
+        mine = seen[(p.replica, p.pid)]
+        first = mine[0]
+        rows.append({
+            "replica": p.replica + 1, "pid": p.pid, "role": p.role, "samples": len(mine),
+            "rss_mb_first": first.rss_mb, "rss_mb": p.rss_mb,
+            "rss_mb_max": max(x.rss_mb for x in mine),
+            "threads_first": first.threads, "threads": p.threads,
+            "threads_max": max(x.threads for x in mine),
+            "db_connections_first": first.db_connections, "db_connections": p.db_connections,
+            "db_connections_max": max(x.db_connections for x in mine),
+        })  # fmt: skip
+    return rows
 
 
 def markdown(outcome: Outcome, failures: list[str]) -> str:
@@ -138,13 +138,14 @@ def markdown(outcome: Outcome, failures: list[str]) -> str:
     if mem:
         lines += [
             "",
-            "| replica | role | RSS MB (first → last) | threads | DB connections |",
-            "| --- | --- | --- | --- | --- |",
+            "| replica | role | samples | RSS MB first → last (max) | threads | DB connections |",
+            "| --- | --- | ---: | --- | --- | --- |",
         ]
         lines += [
-            f"| {m['replica']} | {m['role']} | {m['rss_mb_first']} → {m['rss_mb']} | "
-            f"{m['threads_first']} → {m['threads']} | "
-            f"{m['db_connections_first']} → {m['db_connections']} |"
+            f"| {m['replica']} | {m['role']} | {m['samples']} | "
+            f"{m['rss_mb_first']} → {m['rss_mb']} ({m['rss_mb_max']}) | "
+            f"{m['threads_first']} → {m['threads']} ({m['threads_max']}) | "
+            f"{m['db_connections_first']} → {m['db_connections']} ({m['db_connections_max']}) |"
             for m in mem
         ]
     lines += ["", "FAILED:" if failures else "PASSED: every check held"]
