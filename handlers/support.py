@@ -142,7 +142,7 @@ def report_error(
         log_refusal(error, body)
         text = error.user_message
     elif isinstance(error, SlackApiError) and _slack_busy(error):  # Slack's passing trouble
-        log.warning("Slack refused after the ack (%s): HTTP %s %s", _who_and_what(body),
+        log.warning("Slack refused (%s): HTTP %s %s", _who_and_what(body),
                     error.response.status_code, error.response.get("error"))  # fmt: skip
         text = SLACK_BUSY
     elif database_unavailable(error):  # not a bug: no traceback, no reference to quote
