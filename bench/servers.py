@@ -99,15 +99,29 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=STOP_TIMEOUT_S)
 
 
-@contextlib.contextmanager
-def running_server(
-    target: Target, env: Mapping[str, str], workdir: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Start `target` on a free loopback port; yield (base URL, process) once healthy."""
-    port = free_port()
+@dataclass
+class Started:
+    """A server started by start_server: its address, process and log (kept across restarts)."""
+
+    target: Target
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_server(
+    target: Target, env: Mapping[str, str], workdir: Path, *, port: int | None = None
+) -> Started:
+    """Start `target` (on `port`, else a free one) and wait until it answers /healthz;
+    its output is appended to workdir/<key>.log. Stop it with stop_process."""
+    port = port or free_port()
     argv = [sys.executable, *(a.format(port=port) for a in target.argv)]
     log_path = workdir / f"{target.key}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             argv,
             env=dict(env),
@@ -116,16 +130,37 @@ def running_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches only us; we stop it in order
         )
-    base_url = f"http://127.0.0.1:{port}"
+    started = Started(target, port, process, log_path)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not healthy(base_url):
+        while not healthy(started.base_url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{target.key} did not start:\n{tail(log_path)}")
             time.sleep(0.1)
-        yield base_url, process
-    finally:
+    except BaseException:
         stop_process(process)
+        raise
+    return started
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the server and everything it started (its workers, its scheduler) at once,
+    as when a container dies: its session's group id is the master's pid."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=STOP_TIMEOUT_S)
+
+
+@contextlib.contextmanager
+def running_server(
+    target: Target, env: Mapping[str, str], workdir: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start `target` on a free loopback port; yield (base URL, process) once healthy."""
+    started = start_server(target, env, workdir)
+    try:
+        yield started.base_url, started.process
+    finally:
+        stop_process(started.process)
 
 
 def server_env(fake: FakeSlack, database_url: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
@@ -17,11 +17,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.db import database_unavailable
 from bot.installations import SealedInstallationStore, cached_authorize
 from bot.oauth import oauth_flow
 from bot.services import Services
 from bot.settings import Settings
-from handlers.support import report_error
+from handlers.support import report_error, tell
+from handlers.unavailable import TRY_AGAIN, answer_unavailable
 
 log = logging.getLogger("trainbot.requests")
 
@@ -108,10 +110,24 @@ def provide_services(services: Services) -> Callable[..., BoltResponse | None]:
 
 
 def handle_error(
-    error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None
-) -> None:
-    """Errors raised before the ack (work after it reports its own: handlers.support)."""
+    error: Exception,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond | None,
+    context: BoltContext,
+) -> BoltResponse | None:
+    """Errors raised before the ack (work after it reports its own: handlers.support).
+
+    The database down is no bug: the ack itself says to try again (handlers.unavailable).
+    """
+    if database_unavailable(error):
+        response, told = answer_unavailable(body)
+        services: Services | None = context.get("services")
+        if not told and services is not None:  # a click: a note in place or a DM, after the ack
+            services.background.submit(tell, TRY_AGAIN, body=body, client=client, respond=respond)
+        return response
     report_error(error, body=body, client=client, respond=respond)
+    return None
 
 
 def _kind(body: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.usergroups import BUSY, slack_busy
+
 MAX_CHANNEL_MEMBERS = 5000
 
 
@@ -22,8 +24,10 @@ def channel_members(client: WebClient, channels: list[str]) -> tuple[list[str], 
                 if not cursor:
                     break
         except SlackApiError as error:
-            name = _channel_name(client, channel)
-            problems.append(_channel_problem(name, str(error.response.get("error"))))
+            why = str(error.response.get("error"))
+            # Busy: the person submits again; no second call to name the channel.
+            name = "" if slack_busy(why) else _channel_name(client, channel)
+            problems.append(_channel_problem(name, why))
     return members, problems
 
 
@@ -36,6 +40,8 @@ def _channel_name(client: WebClient, channel: str) -> str:
 
 
 def _channel_problem(name: str, error: str) -> str:
+    if slack_busy(error):
+        return BUSY
     if error in ("channel_not_found", "not_in_channel"):
         return f"I can't see who is in {name}: invite @trainbot there first."
     if error == "missing_scope":

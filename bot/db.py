@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,6 +103,23 @@ def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True for a failure that says the database cannot be reached or used just now (down,
+    restarting, the connection cut, the pool exhausted, SQLite locked): worth trying again
+    in a moment, unlike a bug. The pool recovers by itself (pre-ping, invalidation)."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.OperationalError) and isinstance(error.orig, sqlite3.Error):
+        # sqlite3 raises OperationalError for bugs too ("no such column", a syntax error):
+        # those must reach the log with their traceback, not pass for a busy database.
+        return any(sign in str(error.orig) for sign in SQLITE_BUSY_SIGNS)
+    return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError)
+
+
+SQLITE_BUSY_SIGNS = ("database is locked", "database table is locked", "unable to open",
+                     "disk I/O error")  # fmt: skip
 
 
 def ping(engine: Engine) -> bool:

@@ -7,21 +7,42 @@ reminder and digest sweeps here).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 from bot.app import make_client
+from bot.db import database_unavailable
 from bot.delivery import deliver_pending
 from bot.services import Services, build_services
 from bot.settings import Settings
 
 log = logging.getLogger("trainbot.scheduler")
+
+
+def tolerant(job: Callable[..., object]) -> Callable[..., object]:
+    """`job`, logging the database being down in one line (the next tick tries again)
+    instead of APScheduler's traceback for what is no bug."""
+
+    @functools.wraps(job)
+    def run(*args: object) -> object:
+        try:
+            return job(*args)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            log.warning("%s: database unavailable, next tick tries again (%s)",
+                        getattr(job, "__name__", "job"), type(error).__name__)  # fmt: skip
+            return None
+
+    return run
 
 
 def build_scheduler(services: Services) -> BackgroundScheduler:
@@ -32,7 +53,7 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
     # Whatever the outbox still owes (a restart midway through a send, a retry after
     # a rate limit) goes out within seconds; claims keep replicas from sending twice.
     scheduler.add_job(
-        deliver_pending,
+        tolerant(deliver_pending),
         "interval",
         seconds=10,
         args=(services, client),
@@ -42,7 +63,7 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
     # Who is owed a reminder or a digest now (their local hour has come): owed rows, sent
     # at once. Every minute, so a 09:00 reminder leaves at 09:00 wherever people are.
     scheduler.add_job(
-        plan_and_send,
+        tolerant(plan_and_send),
         "interval",
         minutes=1,
         args=(services, client),
@@ -53,7 +74,7 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
     # came, and groups or channels kept enrolled compared with their paths' enrollments
     # (each about once a day: events can be missed).
     scheduler.add_job(
-        enrollment_sweep,
+        tolerant(enrollment_sweep),
         "interval",
         hours=1,
         args=(services, client),
@@ -64,14 +85,14 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
     # so Home reads a stored list; often, as someone just assigned something has Home
     # compute theirs until then (their own completions store it at once).
     scheduler.add_job(
-        services.recommendations.refresh,
+        tolerant(services.recommendations.refresh),
         "interval",
         minutes=10,
         id="recommendations",
         next_run_time=services.clock.now() + timedelta(minutes=2),
     )
     scheduler.add_job(
-        services.events.forget_old,
+        tolerant(services.events.forget_old),
         "interval",
         hours=6,
         id="forget-old-event-ids",

@@ -17,6 +17,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 # Slack lets an app post about one message per second per channel and "several hundred
 # per minute" to a workspace; DMs are separate channels, so the workspace pace is ours.
 DEFAULT_SEND_PER_MINUTE = 240
+# A sender's claim on the messages it is sending; one that dies holds them this long.
+DEFAULT_OUTBOX_LEASE_S = 120
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -47,6 +49,7 @@ class Settings:
     # workspace through Slack's OAuth flow (many workspaces) instead of using one token.
     client_id: str | None = None
     client_secret: str | None = None
+    outbox_lease_s: int = DEFAULT_OUTBOX_LEASE_S
 
     @classmethod
     def load(
@@ -70,6 +73,7 @@ class Settings:
             encryption_keys=_encryption_keys(values.get("TRAINBOT_ENCRYPTION_KEY") or ""),
             client_id=values.get("SLACK_CLIENT_ID") or None,
             client_secret=values.get("SLACK_CLIENT_SECRET") or None,
+            outbox_lease_s=_lease(values.get("TRAINBOT_OUTBOX_LEASE_S") or ""),
         )
 
     @property
@@ -215,6 +219,17 @@ def _send_per_minute(raw: str) -> int:
         raise SettingsError(
             "TRAINBOT_SEND_PER_MINUTE must be a whole number of messages per minute, "
             f"e.g. {DEFAULT_SEND_PER_MINUTE} (got {raw!r})"
+        )
+    return int(raw)
+
+
+def _lease(raw: str) -> int:
+    if not raw:
+        return DEFAULT_OUTBOX_LEASE_S
+    if not raw.isdigit() or not 10 <= int(raw) <= 3600:
+        raise SettingsError(
+            "TRAINBOT_OUTBOX_LEASE_S must be a whole number of seconds from 10 to 3600, "
+            f"e.g. {DEFAULT_OUTBOX_LEASE_S} (got {raw!r})"
         )
     return int(raw)
 

@@ -109,7 +109,17 @@ class UsergroupDirectory:
         return [str(u) for u in answer.get("users") or []]
 
 
+def slack_busy(error: str) -> bool:
+    """A refusal that passes: a rate limit, or Slack failing on its side (a 5xx)."""
+    return error == "ratelimited" or error.startswith("Received a response in a non-JSON format")
+
+
+BUSY = "Slack is busy just now: please submit again in a few seconds."
+
+
 def group_problem(label: str, error: str) -> str:
+    if slack_busy(error):
+        return BUSY
     if error == "no_such_subteam":
         return f"{label} no longer exists."
     if error in UNAVAILABLE:

@@ -30,7 +30,7 @@ from handlers.assign_forms import (
     parse_assign_text,
 )
 from handlers.home import home_state
-from handlers.support import after_ack, caller_of, later, log_refusal
+from handlers.support import after_ack, caller_of, in_ack, later, log_refusal
 from models.enums import ResourceType
 
 SUGGESTIONS = 100  # Slack shows at most 100 options
@@ -182,7 +182,7 @@ def handle_resource_suggestion(
     found = services.catalog.suggest(caller=caller, words=typed, limit=SUGGESTIONS)
     library = [_option(title, kind, rid) for rid, title, kind in found]
     group = None if typed.strip() else first_group(body.get("view") or {})
-    suggested = suggested_for(client, services, caller, group) if group else ()
+    suggested = suggested_for(in_ack(client), services, caller, group) if group else ()
     if not suggested or group is None:
         ack(options=library)
         return
@@ -214,7 +214,7 @@ def handle_group_suggestion(
     ack: Ack, body: dict[str, Any], services: Services, client: WebClient
 ) -> None:
     """Typeahead over the workspace's user groups (a cached list: usergroups.list is Tier 2)."""
-    groups = services.usergroups.listing(client, team_id=str(body["team"]["id"]))
+    groups = services.usergroups.listing(in_ack(client), team_id=str(body["team"]["id"]))
     found = groups.matching(str(body.get("value", "")), limit=SUGGESTIONS)
     ack(options=[
         {"text": {"type": "plain_text", "text": _short(g.label)}, "value": g.id} for g in found
@@ -233,7 +233,7 @@ def handle_assign_submission(
     caller = caller_of(body, services, client, refresh=False)
     today = local_today(services.clock.now(), caller.tz)
     form, errors = assign_form(
-        view, today=today, client=client, usergroups=services.usergroups,
+        view, today=today, client=in_ack(client), usergroups=services.usergroups,
         bot_user_id=context.bot_user_id,
     )  # fmt: skip
     if form is None:

@@ -13,10 +13,13 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 
+from bot.db import database_unavailable
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services import Services
 from bot.services.members import Caller
+from handlers.unavailable import SLACK_BUSY, TRY_AGAIN
 
 log = logging.getLogger("trainbot.errors")
 effect_log = logging.getLogger("trainbot.requests")
@@ -106,6 +109,17 @@ def ack_only(ack: Ack) -> None:
     ack()
 
 
+ACK_CALL_TIMEOUT_S = 2  # a call to Slack inside an ack: Slack gives the whole ack 3 s
+
+
+def in_ack(client: WebClient) -> WebClient:
+    """The request's client for calls to Slack made before the ack: no retry (the app's
+    client sleeps out a 429's Retry-After, which can be a minute) and a short timeout.
+    A refusal is then told at once (in the modal), and the person tries again."""
+    return WebClient(token=client.token, base_url=client.base_url,
+                     timeout=ACK_CALL_TIMEOUT_S, retry_handlers=[])  # fmt: skip
+
+
 def caller_of(
     body: dict[str, Any], services: Services, client: WebClient, *, refresh: bool = True
 ) -> Caller:
@@ -127,6 +141,17 @@ def report_error(
     if isinstance(error, BotError):
         log_refusal(error, body)
         text = error.user_message
+    elif isinstance(error, SlackApiError) and _slack_busy(error):  # Slack's passing trouble
+        log.warning("Slack refused (%s): HTTP %s %s", _who_and_what(body),
+                    error.response.status_code, error.response.get("error"))  # fmt: skip
+        text = SLACK_BUSY
+    elif database_unavailable(error):  # not a bug: no traceback, no reference to quote
+        log.warning(
+            "database unavailable after the ack (%s): %s",
+            _who_and_what(body),
+            type(error.orig if isinstance(error, DBAPIError) else error).__name__,
+        )
+        text = TRY_AGAIN
     else:
         reference = uuid.uuid4().hex[:8]
         log.error("unexpected error (ref %s)", reference, exc_info=error)
@@ -135,6 +160,12 @@ def report_error(
             f"Please try again; if it keeps happening, quote reference `{reference}`."
         )
     tell(text, body=body, client=client, respond=respond)
+
+
+def _slack_busy(error: SlackApiError) -> bool:
+    """A 429 or 5xx that outlasted the client's one retry: nothing wrong on our side."""
+    status = getattr(error.response, "status_code", 200)
+    return status == 429 or status >= 500
 
 
 def log_refusal(error: BotError, body: dict[str, Any]) -> None:

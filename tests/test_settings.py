@@ -21,6 +21,8 @@ def test_defaults_use_sqlite_in_the_working_directory_and_slack_itself(tmp_path:
     assert settings.database_url.endswith("trainbot.sqlite3")
     assert settings.api_url == DEFAULT_API_URL
     assert (settings.port, settings.default_tz, settings.log_level) == (3000, "UTC", "INFO")
+    assert settings.outbox_lease_s == 120
+    assert load({"TRAINBOT_OUTBOX_LEASE_S": "30"}, tmp_path).outbox_lease_s == 30
 
 
 def test_postgres_urls_use_psycopg_3(tmp_path: Path) -> None:
@@ -47,6 +49,7 @@ def test_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ("SLACK_BOT_TOKEN", "xoxp-user-token", "xoxb-"),
         ("SLACK_APP_TOKEN", "xoxb-not-an-app-token", "xapp-"),
         ("LOG_LEVEL", "loud", "DEBUG, INFO"),
+        ("TRAINBOT_OUTBOX_LEASE_S", "5", "from 10 to 3600"),
     ],
 )
 def test_malformed_setting_names_the_variable_and_the_fix(

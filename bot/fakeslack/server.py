@@ -17,6 +17,7 @@ from bot.fakeslack import methods_chat, methods_directory, methods_files, method
 from bot.fakeslack.facade import WorkspaceFacade
 from bot.fakeslack.methods_files import store_upload
 from bot.fakeslack.oauth import OAuthApp
+from bot.fakeslack.ratelimit import PASS, RateLimits
 from bot.fakeslack.recording import ApiCall, CallLog, Failure, FailurePlan, Reply
 from bot.fakeslack.response_urls import post_response
 from bot.fakeslack.state import ApiError, Handler, Identity, Workspace
@@ -80,6 +81,7 @@ class FakeSlack(WorkspaceFacade):
         self._log = CallLog(self._changed)
         self._failures = FailurePlan()
         self._hangs: dict[str, Hang] = {}
+        self._limits: RateLimits | None = None  # Slack's rate tiers: off unless asked for
         # The app as registered with Slack, for installs through OAuth.
         self.oauth = OAuthApp("111.222", "fake-client-secret", installer="U0ADMIN001",
                               targets=self._tenants.target)  # fmt: skip
@@ -227,6 +229,19 @@ class FakeSlack(WorkspaceFacade):
             self._hangs[method] = hang
         return hang
 
+    def rate_limit(
+        self, *, random_429: float = 0.0, random_5xx: float = 0.0, landed_5xx: float = 0.5,
+        post_per_minute: int = 600, seed: int = 16,
+    ) -> RateLimits:  # fmt: skip
+        """From now on, hold every method to Slack's rate tier (429 with Retry-After past it)
+        and fail that share of calls at random (bot/fakeslack/ratelimit.py); returns the
+        limits, whose `counts` say how many calls were refused and why."""
+        with self._lock:
+            self._limits = RateLimits(time.monotonic, random_429=random_429,
+                                      random_5xx=random_5xx, landed_5xx=landed_5xx,
+                                      post_per_minute=post_per_minute, seed=seed)  # fmt: skip
+            return self._limits
+
     def clear_failures(self) -> None:
         with self._lock:
             self._failures.clear()
@@ -316,7 +331,14 @@ class FakeSlack(WorkspaceFacade):
             assert refused is not None
             raise refused
         served.append(ws)
+        limits, channel = self._limits, str(args.get("channel") or "")
+        verdict = limits.check(method, ws.identity.team_id, channel) if limits else PASS
+        limited = Failure(None, verdict.status, verdict.retry_after, 1)
+        if verdict.status != 200 and not verdict.after_landing:
+            return limited.reply()
         response = {"ok": True, **handler(ws, method, args)}
+        if verdict.after_landing:  # carried out, and the caller told it failed
+            return limited.reply()
         return Reply.json(response), response
 
     def _upload(self, file_id: str, body: bytes) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -132,7 +133,9 @@ def build_services(
         ),
         manage=ManageService(sessions=sessions, clock=clock, default_tz=tz),
         paths=PathService(sessions=sessions, clock=clock, default_tz=tz),
-        outbox=OutboxService(sessions=sessions, clock=clock),
+        outbox=OutboxService(
+            sessions=sessions, clock=clock, lease=timedelta(seconds=settings.outbox_lease_s)
+        ),
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         digests=DigestService(sessions=sessions, clock=clock),
         progress=ProgressService(sessions=sessions, clock=clock),

@@ -40,9 +40,12 @@ class OutboxStatusReport:
 
 
 class OutboxService:
-    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(
+        self, *, sessions: sessionmaker[Session], clock: Clock, lease: timedelta = LEASE
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._lease = lease  # how long a claim holds: what a sender that died leaves waiting
 
     def claim(self, *, limit: int = 50) -> list[Claimed]:
         """Take up to `limit` due rows for this sender; others skip them until the lease ends."""
@@ -74,7 +77,9 @@ class OutboxService:
             if not ids:
                 return []
             s.execute(
-                update(o).where(o.id.in_(ids)).values(claim_token=token, lease_until=now + LEASE)
+                update(o)
+                .where(o.id.in_(ids))
+                .values(claim_token=token, lease_until=now + self._lease)
             )
             order = case((o.kind == "message", 0), else_=1)
             rows = s.scalars(select(o).where(o.id.in_(ids)).order_by(order, o.id)).all()

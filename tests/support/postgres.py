@@ -178,66 +178,116 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
-@contextlib.contextmanager
-def _throwaway_server(bindir: Path, workdir: Path) -> Iterator[str]:
-    """initdb + pg_ctl start a private server on a free port; stop it and delete it at the end."""
-    user = _unprivileged_user()
-    run = _make_rundir(workdir, user)
-    data, sock, log = run / "data", run / "sock", run / "server.log"
-    pg_ctl = str(bindir / "pg_ctl")
-    started = False
-    try:
-        for directory in (data, sock):
+class ThrowawayServer:
+    """A private PostgreSQL server (initdb'd in a folder of its own) that can be stopped and
+    started again on the same port: what a database restart looks like to the app."""
+
+    def __init__(self, bindir: Path, workdir: Path) -> None:
+        self._user = _unprivileged_user()
+        self._run = _make_rundir(workdir, self._user)
+        self._data, self._log = self._run / "data", self._run / "server.log"
+        self._pg_ctl = str(bindir / "pg_ctl")
+        self._bindir = bindir
+        self.port = 0
+        self._opts = ""
+
+    @property
+    def url(self) -> str:
+        """The SQLAlchemy URL of its database `trainbot_test`."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/trainbot_test"
+
+    def create(self) -> None:
+        """initdb, start, and create the database `trainbot_test`."""
+        sock = self._run / "sock"
+        for directory in (self._data, sock):
             directory.mkdir(mode=0o700)
-        if user is not None:
-            for directory in (run, data, sock):
-                os.chown(directory, user.pw_uid, user.pw_gid)
+        if self._user is not None:
+            for directory in (self._run, self._data, sock):
+                os.chown(directory, self._user.pw_uid, self._user.pw_gid)
         initdb = [
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "--no-sync",
-            "-E",
-            "UTF8",
-            "--locale=C",
-        ]
-        ok, out = _run(initdb, user, run)
+            str(self._bindir / "initdb"), "-D", str(self._data), "-A", "trust", "-U", "postgres",
+            "--no-sync", "-E", "UTF8", "--locale=C",
+        ]  # fmt: skip
+        ok, out = _run(initdb, self._user, self._run)
         if not ok:
-            raise PostgresUnavailable(f"initdb ({bindir}) failed:\n{_tail(out)}\n{HINT}")
+            raise PostgresUnavailable(f"initdb ({self._bindir}) failed:\n{_tail(out)}\n{HINT}")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        opts = (
-            f"-F -p {port} -k {shlex.quote(str(sock))} -c listen_addresses=127.0.0.1"
+            self.port = int(probe.getsockname()[1])
+        self._opts = (
+            f"-F -p {self.port} -k {shlex.quote(str(sock))} -c listen_addresses=127.0.0.1"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=100"
         )
-        started = True  # from here on, always try to stop it
-        ok, out = _run(
-            [pg_ctl, "-D", str(data), "-w", "-t", "30", "-l", str(log), "-o", opts, "start"],
-            user,
-            run,
-        )
-        conn = _wait_for_server(f"postgresql://postgres@127.0.0.1:{port}/postgres") if ok else None
-        if conn is None:
-            server_log = log.read_text(errors="replace") if log.exists() else "(no server log)"
-            raise PostgresUnavailable(
-                f"the throwaway PostgreSQL server ({bindir}) did not start on port {port}:\n"
-                f"{_tail(out, 5)}\n--- tail of {log} ---\n{_tail(server_log)}\n{HINT}"
-            )
+        conn = self.start()
         with conn:
             conn.execute("CREATE DATABASE trainbot_test")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/trainbot_test"
+
+    def start(self) -> psycopg.Connection[TupleRow]:
+        """Start it (on the port it had); a connection to `postgres` once it answers."""
+        ok, out = _run(
+            [self._pg_ctl, "-D", str(self._data), "-w", "-t", "30", "-l", str(self._log),
+             "-o", self._opts, "start"],
+            self._user, self._run,
+        )  # fmt: skip
+        conn = (
+            _wait_for_server(f"postgresql://postgres@127.0.0.1:{self.port}/postgres")
+            if ok
+            else None
+        )
+        if conn is None:
+            log = self._log.read_text(errors="replace") if self._log.exists() else "(no server log)"
+            raise PostgresUnavailable(
+                f"the throwaway PostgreSQL server ({self._bindir}) did not start on port "
+                f"{self.port}:\n{_tail(out, 5)}\n--- tail of {self._log} ---\n{_tail(log)}\n{HINT}"
+            )
+        return conn
+
+    def stop(self, mode: str = "fast") -> bool:
+        """pg_ctl stop (`fast`: sessions are cut, as in a restart; `immediate`: a crash)."""
+        stop = [self._pg_ctl, "-D", str(self._data), "-w", "-t", "30", "stop", "-m", mode]
+        return _run(stop, self._user, self._run)[0]
+
+    def restart(self, *, down_s: float = 0.0) -> None:
+        """Stop it (cutting every session), stay down `down_s` seconds, start it again."""
+        self.stop("fast")
+        time.sleep(down_s)
+        self.start().close()
+
+    def remove(self) -> None:
+        if self.port and not self.stop("fast"):
+            self.stop("immediate")
+        shutil.rmtree(self._run, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(
+    workdir: Path, env: Mapping[str, str] = os.environ
+) -> Iterator[ThrowawayServer]:
+    """A private server from local binaries, yours to restart; stopped and deleted at the end."""
+    bindir = _find_bindir(env.get("PATH", os.defpath))
+    if bindir is None:
+        raise PostgresUnavailable(
+            "no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on PATH, via "
+            f"pg_config or in {', '.join(BIN_GLOBS)}. {HINT}"
+        )
+    server = ThrowawayServer(bindir, workdir.absolute())
+    try:
+        server.create()
+        yield server
     finally:
-        if started:
-            stop = [pg_ctl, "-D", str(data), "-w", "-t", "30", "stop", "-m"]
-            if not _run([*stop, "fast"], user, run)[0]:
-                _run([*stop, "immediate"], user, run)
-        shutil.rmtree(run, ignore_errors=True)
+        server.remove()
+
+
+@contextlib.contextmanager
+def _throwaway_server(bindir: Path, workdir: Path) -> Iterator[str]:
+    """initdb + pg_ctl start a private server on a free port; stop it and delete it at the end."""
+    server = ThrowawayServer(bindir, workdir)
+    try:
+        server.create()
+        yield server.url
+    finally:
+        server.remove()
 
 
 def _wait_for_server(conninfo: str, seconds: float = 15) -> psycopg.Connection[TupleRow] | None:
