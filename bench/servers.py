@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -61,6 +61,12 @@ def targets(workers: int, threads: int) -> list[Target]:
         ),
         Target("plain-wsgi", "plain WSGI 200 (floor)", (*bare, "plain-wsgi")),
     ]
+
+
+def chosen_targets(workers: int, threads: int, extra: Sequence[str]) -> list[Target]:
+    """Trainbot and the targets named by a benchmark's --targets, in the usual order."""
+    wanted = {"trainbot", *extra}
+    return [t for t in targets(workers, threads) if t.key in wanted]
 
 
 def free_port() -> int:

@@ -66,6 +66,17 @@ def add_domains(conn: psycopg.Connection[Any]) -> list[int]:
     return [int(r[0]) for r in conn.execute("SELECT id FROM domains ORDER BY id")]
 
 
+def ownership(i: int) -> tuple[bool, str]:
+    """The i-th generated resource: the workspace's own (one in ten) or shared, and its
+    status (a few of the own ones drafts or archived, the rest published)."""
+    own = i % 10 == 0
+    if own and i % 70 == 0:
+        return own, "draft"
+    if own and i % 110 == 0:
+        return own, "archived"
+    return own, "published"
+
+
 def resource_rows(
     count: int, first_id: int, workspace_id: int, now: datetime
 ) -> Iterator[dict[str, Any]]:
@@ -75,12 +86,7 @@ def resource_rows(
         topic = TOPICS[i % len(TOPICS)]
         form = FORMS[(i // len(TOPICS)) % len(FORMS)]
         kind = TYPES[i % len(TYPES)]
-        own = i % 10 == 0
-        status = "published"
-        if own and i % 70 == 0:
-            status = "draft"
-        elif own and i % 110 == 0:
-            status = "archived"
+        own, status = ownership(i)
         title = f"{form} {topic}, part {i // (len(TOPICS) * len(FORMS)) + 1}"
         description = (
             f"A {kind} on {topic.lower()} for people who want to get better at it: "

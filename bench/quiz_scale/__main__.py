@@ -113,9 +113,10 @@ def prepared(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    wanted = {"trainbot", *args.targets}
-    all_targets = [with_quiz_listeners(t) for t in servers.targets(args.workers, args.threads)
-                   if t.key in wanted]  # fmt: skip
+    all_targets = [
+        with_quiz_listeners(t)
+        for t in servers.chosen_targets(args.workers, args.threads, args.targets)
+    ]
     kinds = [k for k in KINDS if k in args.kinds]
     servers.stop_on_signals()
     begun = time.perf_counter()

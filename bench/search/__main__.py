@@ -70,8 +70,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    wanted = {"trainbot", *args.targets}
-    all_targets = [t for t in servers.targets(args.workers, args.threads) if t.key in wanted]
+    all_targets = servers.chosen_targets(args.workers, args.threads, args.targets)
     servers.stop_on_signals()
     info = machine_info()
     info["source"] = source_state()

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from bench.assign_scale.seed_rows import DOMAINS, FORMS, TOPICS, TYPES, search_columns
+from bench.assign_scale.seed_rows import (
+    DOMAINS,
+    FORMS,
+    TOPICS,
+    TYPES,
+    ownership,
+    search_columns,
+)
 
 SEED = 15  # issue 15
 QUALIFIERS = (
@@ -86,12 +93,7 @@ def resource_rows(count: int, workspace_id: int, now: datetime) -> Iterator[dict
         description = f"A {kind} on {topic.lower()}. " + " ".join(sentences)
         skills = [topic.lower(), rng.choice(TOPICS).lower()]
         domains = [DOMAINS[(i * 7 + k) % len(DOMAINS)] for k in range(1 + i % 2)]
-        own = i % 10 == 0
-        status = "published"
-        if own and i % 70 == 0:
-            status = "draft"
-        elif own and i % 110 == 0:
-            status = "archived"
+        own, status = ownership(i)
         yield {
             "workspace_id": workspace_id if own else None, "external_id": f"search-{i:06d}",
             "title": title, "description": description, "type": kind,

@@ -90,8 +90,7 @@ def one_run(
     envs: Mapping[str, Mapping[str, str]], workdir: Path, number: int,
 ) -> tuple[RunResult, list[str]]:  # fmt: skip
     """Fresh servers (nothing cached), each kind warmed up and timed, the servers stopped."""
-    wanted = {"trainbot", *args.targets}
-    all_targets = [t for t in servers.targets(args.workers, args.threads) if t.key in wanted]
+    all_targets = servers.chosen_targets(args.workers, args.threads, args.targets)
     load = {"start": [round(x, 2) for x in os.getloadavg()]}
     bench = ClickBench(fake, data, pause_s=args.pause_ms / 1000)
     result = RunResult(results={}, effects={}, auth_tests={}, load=load)
