@@ -13,6 +13,7 @@ SCHEDULE = (
     "deliver-outbox every 10 s, plan-reminders-and-digests every minute, "
     "enrollments and certificate renewals every hour (each kept group or channel compared "
     "daily), recommendations every 10 minutes (lists missing, changed or older than 6 h), "
+    "roll-tallies every hour (report tallies' overdue counts moved to today), "
     "forget-old-event-ids every 6 h (in each `trainbot serve`, unless --no-scheduler)"
 )
 

@@ -91,6 +91,15 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="recommendations",
         next_run_time=services.clock.now() + timedelta(minutes=2),
     )
+    # The report tallies' day: what fell due since is counted as overdue in them. Reports
+    # are right whatever the day (they add what fell due since); hourly keeps that small.
+    scheduler.add_job(
+        tolerant(services.tallies.roll),
+        "interval",
+        hours=1,
+        id="roll-tallies",
+        next_run_time=services.clock.now() + timedelta(seconds=45),
+    )
     scheduler.add_job(
         tolerant(services.events.forget_old),
         "interval",

@@ -123,7 +123,9 @@ def team_view(
     trainings, _ = progress.rows(caller=person, scope=scope, today=today, by_person=False)
     return render(
         "home_team.json.j2",
-        people=progress.report(caller=person, scope=scope, today=today, by_person=True),
+        people=progress.report(
+            caller=person, scope=scope, today=today, by_person=True, detail=False
+        ),
         trainings=trainings, suggested=suggested,
         state=state, domains=services.catalog.domains(caller=person),
         metadata=json.dumps({k: v for k, v in asdict(state).items() if k != "library"}),

@@ -20,6 +20,7 @@ from models.quiz import Quiz, QuizAnswer, QuizAttempt, QuizQuestion
 from models.recommendation import RecommendationDismissal, RecommendationList
 from models.resource import Domain, ResourceDomain, TrainingResource
 from models.slack_oauth import slack_bots, slack_installations, slack_oauth_states
+from models.tally import MemberTally, ResourceTally, TallyDate
 from models.workspace import Member, Workspace
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "EnrollmentStep",
     "LearningPath",
     "Member",
+    "MemberTally",
     "OutboxMessage",
     "OutboxStatus",
     "PathEnrollment",
@@ -52,6 +54,8 @@ __all__ = [
     "RecommendationList",
     "ResourceAssignment",
     "ResourceDomain",
+    "ResourceTally",
+    "TallyDate",
     "TrainingResource",
     "Workspace",
     "slack_bots",

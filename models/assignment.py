@@ -35,6 +35,26 @@ class ResourceAssignment(Base):
         Index(
             "ix_resource_assignments_workspace_id_assigned_by_id", "workspace_id", "assigned_by_id"
         ),
+        # Reports read what the tallies (models/tally.py) cannot know from these: what fell
+        # due since the tallies' day and the most overdue first; what changed in a week.
+        Index(
+            "ix_resource_assignments_open_due",
+            "workspace_id",
+            "due_on",
+            sqlite_where=text(OPEN_WHERE),
+            postgresql_where=text(OPEN_WHERE),
+        ),
+        Index("ix_resource_assignments_workspace_id_assigned_at", "workspace_id", "assigned_at"),
+        *(
+            Index(
+                f"ix_resource_assignments_workspace_id_{column}",
+                "workspace_id",
+                column,
+                sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in ("completed_at", "cancelled_at")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

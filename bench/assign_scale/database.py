@@ -17,6 +17,9 @@ import sqlalchemy as sa
 from psycopg import sql
 
 import models
+from bot import db
+from bot.clock import SystemClock
+from bot.services.tallies import TallyService
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
@@ -112,3 +115,29 @@ def server_version(url: str) -> str:
     ):
         return str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
     return "?"
+
+
+TALLY_TRIGGER = "resource_assignments_tallies"  # migration 0018's
+
+
+@contextlib.contextmanager
+def tallies_rebuilt_after(conn: psycopg.Connection[Any], url: str) -> Iterator[None]:
+    """Bulk writes to resource_assignments without the tallies' trigger (a row's four
+    upserts would triple a million-row COPY), then every tally counted again in one go,
+    as the app's TallyService.rebuild does."""
+
+    def switch(to: str) -> None:
+        conn.execute(sql.SQL("ALTER TABLE resource_assignments {} TRIGGER {}").format(
+            sql.SQL(to), sql.Identifier(TALLY_TRIGGER)))  # fmt: skip
+
+    switch("DISABLE")
+    try:
+        yield
+    finally:
+        switch("ENABLE")
+    conn.commit()
+    engine = db.make_engine(url)
+    try:
+        TallyService(sessions=db.make_sessions(engine), clock=SystemClock()).rebuild()
+    finally:
+        engine.dispose()

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from bench.assign_scale.database import conninfo_of, copy_rows
+from bench.assign_scale.database import conninfo_of, copy_rows, tallies_rebuilt_after
 from bench.assign_scale.seed_rows import (
     MANAGERS,
     Person,
@@ -91,9 +91,10 @@ def seed(
         kept = set(fresh_ids)
         assignable = starter + [r["id"] for r in rows if r["id"] not in kept]
         mark = time.perf_counter()
-        created = add_assignments(
-            conn, people, member_ids, assignable, assignments, workspace_id, now
-        )
+        with tallies_rebuilt_after(conn, url):
+            created = add_assignments(
+                conn, people, member_ids, assignable, assignments, workspace_id, now
+            )
         timings["assignments, events, outbox"] = time.perf_counter() - mark
         # COPY wrote the ids itself: the sequences must go on after them for the app's inserts.
         for table in ("training_resources", "members", "resource_assignments",

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 
-from bench.assign_scale.database import conninfo_of
+from bench.assign_scale.database import conninfo_of, tallies_rebuilt_after
 from bench.assign_scale.seed import Seeded, seed
 from bench.assign_scale.seed_rows import MANAGERS, Person
 
@@ -81,7 +81,9 @@ def seed_progress(
     started = time.perf_counter()
     with psycopg.connect(conninfo_of(url), autocommit=True) as conn:
         ids: dict[str, int] = dict(conn.execute("SELECT slack_user_id, id FROM members").fetchall())
-        conn.execute(GIVE_SHARE, {"manager": ids[manager.user_id], "permille": round(share * 1000)})
+        with tallies_rebuilt_after(conn, url):
+            permille = round(share * 1000)
+            conn.execute(GIVE_SHARE, {"manager": ids[manager.user_id], "permille": permille})
         conn.execute(ACTOR_FOLLOWS)
         conn.execute("UPDATE members SET role = 'admin' WHERE slack_user_id = %s", (admin.user_id,))
         conn.execute("VACUUM ANALYZE resource_assignments, assignment_events, members")

@@ -37,6 +37,7 @@ from bot.services.quiz_taking import QuizService
 from bot.services.recommendations import RecommendationService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
+from bot.services.tallies import TallyService
 from bot.services.team_suggestions import TeamSuggestionService
 from bot.services.workspace_data import WorkspaceDataService
 from bot.settings import Settings
@@ -66,6 +67,7 @@ class Services:
     reminders: ReminderService
     digests: DigestService
     progress: ProgressService
+    tallies: TallyService  # the report tallies' day, moved once a day
     quizzes: QuizService  # a learner taking a quiz: attempts, pages, scores
     quiz_editor: QuizEditorService  # a manager writing one
     certificates: CertificateService  # verified by code, revoked, listed on Home
@@ -139,6 +141,7 @@ def build_services(
         reminders=ReminderService(sessions=sessions, clock=clock, default_tz=settings.default_tz),
         digests=DigestService(sessions=sessions, clock=clock),
         progress=ProgressService(sessions=sessions, clock=clock),
+        tallies=TallyService(sessions=sessions, clock=clock),
         quizzes=QuizService(sessions=sessions, clock=clock, default_tz=tz),
         quiz_editor=QuizEditorService(sessions=sessions, clock=clock, default_tz=tz),
         renewals=RenewalService(sessions=sessions, clock=clock, default_tz=tz),

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.services import tallies
 from bot.services.analytics import (
     Breakdown,
     by_domain,
@@ -31,6 +32,7 @@ from bot.services.managing import managed_by
 from bot.services.members import Caller
 from bot.services.progress_export import attempt_lines, csv_lines
 from bot.services.progress_paths import PathScope, ReportExtras, extras, steps_of_path
+from bot.services.tallies import TallyScope
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceType
 
@@ -113,8 +115,11 @@ class ProgressService:
     def report(
         self, *, caller: Caller, scope: Scope, today: date, by_person: bool | None = None,
         page: int = 1, page_size: int = ROWS_SHOWN, late_shown: int = OVERDUE_SHOWN,
+        detail: bool = True,
     ) -> Report:  # fmt: skip
-        """The report; rows per person or per training (default: per training for one person)."""
+        """The report; rows per person or per training (default: per training for one
+        person). `detail` False leaves out the most overdue, the median and the domains
+        (Team progress shows none of them)."""
         if not scope.own:
             require_manager(caller, "see other people's progress")
         now = self._clock.now()
@@ -128,28 +133,41 @@ class ProgressService:
         # (analytics.history), without reading the events: one statement, closed ones too.
         live, week_ago = a.cancelled_at.is_(None), now - timedelta(days=7)
         open_then = (a.assigned_at <= week_ago) & (live | (a.cancelled_at > week_ago))
+        tally = _tally_scope(caller, scope)
         with self._sessions.begin() as s:
-            counts = s.execute(
-                joined(select(
-                    func.count().filter(live), func.count().filter(live, a.status == "in_progress"),
-                    func.count().filter(live, late),
-                    func.count().filter(live, a.completed_at.is_not(None)),
-                    func.count().filter(a.completed_at <= week_ago),  # completion is final
-                    func.count().filter(open_then),
-                )).where(*_where(caller, scope, closed=True))
-            ).one()  # fmt: skip
+            if tally is not None and tally.counts_tallied():
+                c = tallies.counts(s, tally, _where(caller, scope, closed=True), today=today,
+                                   week_ago=week_ago)  # fmt: skip
+                counts: tuple[int, ...] = (c.total, c.in_progress, c.overdue, c.completed,
+                          c.completed_a_week_ago, c.total_a_week_ago)  # fmt: skip
+            else:
+                counts = tuple(s.execute(
+                    joined(select(
+                        func.count().filter(live),
+                        func.count().filter(live, a.status == "in_progress"),
+                        func.count().filter(live, late),
+                        func.count().filter(live, a.completed_at.is_not(None)),
+                        func.count().filter(a.completed_at <= week_ago),  # completion is final
+                        func.count().filter(open_then),
+                    )).where(*_where(caller, scope, closed=True))
+                ).one())  # fmt: skip
             page = max(1, page)
-            rows, rows_total = _rows(s, where, by_person, today, page=page, size=page_size)
+            rows, rows_total = _rows(s, caller, scope, by_person, today, page=page, size=page_size)
             if not rows and page > 1:  # fewer rows than when that page was offered: the last
                 page = max(1, -(-rows_total // page_size))
-                rows, rows_total = _rows(s, where, by_person, today, page=page, size=page_size)
-            overdue_items = s.execute(
-                joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
-                .where(*where, late).order_by(a.due_on, Member.slack_user_id)
-                .limit(late_shown)
-            ).all()  # fmt: skip
-            median = median_days(s, where)
-            domains = by_domain(s, where)
+                rows, rows_total = _rows(s, caller, scope, by_person, today, page=page,
+                                         size=page_size)  # fmt: skip
+            overdue_items: Sequence[tuple[str, str, date | None]] = []
+            median: float | None = None
+            domains: tuple[tuple[str, int, int], ...] = ()
+            if detail:
+                overdue_items = s.execute(
+                    joined(select(Member.slack_user_id, TrainingResource.title, a.due_on))
+                    .where(*where, late).order_by(a.due_on, Member.slack_user_id)
+                    .limit(late_shown)
+                ).all()  # fmt: skip
+                median = median_days(s, where)
+                domains = _by_domain(s, tally, where)
             people = [r.ref for r in rows] if by_person else [scope.person or caller.user_id]
             more = extras(s, caller, scope.paths, today, people, where)
         return Report(
@@ -166,7 +184,7 @@ class ProgressService:
         if not scope.own:
             require_manager(caller, "see other people's progress")
         with self._sessions.begin() as s:
-            return _rows(s, _where(caller, scope), by_person, today, page=1, size=ROWS_SHOWN)
+            return _rows(s, caller, scope, by_person, today, page=1, size=ROWS_SHOWN)
 
     def breakdown(
         self, *, caller: Caller, scope: Scope, groups: Mapping[str, Sequence[str]]
@@ -189,7 +207,8 @@ class ProgressService:
         if not scope.own:
             require_manager(caller, "see other people's progress")
         with self._sessions.begin() as s:
-            names = [name for name, _, _ in by_domain(s, _where(caller, scope), limit=4)]
+            biggest = _by_domain(s, _tally_scope(caller, scope), _where(caller, scope), limit=4)
+            names = [name for name, _, _ in biggest]
             return weekly_rates(
                 s, _where(caller, scope, closed=True), now=self._clock.now(), domains=names
             )
@@ -226,29 +245,51 @@ def _row_columns(by_person: bool) -> tuple[ColumnElement[Any], ColumnElement[Any
 
 
 def _rows(
-    s: Session, where: Sequence[ColumnElement[bool]], by_person: bool, today: date, *,
-    page: int, size: int,
+    s: Session, caller: Caller, scope: Scope, by_person: bool, today: date, *, page: int,
+    size: int,
 ) -> tuple[tuple[ReportRow, ...], int]:  # fmt: skip
     """One page of rows, most overdue first, then least complete, then by name; and how
-    many rows there are in all (a window count over the groups: no second statement,
-    unless the page is past the end)."""
+    many rows there are in all: from the tallies when the scope allows, else counted
+    (a window count over the groups: no second statement, unless the page is past the end)."""
+    tally = _tally_scope(caller, scope)
+    where = _where(caller, scope)
+    if tally is not None and tally.rows_tallied(by_person):
+        found, total = tallies.rows(s, tally, where, by_person=by_person, today=today,
+                                    page=page, size=size)  # fmt: skip
+        return tuple(ReportRow(*r) for r in found), total
     a = ResourceAssignment
     ref, label = _row_columns(by_person)
     overdue = func.count().filter(a.completed_at.is_(None) & (a.due_on < today))
     done = func.count().filter(a.completed_at.is_not(None))
-    found = s.execute(
+    counted = s.execute(
         joined(select(ref, label, func.count(), done, overdue, func.count().over()))
         .where(*where)
         .group_by(ref, label)
         .order_by(overdue.desc(), (done * 1.0 / func.count()), label, ref)
         .offset((page - 1) * size).limit(size)
     ).all()  # fmt: skip
-    rows = tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found)
-    if found:
-        return rows, int(found[0][5])
+    rows = tuple(ReportRow(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in counted)
+    if counted:
+        return rows, int(counted[0][5])
     if page == 1:
         return rows, 0
     return rows, s.scalar(joined(select(func.count(func.distinct(ref)))).where(*where)) or 0
+
+
+def _tally_scope(caller: Caller, scope: Scope) -> TallyScope | None:
+    """The tallies' view of a report about a workspace's or a manager's assignments (None:
+    about one person or one training, counted from their few assignments)."""
+    if scope.own or scope.resource_id is not None:
+        return None
+    return TallyScope.of(caller, scope.people, scope.domain, scope.type)
+
+
+def _by_domain(
+    s: Session, tally: TallyScope | None, where: Sequence[ColumnElement[bool]], *, limit: int = 6
+) -> tuple[tuple[str, int, int], ...]:
+    if tally is not None and tally.people is None:
+        return tallies.by_domain(s, tally, limit=limit)
+    return by_domain(s, where, limit=limit)
 
 
 def _where(caller: Caller, scope: Scope, *, closed: bool = False) -> list[ColumnElement[bool]]:

@@ -8,7 +8,13 @@ import models
 
 
 def empty_all_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(models.Base.metadata.sorted_tables)]
+    # tally_date is the database's own setting, written once by its migration (like
+    # alembic_version): the tallies' triggers need its row.
+    tables = [
+        t.name
+        for t in reversed(models.Base.metadata.sorted_tables)
+        if t.name != models.TallyDate.__tablename__
+    ]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,280 @@
+"""Report figures read from the tallies (models/tally.py) instead of every assignment.
+
+A report over a workspace (an admin's) or over what one manager assigned, narrowed by
+people or by the trainings' type or domain (not both: a tally is per person or per
+training), reads its counts and its rows from the tallies, plus two small corrections
+read from the assignments through their indexes: what fell due between the tallies' day
+and the report's, and what changed in the last week (for the figures of a week ago).
+Every figure is the same as counting the assignments (tests/test_tallies.py checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.services.analytics import joined
+from bot.services.library import in_domain
+from bot.services.members import Caller
+from models import (
+    Domain,
+    Member,
+    MemberTally,
+    ResourceAssignment,
+    ResourceDomain,
+    ResourceTally,
+    TallyDate,
+    TrainingResource,
+)
+from models.enums import Role
+from models.tally import EVERYONE
+
+Ts = TypeVarTuple("Ts")
+Row = tuple[str, str, int, int, int]  # ref, label, total, completed, overdue
+
+
+@dataclass(frozen=True)
+class TallyScope:
+    """A report's scope as far as tallies go."""
+
+    workspace_id: int
+    manager_id: int  # EVERYONE: the workspace's tallies (an admin's scope)
+    people: tuple[str, ...] | None  # Slack user ids
+    domain: str | None
+    type: str | None
+
+    @classmethod
+    def of(
+        cls, caller: Caller, people: tuple[str, ...] | None, domain: str | None, type: str | None
+    ) -> TallyScope:
+        manager = EVERYONE if caller.role is Role.ADMIN else caller.member_id
+        return cls(caller.workspace_id, manager, people, domain, type)
+
+    def counts_tallied(self) -> bool:
+        """Per person when narrowed to people, else per training: not both at once."""
+        return self.people is None or (self.domain is None and self.type is None)
+
+    def rows_tallied(self, by_person: bool) -> bool:
+        if by_person:
+            return self.domain is None and self.type is None
+        return self.people is None
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    in_progress: int
+    overdue: int
+    completed: int
+    completed_a_week_ago: int
+    total_a_week_ago: int
+
+
+def counts(
+    s: Session, scope: TallyScope, where: Sequence[ColumnElement[bool]], *, today: date,
+    week_ago: datetime,
+) -> Counts:  # fmt: skip
+    """The report's counts; `where`: its assignments, cancelled ones included."""
+    t: Any = MemberTally if scope.people is not None else ResourceTally
+    summed = s.execute(
+        _narrowed(select(func.sum(t.live), func.sum(t.in_progress), func.sum(t.overdue),
+                         func.sum(t.completed), func.sum(t.completed_any)), t, scope)
+    ).one()  # fmt: skip
+    live, in_progress, overdue, completed, completed_any = (int(n or 0) for n in summed)
+    a = ResourceAssignment
+    lo, hi, sign = _fell_due(s, today)
+    due_since = _open() & (a.due_on >= lo) & (a.due_on < hi)
+    done_since, assigned_since = a.completed_at > week_ago, a.assigned_at > week_ago
+    cancelled_since = a.cancelled_at > week_ago
+    changed = s.execute(
+        joined(select(
+            func.count().filter(due_since), func.count().filter(done_since),
+            func.count().filter(a.cancelled_at.is_(None), assigned_since),
+            func.count().filter(cancelled_since, a.assigned_at <= week_ago),
+        )).where(*where, or_(due_since, done_since, assigned_since, cancelled_since))
+    ).one()  # fmt: skip
+    return Counts(
+        total=live, in_progress=in_progress, overdue=overdue + sign * changed[0],
+        completed=completed, completed_a_week_ago=completed_any - changed[1],
+        total_a_week_ago=live - changed[2] + changed[3],
+    )  # fmt: skip
+
+
+def rows(
+    s: Session, scope: TallyScope, where: Sequence[ColumnElement[bool]], *, by_person: bool,
+    today: date, page: int, size: int,
+) -> tuple[tuple[Row, ...], int]:  # fmt: skip
+    """One page of rows (most overdue first, then least complete, then by name) and how
+    many in all; `where`: the report's live assignments."""
+    a = ResourceAssignment
+    t: Any = MemberTally if by_person else ResourceTally
+    key = a.member_id if by_person else a.resource_id
+    lo, hi, sign = _fell_due(s, today)
+    fell_due = (
+        joined(select(key.label("key"), (func.count() * sign).label("n")))
+        .where(*where, _open(), a.due_on >= lo, a.due_on < hi)
+        .group_by(key)
+        .subquery()
+    )
+    own_key = t.member_id if by_person else t.resource_id
+    overdue = t.overdue + func.coalesce(fell_due.c.n, 0)
+    ref, label = (
+        (Member.slack_user_id, Member.slack_user_id) if by_person
+        else (TrainingResource.id, TrainingResource.title)
+    )  # fmt: skip
+    query = _narrowed(
+        select(ref, label, t.live, t.completed, overdue, func.count().over()), t, scope
+    ).outerjoin(fell_due, fell_due.c.key == own_key)
+    found = s.execute(
+        query.where(t.live > 0)
+        .order_by(overdue.desc(), t.completed * 1.0 / t.live, label, ref)
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    if found or page == 1:
+        return tuple((str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found), (
+            int(found[0][5]) if found else 0
+        )
+    return (), s.scalar(_narrowed(select(func.count()), t, scope).where(t.live > 0)) or 0
+
+
+def by_domain(s: Session, scope: TallyScope, *, limit: int = 6) -> tuple[tuple[str, int, int], ...]:
+    """(domain, completed, total) for the domains with the most assignments (no people)."""
+    t = ResourceTally
+    total = func.sum(t.live)
+    found = s.execute(
+        _narrowed(select(Domain.name, func.sum(t.completed), total), t, scope)
+        .join(ResourceDomain, ResourceDomain.resource_id == t.resource_id)
+        .join(Domain, Domain.id == ResourceDomain.domain_id)
+        .group_by(Domain.name)
+        .having(total > 0)
+        .order_by(total.desc(), Domain.name)
+        .limit(limit)
+    ).all()
+    return tuple((name, int(done), int(n)) for name, done, n in found)
+
+
+def _narrowed(query: Select[*Ts], t: Any, scope: TallyScope) -> Select[*Ts]:
+    """`query` over tallies `t` (MemberTally or ResourceTally) of the scope, joined with
+    their person or training."""
+    query = query.select_from(t).where(
+        t.workspace_id == scope.workspace_id, t.manager_id == scope.manager_id
+    )
+    if t is MemberTally:
+        query = query.join(Member, Member.id == t.member_id)
+        if scope.people is not None:
+            query = query.where(Member.slack_user_id.in_(scope.people))
+        return query
+    query = query.join(TrainingResource, TrainingResource.id == t.resource_id)
+    if scope.type is not None:
+        query = query.where(TrainingResource.type == scope.type)
+    if scope.domain is not None:
+        query = query.where(t.resource_id.in_(in_domain(scope.domain)))
+    return query
+
+
+def _open() -> ColumnElement[bool]:
+    a = ResourceAssignment
+    return and_(a.completed_at.is_(None), a.cancelled_at.is_(None))
+
+
+def _fell_due(s: Session, today: date) -> tuple[date, date, int]:
+    """The due dates between the tallies' day and `today` (from, to excluded), and +1 when
+    what is due then is overdue today but not in the tallies, -1 the other way round."""
+    as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1))
+    if as_of is None:
+        raise RuntimeError("tally_date has no row: migration 0018 writes it")
+    return (as_of, today, 1) if as_of <= today else (today, as_of, -1)
+
+
+# Each tally table, the assignments' column it is per, and its own.
+_TALLIED: tuple[tuple[Any, Any, Any], ...] = (
+    (ResourceTally, ResourceAssignment.resource_id, ResourceTally.resource_id),
+    (MemberTally, ResourceAssignment.member_id, MemberTally.member_id),
+)
+
+
+class TallyService:
+    """Moves the tallies' day forward (the scheduler, once a day)."""
+
+    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def roll(self) -> date:
+        """Count what fell due since the tallies' day as overdue in them, and make today
+        (UTC) their day, in one transaction; the triggers wait for it (FOR KEY SHARE)."""
+        today = self._clock.now().date()
+        a = ResourceAssignment
+        with self._sessions.begin() as s:
+            as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1).with_for_update())
+            if as_of is None or as_of == today:
+                return today
+            lo, hi, sign = (as_of, today, 1) if as_of < today else (today, as_of, -1)
+            fell_due = [_open(), a.due_on >= lo, a.due_on < hi]
+            for t, key, own_key in _TALLIED:
+                for by_manager in (False, True):
+                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
+                    moved = (
+                        select(a.workspace_id.label("w"), manager.label("m"), key.label("k"),
+                               (func.count() * sign).label("n"))
+                        .where(*fell_due, *([a.assigned_by_id.is_not(None)] if by_manager else []))
+                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
+                        .subquery()
+                    )  # fmt: skip
+                    s.execute(
+                        update(t)
+                        .where(t.workspace_id == moved.c.w, t.manager_id == moved.c.m,
+                               own_key == moved.c.k)
+                        .values(overdue=t.overdue + moved.c.n)
+                    )  # fmt: skip
+            s.execute(update(TallyDate).where(TallyDate.id == 1).values(as_of=today))
+        return today
+
+    def rebuild(self) -> int:
+        """Count every tally again from the assignments (after a bulk load written with
+        the triggers disabled, as the benchmarks' COPY is); how many tallies there are."""
+        a = ResourceAssignment
+        live = a.cancelled_at.is_(None)
+        with self._sessions.begin() as s:
+            as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1).with_for_update())
+            shares = [
+                func.sum(case((condition, 1), else_=0))
+                for condition in (
+                    live, live & a.completed_at.is_not(None),
+                    live & (a.status == "in_progress"),
+                    live & a.completed_at.is_(None) & (a.due_on < as_of),
+                    a.completed_at.is_not(None),
+                )
+            ]  # fmt: skip
+            for t, key, own_key in _TALLIED:
+                s.execute(delete(t))
+                for by_manager in (False, True):
+                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
+                    counted = (
+                        select(a.workspace_id, manager, key, *shares)
+                        .where(*([a.assigned_by_id.is_not(None)] if by_manager else []))
+                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
+                    )
+                    columns = ["workspace_id", "manager_id", own_key.key, "live", "completed",
+                               "in_progress", "overdue", "completed_any"]  # fmt: skip
+                    s.execute(insert(t).from_select(columns, counted))
+            return sum(s.scalar(select(func.count()).select_from(t)) or 0 for t, _, _ in _TALLIED)

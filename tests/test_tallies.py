@@ -1,0 +1,240 @@
+"""The report tallies (migration 0018): kept exact by the database on every write, and
+reports read from them agreeing with the assignments, on either side of the tallies' day."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine, delete, select, update
+
+from bot.clock import FixedClock
+from bot.fakeslack import SlackClient
+from bot.ids import Action, Block
+from bot.services.members import Caller
+from bot.services.progress import Scope
+from models import (
+    AssignmentEvent,
+    Member,
+    MemberTally,
+    ResourceAssignment,
+    ResourceTally,
+    TallyDate,
+)
+from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
+from tests.support.library import top_view
+from tests.support.seed import load_starter
+from tests.test_assign_flow import assign_git
+from tests.test_manage import choose, open_manage
+from tests.test_team_progress import generate_team
+
+Key = tuple[int, int, int]  # workspace, manager (0: the workspace), training or person
+
+
+def recount(engine: Engine) -> tuple[dict[Key, tuple[int, ...]], dict[Key, tuple[int, ...]]]:
+    """Both tallies as they should be, counted here in Python from every assignment."""
+    a = ResourceAssignment
+    per_training: Counter[tuple[Key, int]] = Counter()
+    per_person: Counter[tuple[Key, int]] = Counter()
+    with engine.connect() as conn:
+        as_of = conn.scalar(select(TallyDate.as_of))
+        for row in conn.execute(
+            select(a.workspace_id, a.assigned_by_id, a.resource_id, a.member_id, a.status,
+                   a.due_on, a.completed_at, a.cancelled_at)
+        ):  # fmt: skip
+            live = row.cancelled_at is None
+            shares = (
+                live,
+                live and row.completed_at is not None,
+                live and row.status == "in_progress",
+                live and row.completed_at is None and row.due_on is not None
+                and row.due_on < as_of,
+                row.completed_at is not None,
+            )  # fmt: skip
+            for manager in {0, row.assigned_by_id or 0}:
+                for n, share in enumerate(shares):
+                    per_training[(row.workspace_id, manager, row.resource_id), n] += share
+                    per_person[(row.workspace_id, manager, row.member_id), n] += share
+    return _by_key(per_training), _by_key(per_person)
+
+
+def _by_key(counted: Counter[tuple[Key, int]]) -> dict[Key, tuple[int, ...]]:
+    keys = {key for key, _ in counted}
+    found = {key: tuple(counted[key, n] for n in range(5)) for key in keys}
+    return {key: counts for key, counts in found.items() if any(counts)}
+
+
+def tallied(engine: Engine) -> tuple[dict[Key, tuple[int, ...]], dict[Key, tuple[int, ...]]]:
+    found: list[dict[Key, tuple[int, ...]]] = []
+    with engine.connect() as conn:
+        for t, key in ((ResourceTally, ResourceTally.resource_id),
+                       (MemberTally, MemberTally.member_id)):  # fmt: skip
+            rows = conn.execute(
+                select(t.workspace_id, t.manager_id, key, t.live, t.completed, t.in_progress,
+                       t.overdue, t.completed_any)
+            ).all()  # fmt: skip
+            found.append({(r[0], r[1], r[2]): tuple(r[3:]) for r in rows if any(r[3:])})
+    return found[0], found[1]
+
+
+def assert_tallies_right(engine: Engine) -> None:
+    expected, got = recount(engine), tallied(engine)
+    assert got[0] == expected[0], "per training"
+    assert got[1] == expected[1], "per person"
+
+
+def caller_of(slack: SlackClient, app_server: RunningApp, user: str) -> Caller:
+    return app_server.services.members.resolve(
+        team_id=TEAM_ID, user_id=user, profiles=WebClient(base_url=slack.fake.base_url),
+        refresh=False,
+    )  # fmt: skip
+
+
+def test_the_tallies_follow_every_kind_of_change(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
+) -> None:
+    """Through the app (assign, start, complete, a new due date, reassign, cancel), then
+    straight in the database (every column a count depends on, deletions), compared after
+    each step with a count of the assignments."""
+    load_starter(app_server)
+    assign_git(slack, manager, AMY, BOB, due="2026-12-10")
+    app_server.settle()
+    assert_tallies_right(engine)
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_START)
+    app_server.settle()
+    slack.click(user=AMY, action_id=Action.ASSIGNMENT_COMPLETE)
+    app_server.settle()
+    assert_tallies_right(engine)
+    open_manage(slack, app_server, manager)
+    view_id = choose(slack, app_server, manager, "due", BOB)
+    assert not slack.submit_view(user=manager, view_id=view_id,
+                                 values={Block.DUE: "2026-11-27"}).json  # fmt: skip
+    app_server.settle()
+    assert_tallies_right(engine)
+    view_id = choose(slack, app_server, manager, "reassign", BOB)
+    assert not slack.submit_view(user=manager, view_id=view_id,
+                                 values={Block.REASSIGN_TO: ADMIN}).json  # fmt: skip
+    app_server.settle()
+    assert_tallies_right(engine)
+    assign_git(slack, manager, BOB)
+    app_server.settle()
+    open_manage(slack, app_server, manager)
+    slack.click(user=manager, action_id=Action.MANAGE_CANCEL_ALL)
+    app_server.settle()
+    assert not slack.submit_view(user=manager, view_id=top_view(slack, manager)["id"],
+                                 values={}).json  # fmt: skip
+    app_server.settle()
+    with engine.connect() as conn:
+        assert conn.scalar(select(ResourceAssignment.cancelled_at).where(
+            ResourceAssignment.closed_reason == "cancelled"))  # fmt: skip
+    assert_tallies_right(engine)
+
+    people = [f"U0TAL{n:05d}" for n in range(25)]
+    generate_team(engine, manager, people, now=app_server.services.clock.now())
+    assert_tallies_right(engine)
+    rng = random.Random(7)
+    a = ResourceAssignment
+    today = app_server.services.clock.now().date()
+    with engine.begin() as conn:
+        ids = conn.scalars(select(a.id).order_by(a.id)).all()
+        members = conn.scalars(select(Member.id).where(Member.slack_user_id.in_(people))).all()
+        admin = conn.scalar(select(Member.id).where(Member.slack_user_id == ADMIN))
+        as_of = conn.scalar(select(TallyDate.as_of))
+    assert as_of is not None
+    changes: list[dict[str, Any]] = [
+        {"due_on": today - timedelta(days=2)}, {"due_on": today + timedelta(days=30)},
+        {"due_on": None}, *({"due_on": as_of + timedelta(days=d)} for d in (-1, 0, 1)),
+        {"status": "in_progress"}, {"status": "assigned"},
+        {"completed_at": app_server.services.clock.now(), "status": "completed"},
+        {"completed_at": None, "status": "assigned"},
+        {"cancelled_at": app_server.services.clock.now()}, {"cancelled_at": None},
+        {"assigned_by_id": admin}, {"assigned_by_id": None},
+    ]  # fmt: skip
+    for _ in range(60):
+        with engine.begin() as conn:
+            conn.execute(update(a).where(a.id == rng.choice(ids)).values(**rng.choice(changes)))
+    assert_tallies_right(engine)
+    with engine.begin() as conn:  # open ones due on the tallies' day and either side of it
+        still_open = conn.scalars(
+            select(a.id).where(a.completed_at.is_(None), a.cancelled_at.is_(None)).limit(3)
+        ).all()
+        for assignment, days in zip(still_open, (-1, 0, 1), strict=True):
+            conn.execute(update(a).where(a.id == assignment)
+                         .values(due_on=as_of + timedelta(days=days)))  # fmt: skip
+    assert_tallies_right(engine)
+    with engine.begin() as conn:  # rows deleted (a workspace's deletion does so)
+        gone = conn.scalars(select(a.id).where(a.member_id.in_(members[:3]))).all()
+        conn.execute(delete(AssignmentEvent).where(AssignmentEvent.assignment_id.in_(gone)))
+        conn.execute(delete(a).where(a.id.in_(gone)))
+    assert_tallies_right(engine)
+    with engine.begin() as conn:  # tallies gone wrong (or written around the triggers)
+        conn.execute(update(ResourceTally).values(live=99))
+        conn.execute(delete(MemberTally))
+    assert app_server.services.tallies.rebuild() > 0
+    assert_tallies_right(engine)
+
+
+def independent_figures(
+    engine: Engine, manager_id: int | None, today: date
+) -> tuple[tuple[int, int, int, int], dict[str, tuple[int, int, int]]]:
+    """(total, completed, in progress, overdue) and, per person, (total, completed,
+    overdue), of the live assignments a manager made (None: the whole workspace)."""
+    a = ResourceAssignment
+    query = (
+        select(Member.slack_user_id, a.status, a.due_on, a.completed_at)
+        .join(Member, Member.id == a.member_id)
+        .where(a.cancelled_at.is_(None))
+    )
+    if manager_id is not None:
+        query = query.where(a.assigned_by_id == manager_id)
+    per_person: dict[str, list[int]] = {}
+    total = done = started = late = 0
+    with engine.connect() as conn:
+        for user, status, due, completed_at in conn.execute(query):
+            is_late = completed_at is None and due is not None and due < today
+            counts = per_person.setdefault(user, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += completed_at is not None
+            counts[2] += is_late
+            total, done = total + 1, done + (completed_at is not None)
+            started, late = started + (status == "in_progress"), late + is_late
+    return (total, done, started, late), {u: (c[0], c[1], c[2]) for u, c in per_person.items()}
+
+
+def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
+) -> None:
+    load_starter(app_server)
+    people = [f"U0DAY{n:05d}" for n in range(30)]
+    generate_team(engine, manager, people, now=clock.now())
+    bosses = {user: caller_of(slack, app_server, user) for user in (manager, ADMIN)}
+    progress = app_server.services.progress
+    with engine.connect() as conn:
+        as_of = conn.scalar(select(TallyDate.as_of))
+    assert as_of is not None
+
+    def check(today: date) -> None:
+        for user, caller in bosses.items():
+            report = progress.report(caller=caller, scope=Scope("team"), today=today,
+                                     by_person=True, page_size=100)  # fmt: skip
+            figures, per_person = independent_figures(
+                engine, None if user == ADMIN else caller.member_id, today
+            )
+            got = (report.total, report.completed, report.in_progress, report.overdue)
+            assert got == figures, (user, today)
+            assert {r.ref: (r.total, r.completed, r.overdue) for r in report.rows} == per_person
+
+    # The tallies' day is the database's date; the clock's is weeks before it.
+    for today in (clock.now().date() - timedelta(days=3), clock.now().date(), as_of,
+                  as_of + timedelta(days=12)):  # fmt: skip
+        check(today)
+    for days in (0, 5, 9, -4):  # each roll moves what fell due (or un-fell) into the tallies
+        moved_to = clock.now().date() + timedelta(days=days)
+        clock.set(clock.now().replace(year=moved_to.year, month=moved_to.month, day=moved_to.day))
+        assert app_server.services.tallies.roll() == moved_to
+        assert_tallies_right(engine)
+        check(moved_to)
+        check(moved_to + timedelta(days=3))
