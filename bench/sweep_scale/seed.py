@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from bench.assign_scale.database import conninfo_of, copy_rows
+from bench.assign_scale.database import conninfo_of, copy_rows, tallies_rebuilt_after
 from bench.assign_scale.seed_rows import MANAGERS, Person, add_domains, member_rows, resource_rows
 from bench.servers import TEAM_ID
 
@@ -132,11 +132,12 @@ def seed(
         resource_ids = _resources(conn, resources, workspace_id)
         member_ids = _members(conn, people, workspace_id)
         laps.lap("resources and members")
-        copy_rows(
-            conn,
-            "resource_assignments",
-            assignment_rows(layout, member_ids, resource_ids, workspace_id, assignments),
-        )
+        with tallies_rebuilt_after(conn, url):
+            copy_rows(
+                conn,
+                "resource_assignments",
+                assignment_rows(layout, member_ids, resource_ids, workspace_id, assignments),
+            )
         laps.lap("assignments (COPY)")
         conn.execute(SENT_DMS)
         laps.lap("their sent DMs (INSERT ... SELECT)")

@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from bench.assign_scale.database import conninfo_of, copy_rows
+from bench.assign_scale.database import conninfo_of, copy_rows, tallies_rebuilt_after
 from bench.assign_scale.interactions import ScaleFakeSlack
 from bench.assign_scale.seed_rows import search_columns
 
@@ -97,7 +97,8 @@ def seed(
         timings["workspaces, members, resources"] = time.perf_counter() - started
         mark = time.perf_counter()
         rows = list(_assignments(ids, people, member_ids, own, starter, clickable_in, now))
-        copy_rows(conn, "resource_assignments", rows)
+        with tallies_rebuilt_after(conn, url):
+            copy_rows(conn, "resource_assignments", rows)
         user_of = {m: u for (_, u), m in member_ids.items()}
         copy_rows(conn, "outbox", _outbox(rows, user_of))
         for table in ("resource_assignments", "outbox"):

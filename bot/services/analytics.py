@@ -25,6 +25,7 @@ from models import (
     TrainingResource,
 )
 from models.enums import EventKind
+from models.one_of import one_of
 
 Ts = TypeVarTuple("Ts")
 WEEKS = 8
@@ -187,7 +188,7 @@ def by_people(
         return ()
     columns: list[ColumnElement[int]] = []
     for _, people in chosen:
-        member = Member.slack_user_id.in_(people)
+        member = one_of(Member.slack_user_id, people)
         columns += [func.count().filter(member & a.completed_at.is_not(None)),
                     func.count().filter(member)]  # fmt: skip
     counts = s.execute(joined(select(*columns)).where(*where)).one()

@@ -20,6 +20,7 @@ from bot.services.reminder_policy import policy_of
 from models import AssignmentEvent, Member, ResourceAssignment
 from models.assignment import OPEN_WHERE
 from models.enums import AssignmentStatus, ClosedReason, EventKind, Priority, Role
+from models.one_of import one_of
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def members_for(
     return list(
         s.scalars(
             select(Member)
-            .where(Member.workspace_id == workspace_id, Member.slack_user_id.in_(wanted))
+            .where(Member.workspace_id == workspace_id, one_of(Member.slack_user_id, wanted))
             .order_by(Member.slack_user_id)
         )
     )

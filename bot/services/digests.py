@@ -36,6 +36,7 @@ from models import (
     TrainingResource,
 )
 from models.digest import DigestSlot, digest_slot
+from models.one_of import one_of
 from models.workspace import still_installed
 
 log = logging.getLogger("trainbot.digests")
@@ -233,7 +234,7 @@ def _digest(
     ever: list[ColumnElement[bool]] = [a.workspace_id == sub.workspace_id, a.assigned_at <= as_of]
     if members is not None:
         ever.append(a.member_id.in_(
-            select(m.id).where(m.workspace_id == sub.workspace_id, m.slack_user_id.in_(members))
+            select(m.id).where(m.workspace_id == sub.workspace_id, one_of(m.slack_user_id, members))
         ))  # fmt: skip
     in_scope = [*ever, a.cancelled_at.is_(None)]
     week_ago = as_of - timedelta(days=7)
@@ -277,7 +278,7 @@ def _digest(
     enrolled = [e.workspace_id == sub.workspace_id, e.cancelled_at.is_(None),
                 e.enrolled_at <= as_of]  # fmt: skip
     if members is not None:
-        enrolled.append(m.slack_user_id.in_(members))
+        enrolled.append(one_of(m.slack_user_id, members))
     return Digest(
         scope_label=sub.scope_label, week=week, as_of=as_of,
         total=total, completed=completed, rate=rate(then[-1]) or 0,

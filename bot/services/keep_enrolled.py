@@ -30,6 +30,7 @@ from bot.services.path_progress import IDS_PER_QUERY
 from bot.workspace_clients import WorkspaceClients
 from models import EnrollmentRule, Member, PathEnrollment, TrainingResource, Workspace
 from models.enums import Priority, ResourceStatus, RuleSource
+from models.one_of import one_of
 from models.workspace import still_installed
 
 log = logging.getLogger("trainbot.enrollments")
@@ -201,8 +202,9 @@ class KeepEnrolledService:
         m = Member
         with self._sessions.begin() as s:
             title = s.get_one(TrainingResource, rule.path_id).title
-            known = {x.slack_user_id: x for x in s.scalars(select(m).where(
-                m.workspace_id == rule.workspace_id, m.slack_user_id.in_(user_ids)))}  # fmt: skip
+            in_workspace = m.workspace_id == rule.workspace_id
+            known = {x.slack_user_id: x for x in s.scalars(
+                select(m).where(in_workspace, one_of(m.slack_user_id, user_ids)))}  # fmt: skip
             ever = _enrolled_ever(s, rule.path_id, [x.id for x in known.values()])
         wanted = [
             u for u in dict.fromkeys(user_ids)

@@ -17,6 +17,7 @@ from bot.errors import BotError, NotAllowed
 from bot.services.audit import Subject, record
 from models import AuditAction, Member, Workspace
 from models.enums import Role
+from models.one_of import one_of
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class MemberService:
         m = Member
         with self._sessions.begin() as s:
             strangers = set(s.scalars(select(m.slack_user_id).where(
-                m.workspace_id == workspace_id, m.slack_user_id.in_(user_ids),
+                m.workspace_id == workspace_id, one_of(m.slack_user_id, user_ids),
                 m.profile_fetched_at.is_(None),
             )))  # fmt: skip
         if len(strangers) <= FEW_STRANGERS:
@@ -133,7 +134,9 @@ class MemberService:
         with self._sessions.begin() as s:
             by_id = {str(user["id"]): user for user in found}
             for member in s.scalars(
-                select(m).where(m.workspace_id == workspace_id, m.slack_user_id.in_(list(by_id)))
+                select(m).where(
+                    m.workspace_id == workspace_id, one_of(m.slack_user_id, list(by_id))
+                )
             ):
                 _apply(member, by_id[member.slack_user_id], now)
         return len(found)

@@ -24,6 +24,7 @@ from models import (
     TrainingResource,
 )
 from models.enums import StepState
+from models.one_of import one_of
 
 PATHS_SHOWN = 5
 
@@ -149,7 +150,7 @@ def people_on_paths(
         .outerjoin(st, (st.enrollment_id == e.id) & (st.state == StepState.OPEN.value))
         .outerjoin(step_resource, step_resource.id == st.resource_id)
         .outerjoin(a, a.id == st.assignment_id)
-        .where(*where, e.completed_at.is_(None), Member.slack_user_id.in_(user_ids))
+        .where(*where, e.completed_at.is_(None), one_of(Member.slack_user_id, user_ids))
         .order_by(Member.slack_user_id, e.id)
     ).all()  # fmt: skip
     found: dict[str, list[OnPath]] = defaultdict(list)

@@ -35,6 +35,7 @@ from bot.services.progress_paths import PathScope, ReportExtras, extras, steps_o
 from bot.services.tallies import TallyScope
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceType
+from models.one_of import one_of
 
 ROWS_SHOWN = 20
 OVERDUE_SHOWN = 10
@@ -308,7 +309,7 @@ def _scope_filter(scope: Scope) -> list[ColumnElement[bool]]:
     a = ResourceAssignment
     where: list[ColumnElement[bool]] = []
     if scope.people is not None:
-        where.append(Member.slack_user_id.in_(scope.people))
+        where.append(one_of(Member.slack_user_id, scope.people))
     if scope.resource_id is not None and scope.kind == ResourceType.PATH:
         where.append(steps_of_path(scope.resource_id))
     elif scope.resource_id is not None:

@@ -29,6 +29,7 @@ from models import (
     ResourceAssignment,
 )
 from models.enums import ResourceType, Role
+from models.one_of import one_of
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def enrollment_where(caller: Caller, scope: PathScope) -> list[ColumnElement[boo
     elif caller.role is not Role.ADMIN:
         where.append(e.assigned_by_id == caller.member_id)
     if scope.people is not None:
-        where.append(Member.slack_user_id.in_(scope.people))
+        where.append(one_of(Member.slack_user_id, scope.people))
     if scope.resource_id is not None:
         where.append(e.path_id == scope.resource_id)
     if scope.type is not None and scope.type != ResourceType.PATH.value:

@@ -45,6 +45,7 @@ from models import (
     TrainingResource,
 )
 from models.enums import Role
+from models.one_of import one_of
 from models.tally import EVERYONE
 
 Ts = TypeVarTuple("Ts")
@@ -181,7 +182,7 @@ def _narrowed(query: Select[*Ts], t: Any, scope: TallyScope) -> Select[*Ts]:
     if t is MemberTally:
         query = query.join(Member, Member.id == t.member_id)
         if scope.people is not None:
-            query = query.where(Member.slack_user_id.in_(scope.people))
+            query = query.where(one_of(Member.slack_user_id, scope.people))
         return query
     query = query.join(TrainingResource, TrainingResource.id == t.resource_id)
     if scope.type is not None:

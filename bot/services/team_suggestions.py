@@ -21,6 +21,7 @@ from bot.services.library import visible_to
 from bot.services.members import Caller
 from models import Member, ResourceAssignment, TrainingResource
 from models.enums import ResourceStatus
+from models.one_of import one_of
 
 PEERS = 50  # people outside the group who share the most completions with it
 SHOWN = 3
@@ -73,7 +74,7 @@ def _members(s: Session, workspace_id: int, people: Sequence[str]) -> list[int]:
         s.scalars(
             select(m.id).where(
                 m.workspace_id == workspace_id,
-                m.slack_user_id.in_(list(people)),
+                one_of(m.slack_user_id, list(people)),
                 m.is_bot.is_(False),
                 m.is_deactivated.is_(False),
             )
