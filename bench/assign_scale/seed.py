@@ -20,6 +20,7 @@ from bench.assign_scale.seed_rows import (
     Person,
     add_assignments,
     add_domains,
+    domain_rows,
     member_rows,
     resource_rows,
 )
@@ -62,18 +63,7 @@ def seed(
         generated = max(0, resources - len(starter))
         rows = list(resource_rows(generated, first_id, workspace_id, now))
         copy_rows(conn, "training_resources", rows)
-        copy_rows(
-            conn,
-            "resource_domains",
-            (
-                {
-                    "resource_id": r["id"],
-                    "domain_id": domain_ids[(r["id"] + k * 7) % len(domain_ids)],
-                }
-                for r in rows
-                for k in range(1 + r["id"] % 2)
-            ),
-        )
+        copy_rows(conn, "resource_domains", domain_rows(rows, domain_ids))
         timings["resources"] = time.perf_counter() - started
 
         people = [Person(f"U0B{i:07d}", f"person{i}") for i in range(members)]

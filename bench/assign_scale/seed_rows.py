@@ -105,6 +105,17 @@ def resource_rows(
         }  # fmt: skip
 
 
+def domain_rows(
+    resources: Sequence[Mapping[str, Any]], domain_ids: Sequence[int]
+) -> Iterator[dict[str, Any]]:
+    """Each generated resource in 1 or 2 of the domains."""
+    return (
+        {"resource_id": r["id"], "domain_id": domain_ids[(r["id"] + k * 7) % len(domain_ids)]}
+        for r in resources
+        for k in range(1 + r["id"] % 2)
+    )
+
+
 def member_rows(
     people: Sequence[Person], workspace_id: int, now: datetime
 ) -> Iterator[dict[str, Any]]:
@@ -129,7 +140,24 @@ def add_assignments(
     workspace_id: int,
     now: datetime,
 ) -> int:
-    """`total` assignments spread evenly over the members, one open per (resource, member)."""
+    """`total` assignments spread evenly over the members, with their events and DMs (COPY)."""
+    rows = assignment_rows(people, member_ids, assignable, total, workspace_id, now)
+    copy_rows(conn, "resource_assignments", rows)
+    copy_rows(conn, "assignment_events", event_rows(rows, workspace_id))
+    copy_rows(conn, "outbox", outbox_rows(rows, people, workspace_id))
+    return len(rows)
+
+
+def assignment_rows(
+    people: Sequence[Person],
+    member_ids: Mapping[str, int],
+    assignable: Sequence[int],
+    total: int,
+    workspace_id: int,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """`total` assignments spread evenly over the members, one open per (resource, member);
+    ids from 1 (the table is empty)."""
     per_member = min(-(-total // len(people)), len(assignable))
     step = max(1, len(assignable) // per_member)
     managers = [member_ids[p.user_id] for p in people[:MANAGERS]]
@@ -158,29 +186,30 @@ def add_assignments(
                 "dm_ts": f"{1_700_000_000 + next_id}.000100",
             })  # fmt: skip
             next_id += 1
-    copy_rows(conn, "resource_assignments", rows)
-    copy_rows(
-        conn,
-        "assignment_events",
-        (
-            {"workspace_id": workspace_id, "assignment_id": r["id"], "actor_id": a,
-             "kind": kind, "status": kind, "progress": 100 if kind == "completed" else 0,
-             "data": {}, "occurred_at": r["assigned_at"]}
-            for r in rows
-            for kind, a in (("assigned", r["assigned_by_id"]), ("completed", r["member_id"]))
-            if kind == "assigned" or r["completed_at"] is not None
-        ),
+    return rows
+
+
+def event_rows(rows: Sequence[Mapping[str, Any]], workspace_id: int) -> Iterator[dict[str, Any]]:
+    """Each assignment's 'assigned' event, and its 'completed' one when it is."""
+    return (
+        {"workspace_id": workspace_id, "assignment_id": r["id"], "actor_id": a,
+         "kind": kind, "status": kind, "progress": 100 if kind == "completed" else 0,
+         "data": {}, "occurred_at": r["assigned_at"]}
+        for r in rows
+        for kind, a in (("assigned", r["assigned_by_id"]), ("completed", r["member_id"]))
+        if kind == "assigned" or r["completed_at"] is not None
     )  # fmt: skip
-    copy_rows(
-        conn,
-        "outbox",
-        (
-            {"workspace_id": workspace_id, "key": f"assignment:{r['id']}:dm",
-             "kind": "assignment_dm", "recipient": people[0].user_id, "assignment_id": r["id"],
-             "payload": {}, "status": "sent", "attempts": 1, "next_attempt_at": r["assigned_at"],
-             "created_at": r["assigned_at"], "sent_at": r["assigned_at"],
-             "channel": r["dm_channel"], "ts": r["dm_ts"]}
-            for r in rows
-        ),
+
+
+def outbox_rows(
+    rows: Sequence[Mapping[str, Any]], people: Sequence[Person], workspace_id: int
+) -> Iterator[dict[str, Any]]:
+    """Each assignment's DM, sent."""
+    return (
+        {"workspace_id": workspace_id, "key": f"assignment:{r['id']}:dm",
+         "kind": "assignment_dm", "recipient": people[0].user_id, "assignment_id": r["id"],
+         "payload": {}, "status": "sent", "attempts": 1, "next_attempt_at": r["assigned_at"],
+         "created_at": r["assigned_at"], "sent_at": r["assigned_at"],
+         "channel": r["dm_channel"], "ts": r["dm_ts"]}
+        for r in rows
     )  # fmt: skip
-    return len(rows)

@@ -1,7 +1,9 @@
 """`python -m bench.progress_scale`: the options, and one run from databases to results.
 
 The run: the small database (seeded, statements counted in process, dropped), then the big
-one (seeded, the servers timed, statements counted in process), then report.finish.
+one (seeded, the servers timed, statements counted in process), then report.finish. With
+`--sqlite` the two databases are SQLite files in the run's work folder instead
+(bench/assign_scale/seed_sqlite.py, progress_scale/seed_sqlite.py); the rest is the same.
 """
 
 from __future__ import annotations
@@ -18,16 +20,20 @@ from bench import servers
 from bench.assign_scale.database import DEFAULT_URL, bench_database, server_version
 from bench.assign_scale.interactions import run_kind
 from bench.assign_scale.report import BARE, source_state
+from bench.assign_scale.seed_sqlite import sqlite_database
+from bench.assign_scale.seed_sqlite import version as sqlite_version
 from bench.progress_scale import __doc__ as DESCRIPTION
 from bench.progress_scale.bare import with_progress_listeners
 from bench.progress_scale.interactions import KINDS, ProgressBench, ProgressFakeSlack
 from bench.progress_scale.report import Run, finish
 from bench.progress_scale.seed import GROUP_HANDLE, GROUP_ID, ProgressData, seed_progress
+from bench.progress_scale.seed_sqlite import seed_progress_sqlite
 from bench.progress_scale.statements import count_statements
 from bench.timing import Deadline, Series, machine_info, progress, start_clients
 from bot import db
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "progress_scale.json"
+DEFAULT_SQLITE_JSON = servers.ROOT / "bench" / "results" / "progress_scale_sqlite.json"
 DEFAULT_TARGETS = ("trainbot", BARE, "plain-wsgi")
 EXPLAINED = ("group", "team", "team_admin", "export")  # their slowest statement, at full size
 SIZES = {  # option: default, what it counts
@@ -66,18 +72,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     option("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="what to time (all)")
     option("--count-repeats", type=int, default=3, help="counted runs per kind and size (3)")
     option("--time-limit", type=float, default=480.0, help="stop timing after this many s (480)")
+    option("--sqlite", action="store_true", help="on SQLite: the databases are two files "
+           "(--db-name.sqlite3, --db-name_small.sqlite3) in the run's work folder, "
+           "not on a PostgreSQL server")  # fmt: skip
     option("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL,
            help="a PostgreSQL server to create the databases on, only connected to "
-                f"(BENCH_DATABASE_URL, else {DEFAULT_URL})")  # fmt: skip
+                f"(BENCH_DATABASE_URL, else {DEFAULT_URL}; not used with --sqlite)")  # fmt: skip
     option("--db-name", default="trainbot_progress_bench", help="created, dropped at the end")
-    option("--keep-db", action="store_true", help="leave the databases in place")
-    option("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
+    option("--keep-db", action="store_true", help="leave the databases in place (with "
+           "--sqlite: the files, and the work folder they are in)")  # fmt: skip
+    option("--json", type=Path, default=None, help="where to write the results "
+           f"({DEFAULT_JSON.relative_to(servers.ROOT)}; with --sqlite "
+           f"{DEFAULT_SQLITE_JSON.relative_to(servers.ROOT)})")  # fmt: skip
     option("--keep-logs", action="store_true", help="keep the server logs")
     args = parser.parse_args(argv)
     if min(args.n, args.block, args.warmup, args.count_repeats, args.group) < 1:
         parser.error("--n, --block, --warmup, --count-repeats and --group must be at least 1")
     if not 0 < args.share <= 1:
         parser.error("--share is a fraction: more than 0, at most 1")
+    if args.json is None:
+        args.json = DEFAULT_SQLITE_JSON if args.sqlite else DEFAULT_JSON
     return args
 
 
@@ -85,15 +99,21 @@ def prepared(
     stack: contextlib.ExitStack, args: argparse.Namespace, fake: ProgressFakeSlack,
     workdir: Path, name: str, assignments: int,
 ) -> tuple[str, ProgressData, dict[str, str]]:  # fmt: skip
-    """A database `name` (dropped with `stack`), migrated, seeded; the stand-in told of it."""
-    url = stack.enter_context(bench_database(args.database_url, name, args.keep_db))
+    """A database `name` (dropped with `stack`), migrated, seeded; the stand-in told of it.
+
+    On PostgreSQL a database on `--database-url`'s server, on SQLite a file in `workdir`."""
+    if args.sqlite:
+        url = stack.enter_context(sqlite_database(workdir, name, args.keep_db))
+    else:
+        url = stack.enter_context(bench_database(args.database_url, name, args.keep_db))
     engine = db.make_engine(url)
     db.upgrade(engine)
     engine.dispose()
     env = servers.server_env(fake, url)
     catalog = servers.import_starter_catalog(env, workdir)
-    data = seed_progress(url, resources=args.resources, members=args.members,
-                         assignments=assignments, share=args.share, group=args.group)  # fmt: skip
+    seeding = seed_progress_sqlite if args.sqlite else seed_progress
+    data = seeding(url, resources=args.resources, members=args.members,
+                   assignments=assignments, share=args.share, group=args.group)  # fmt: skip
     data.catalog = catalog
     for person in data.everyone:
         fake.add_user(person.user_id, person.name, real_name=person.name, tz="Europe/Berlin")
@@ -118,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     data: dict[int, ProgressData] = {}
     statements: dict[int, dict[str, object]] = {}
     with contextlib.ExitStack() as stack:
-        workdir = servers.bench_workdir(stack, keep=args.keep_logs)
+        kept = args.keep_logs or (args.sqlite and args.keep_db)  # the SQLite files are in it
+        workdir = servers.bench_workdir(stack, keep=kept)
         fake = ProgressFakeSlack(team_id=servers.TEAM_ID, bot_token=servers.BOT_TOKEN)
         stack.enter_context(fake)  # started now, stopped after the servers
         if args.small_assignments:
@@ -160,8 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             explained=[k for k in EXPLAINED if k in kinds],
         )  # fmt: skip
         violations = list(fake.limit_violations)
-        database = "PostgreSQL " + server_version(args.database_url)
+        if args.sqlite:
+            database = sqlite_version()
+        else:
+            database = "PostgreSQL " + server_version(args.database_url)
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.sqlite and args.keep_db:
+        progress(f"SQLite files kept in {workdir}")
     return finish(Run(
         args=args, info=info, database=database, data=data, all_targets=all_targets,
         results=results, effects=effects, stand_in=stand_in, csv=csv, statements=statements,

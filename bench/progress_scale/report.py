@@ -61,6 +61,7 @@ def finish(run: Run) -> int:
     rows = {key: summary(series) for key, series in run.results.items()}
     write_results(run.args.json, result_json(run, rows))
     info = run.info
+    print(f"On {run.database} ({_where(run)}):")
     print(f"{info['date']}, nproc {info['nproc']}, {info['cpu']}, Python {info['python']}, "
           f"{run.database}, {run.args.workers} workers x {run.args.threads} threads (gthread), "
           f"N={run.args.n}, {run.seconds:.0f} s in all\n")  # fmt: skip
@@ -68,6 +69,17 @@ def finish(run: Run) -> int:
     print(f"\nJSON: {run.args.json}", file=sys.stderr)
     failed = any(s.failures for s in [*run.results.values(), *run.effects.values()])
     return 1 if run.violations or failed else 0
+
+
+def _sqlite(run: Run) -> bool:
+    return bool(getattr(run.args, "sqlite", False))
+
+
+def _where(run: Run) -> str:
+    """Where the databases were, in a few words."""
+    if _sqlite(run):
+        return "two SQLite files in the run's work folder, WAL, as bot/db.py opens them"
+    return "two databases on the server of --database-url"
 
 
 def _data(data: ProgressData) -> dict[str, Any]:
@@ -86,6 +98,8 @@ def result_json(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> dic
          "stand_in_median_ms": _median(run.stand_in.get(kind))}
         for kind, series in run.effects.items()
     ]  # fmt: skip
+    explained = ("EXPLAIN QUERY PLAN, then that statement run again, timed" if _sqlite(run)
+                 else "EXPLAIN (ANALYZE, BUFFERS)")  # fmt: skip
     ratios = {
         kind: {p: round(rows[("trainbot", kind)][p] / rows[(BARE, kind)][p], 3) for p in PS}
         for kind in KINDS
@@ -95,6 +109,8 @@ def result_json(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> dic
         "benchmark": "progress_scale",
         "machine": run.info,
         "seconds": round(run.seconds, 1),
+        "database": run.database,
+        "database_kind": "sqlite" if _sqlite(run) else "postgresql",
         "settings": settings | {"database": run.database, "ratio_against": BARE},
         "data": {str(n): _data(d) for n, d in run.data.items()},
         "stand_in_limit_violations": run.violations,
@@ -106,7 +122,8 @@ def result_json(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> dic
         "statements": {
             "how": "in-process app (build_app + make_wsgi_app) on a database of each size, "
             "before_cursor_execute on its engine; request thread = in the ack, after-ack "
-            "executor threads = after it; counted --count-repeats times after a warm-up",
+            "executor threads = after it; counted --count-repeats times after a warm-up; "
+            f"the slowest statement's {explained}",
             "by_assignments": {str(n): run.statements[n] for n in sorted(run.statements)},
             "constant_across_sizes": constant(run.statements),
         },
@@ -193,10 +210,11 @@ def tables(run: Run, rows: Mapping[tuple[str, str], dict[str, Any]]) -> str:
         csv = run.csv
         out.append(f"\nExport CSV: {csv['bytes_median']:,} bytes, {csv['rows']:,} lines with the "
                    f"header (the database has {csv['rows_in_database'] - 1:,} rows)")  # fmt: skip
-    return "\n".join(out + slowest(run.statements.get(max(sizes)) if sizes else None))
+    explained = "EXPLAIN QUERY PLAN" if _sqlite(run) else "EXPLAIN ANALYZE"
+    return "\n".join(out + slowest(run.statements.get(max(sizes)) if sizes else None, explained))
 
 
-def slowest(found: Mapping[str, Any] | None) -> list[str]:
+def slowest(found: Mapping[str, Any] | None, explained: str = "EXPLAIN ANALYZE") -> list[str]:
     """The slowest kinds of statement per interaction at the biggest size, and the plans."""
     if not found:
         return []
@@ -206,6 +224,6 @@ def slowest(found: Mapping[str, Any] | None) -> list[str]:
                 f"{row['total_ms']:.1f} |" for row in counted["by_statement"][:2]]  # fmt: skip
     for kind, counted in found.items():
         if counted.get("explain_slowest"):
-            out += ["", f"EXPLAIN ANALYZE, slowest statement of {LABELS[kind]}:"]
+            out += ["", f"{explained}, slowest statement of {LABELS[kind]}:"]
             out += [f"    {line}" for line in counted["explain_slowest"][:PLAN_LINES]]
     return out

@@ -11,6 +11,7 @@ words that name it alone.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from bench.assign_scale.seed_rows import MANAGERS, Person
 
 GROUP_ID = "S0BIGGROUP"
 GROUP_HANDLE = "big"
+ADMIN = Person(f"U0B{1:07d}", "person1")  # assign_scale's second manager
 
 # Per assignment: given to the big manager when its id falls in the share (ids are dense).
 GIVE_SHARE = """
@@ -76,8 +78,7 @@ def seed_progress(
     """assign_scale's workspace, then the manager's share, the admin and the group."""
     base = seed(url, resources=resources, members=members, assignments=assignments, fresh=1,
                 now=datetime.now(UTC))  # fmt: skip
-    manager, admin = base.manager, Person(f"U0B{1:07d}", "person1")  # both among the MANAGERS
-    learners = base.learners[: min(group, len(base.learners))]
+    manager, admin, learners = base.manager, ADMIN, base.learners[:group]
     started = time.perf_counter()
     with psycopg.connect(conninfo_of(url), autocommit=True) as conn:
         ids: dict[str, int] = dict(conn.execute("SELECT slack_user_id, id FROM members").fetchall())
@@ -92,26 +93,42 @@ def seed_progress(
         found = conn.execute(COVERED, {"manager": ids[manager.user_id], "group": group_ids})
         counts = found.fetchone()
     assert counts is not None
+    return progress_data(base, group, training, words, counts, time.perf_counter() - started)
+
+
+def progress_data(
+    base: Seeded, group: int, training: tuple[int, str], words: str, counts: Sequence[Any],
+    seconds: float,
+) -> ProgressData:  # fmt: skip
+    """What the requests ask about; `counts`: COVERED's row; `seconds`: after base's seed."""
     covered = dict(zip(("manager", "manager_group", "admin_group", "admin"), counts, strict=True))
     return ProgressData(
-        base=base, manager=manager, admin=admin, group=learners,
+        base=base, manager=base.manager, admin=ADMIN, group=base.learners[:group],
         person=base.learners[len(base.learners) // 2], training=training, words=words,
         covered={k: int(v) for k, v in covered.items()},
-        seconds={**base.seconds, "share, admin, analyze": round(time.perf_counter() - started, 2)},
+        seconds={**base.seconds, "share, admin, analyze": round(seconds, 2)},
     )  # fmt: skip
 
 
 def _named_training(conn: psycopg.Connection[Any], manager_id: int) -> tuple[tuple[int, str], str]:
-    """The manager's most assigned training whose title no other title contains.
+    """The manager's most assigned training whose title no other title contains."""
+    titles = [str(t) for (t,) in conn.execute("SELECT title FROM training_resources")]
+    return named_training(titles, conn.execute(TOP_TRAININGS, (manager_id,)))
+
+
+def named_training(
+    titles: Iterable[str], top: Iterable[Sequence[Any]]
+) -> tuple[tuple[int, str], str]:
+    """Of `top` (id, title, count: the manager's most assigned first), the first training
+    whose title no other of `titles` contains, and its words.
 
     `/progress words` finds the training by its words (CatalogService.find_one): the whole
     title, in lower case, names it alone when no other title contains it.
     """
-    every = conn.execute("SELECT title FROM training_resources")
-    titles = [" ".join(str(t).lower().split()) for (t,) in every]
-    for rid, title, _count in conn.execute(TOP_TRAININGS, (manager_id,)):
+    lowered = [" ".join(t.lower().split()) for t in titles]
+    for rid, title, _count in top:
         words = " ".join(str(title).lower().split())
-        if sum(words in t for t in titles) == 1:
+        if sum(words in t for t in lowered) == 1:
             return (int(rid), str(title)), words
     raise RuntimeError("no training the manager assigned has a title of its own")
 

@@ -5,13 +5,17 @@ requests (ProgressBench's) go to bot.app.build_app + bot.web.make_wsgi_app serve
 loopback in this process, on the same database. assign_scale's StatementLog splits the
 statements by thread (request thread: in the ack; the after-ack executor's: after it), and
 sweep_scale's Tally times each kind of statement at the driver, so the slowest can be
-EXPLAINed with the parameters it ran with (sweep_scale's `explain`).
+EXPLAINed with the parameters it ran with: on PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)`
+(sweep_scale's `explain`), on SQLite `EXPLAIN QUERY PLAN` and the statement run once more,
+timed (`explain_sqlite`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +26,7 @@ from bench.assign_scale.statements import StatementLog
 from bench.progress_scale.interactions import ProgressBench, ProgressFakeSlack
 from bench.progress_scale.seed import ProgressData
 from bench.servers import SIGNING_SECRET, Target, server_env
-from bench.sweep_scale.measure import Tally
+from bench.sweep_scale.measure import Shape, Tally
 from bench.sweep_scale.phases import explain
 from bench.timing import Series, TimedClient
 from bot import db
@@ -101,5 +105,30 @@ def count_statements(
             }
             if kind in explained:
                 slowest = max(last.shapes.values(), key=lambda shape: shape.total_ms)
-                found[kind]["explain_slowest"] = explain(url, slowest).get("first", [])
+                plan = explain_sqlite if url.startswith("sqlite") else explain
+                found[kind]["explain_slowest"] = plan(url, slowest).get("first", [])
     return found
+
+
+def explain_sqlite(url: str, shape: Shape | None) -> dict[str, list[str]]:
+    """EXPLAIN QUERY PLAN of the first time a statement ran (as a tree), then that statement
+    run again with its parameters, timed, on a connection of its own (SQLite has no
+    EXPLAIN ANALYZE)."""
+    if shape is None:
+        return {}
+    statement, parameters = shape.first
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        nodes = conn.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        depth = {0: -1}
+        lines = []
+        for node, parent, _unused, detail in nodes:
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + str(detail))
+        started = time.perf_counter()
+        rows = len(conn.execute(statement, parameters).fetchall())
+        lines.append(f"(run again: {(time.perf_counter() - started) * 1000:.1f} ms, {rows} rows)")
+        conn.rollback()
+    finally:
+        conn.close()
+    return {"first": lines}
