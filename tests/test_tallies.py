@@ -23,6 +23,7 @@ from models import (
     ResourceAssignment,
     ResourceTally,
     TallyDate,
+    TrainingResource,
 )
 from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
 from tests.support.library import top_view
@@ -177,31 +178,45 @@ def test_the_tallies_follow_every_kind_of_change(
     assert_tallies_right(engine)
 
 
+Line = tuple[str, str, int, int, int]  # ref, label, total, completed, overdue
+
+
 def independent_figures(
     engine: Engine, manager_id: int | None, today: date
-) -> tuple[tuple[int, int, int, int], dict[str, tuple[int, int, int]]]:
-    """(total, completed, in progress, overdue) and, per person, (total, completed,
-    overdue), of the live assignments a manager made (None: the whole workspace)."""
+) -> tuple[tuple[int, int, int, int], dict[bool, list[Line]]]:
+    """(total, completed, in progress, overdue) of the live assignments a manager made
+    (None: the whole workspace), and their rows per person (True) and per training (False)
+    in a report's order: most overdue, least complete, by name, by id."""
     a = ResourceAssignment
     query = (
-        select(Member.slack_user_id, a.status, a.due_on, a.completed_at)
+        select(Member.slack_user_id, a.resource_id, TrainingResource.title, a.status, a.due_on,
+               a.completed_at)
         .join(Member, Member.id == a.member_id)
+        .join(TrainingResource, TrainingResource.id == a.resource_id)
         .where(a.cancelled_at.is_(None))
-    )
+    )  # fmt: skip
     if manager_id is not None:
         query = query.where(a.assigned_by_id == manager_id)
-    per_person: dict[str, list[int]] = {}
+    grouped: dict[bool, dict[tuple[str, str], list[int]]] = {True: {}, False: {}}
     total = done = started = late = 0
     with engine.connect() as conn:
-        for user, status, due, completed_at in conn.execute(query):
+        for user, resource, title, status, due, completed_at in conn.execute(query):
             is_late = completed_at is None and due is not None and due < today
-            counts = per_person.setdefault(user, [0, 0, 0])
-            counts[0] += 1
-            counts[1] += completed_at is not None
-            counts[2] += is_late
+            for by_person, key in ((True, (user, user)), (False, (str(resource), title))):
+                counts = grouped[by_person].setdefault(key, [0, 0, 0])
+                counts[0] += 1
+                counts[1] += completed_at is not None
+                counts[2] += is_late
             total, done = total + 1, done + (completed_at is not None)
             started, late = started + (status == "in_progress"), late + is_late
-    return (total, done, started, late), {u: (c[0], c[1], c[2]) for u, c in per_person.items()}
+    lines = {
+        by_person: sorted(
+            ((ref, label, *counts) for (ref, label), counts in rows.items()),  # type: ignore[misc]
+            key=lambda r: (-r[4], r[3] / r[2], r[1], r[0] if by_person else int(r[0])),
+        )
+        for by_person, rows in grouped.items()
+    }
+    return (total, done, started, late), lines
 
 
 def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll(
@@ -218,14 +233,23 @@ def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll
 
     def check(today: date) -> None:
         for user, caller in bosses.items():
-            report = progress.report(caller=caller, scope=Scope("team"), today=today,
-                                     by_person=True, page_size=100)  # fmt: skip
-            figures, per_person = independent_figures(
+            figures, lines = independent_figures(
                 engine, None if user == ADMIN else caller.member_id, today
             )
-            got = (report.total, report.completed, report.in_progress, report.overdue)
-            assert got == figures, (user, today)
-            assert {r.ref: (r.total, r.completed, r.overdue) for r in report.rows} == per_person
+            for by_person in (True, False):  # every page, 7 rows at a time
+                shown: list[Line] = []
+                while True:
+                    report = progress.report(caller=caller, scope=Scope("team"), today=today,
+                                             by_person=by_person, page=len(shown) // 7 + 1,
+                                             page_size=7)  # fmt: skip
+                    got = (report.total, report.completed, report.in_progress, report.overdue)
+                    assert got == figures, (user, today)
+                    assert report.rows_total == len(lines[by_person])
+                    shown += [(r.ref, r.label, r.total, r.completed, r.overdue)
+                              for r in report.rows]  # fmt: skip
+                    if len(report.rows) < 7:
+                        break
+                assert shown == lines[by_person], (user, today, by_person)
 
     # The tallies' day is the database's date; the clock's is weeks before it.
     for today in (clock.now().date() - timedelta(days=3), clock.now().date(), as_of,

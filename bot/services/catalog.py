@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -42,11 +43,17 @@ class RemoveResult:
     archived: bool  # False: deleted outright (nobody was ever assigned it)
 
 
+# How long a workspace's domain menu is reused: it only orders a filter's choices (no
+# counts shown), and counting 50,000 resources' domains took 50 ms of each Team tab.
+DOMAIN_MENU_TTL = timedelta(minutes=1)
+
+
 class CatalogService:
     def __init__(self, *, sessions: sessionmaker[Session], clock: Clock, default_tz: str) -> None:
         self._sessions = sessions
         self._clock = clock
         self._tz = default_tz
+        self._domain_menus: dict[int, tuple[datetime, tuple[Facet, ...]]] = {}
 
     def search(self, *, caller: Caller, query: LibraryQuery) -> LibraryPage:
         if query.own_only:
@@ -81,9 +88,16 @@ class CatalogService:
             return card(self._visible(s, caller, found[0][0]), caller.workspace_id)
 
     def domains(self, *, caller: Caller) -> tuple[Facet, ...]:
-        """The domains of the caller's library, most used first."""
+        """The domains of the caller's library, most used first, as a menu: counted at
+        most a minute ago (a domain first used since may wait that long to appear)."""
+        now = self._clock.now()
+        kept = self._domain_menus.get(caller.workspace_id)
+        if kept is not None and now < kept[0]:
+            return kept[1]
         with self._sessions.begin() as s:
-            return domain_facets(s, workspace_id=caller.workspace_id)
+            facets = domain_facets(s, workspace_id=caller.workspace_id)
+        self._domain_menus[caller.workspace_id] = (now + DOMAIN_MENU_TTL, facets)
+        return facets
 
     def count_published(self, *, caller: Caller) -> int:
         with self._sessions.begin() as s:

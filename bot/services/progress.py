@@ -137,8 +137,7 @@ class ProgressService:
         tally = _tally_scope(caller, scope)
         with self._sessions.begin() as s:
             if tally is not None and tally.counts_tallied():
-                c = tallies.counts(s, tally, _where(caller, scope, closed=True), today=today,
-                                   week_ago=week_ago)  # fmt: skip
+                c = tallies.counts(s, tally, today=today, week_ago=week_ago)
                 counts: tuple[int, ...] = (c.total, c.in_progress, c.overdue, c.completed,
                           c.completed_a_week_ago, c.total_a_week_ago)  # fmt: skip
             else:
@@ -255,8 +254,8 @@ def _rows(
     tally = _tally_scope(caller, scope)
     where = _where(caller, scope)
     if tally is not None and tally.rows_tallied(by_person):
-        found, total = tallies.rows(s, tally, where, by_person=by_person, today=today,
-                                    page=page, size=size)  # fmt: skip
+        found, total = tallies.rows(s, tally, by_person=by_person, today=today, page=page,
+                                    size=size)  # fmt: skip
         return tuple(ReportRow(*r) for r in found), total
     a = ResourceAssignment
     ref, label = _row_columns(by_person)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.analytics import joined
@@ -74,7 +74,10 @@ class _Best:
 
 def _scoped(where: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
     a = ResourceAssignment
-    return QuizAttempt.assignment_id.in_(joined(select(a.id)).where(*where))
+    # EXISTS, from each attempt to its assignment: attempts are few next to assignments,
+    # and SQLite would list every assignment in scope first for an IN.
+    in_scope = joined(select(a.id)).where(a.id == QuizAttempt.assignment_id, *where)
+    return exists(in_scope.correlate(QuizAttempt))
 
 
 def quiz_titles(s: Session, quiz_ids: set[int]) -> dict[int, str]:
