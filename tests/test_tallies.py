@@ -9,13 +9,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient
 from bot.ids import Action, Block
+from bot.services import analytics, tally_moments
 from bot.services.members import Caller
 from bot.services.progress import Scope
+from bot.services.tallies import TallyScope
 from models import (
     AssignmentEvent,
     Member,
@@ -25,6 +27,7 @@ from models import (
     TallyDate,
     TrainingResource,
 )
+from models.tally import EVERYONE
 from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
 from tests.support.library import top_view
 from tests.support.seed import load_starter
@@ -262,3 +265,53 @@ def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll
         assert_tallies_right(engine)
         check(moved_to)
         check(moved_to + timedelta(days=3))
+
+
+def test_figures_as_of_past_moments_agree_with_the_event_history(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
+) -> None:
+    """A digest's weeks and counts, from the tallies, against the event history and a
+    count of the assignments as the digest once made them."""
+    load_starter(app_server)
+    people = [f"U0HIS{n:05d}" for n in range(30)]
+    generate_team(engine, manager, people, now=clock.now())
+    now, a = clock.now(), ResourceAssignment
+    ends = [now - timedelta(days=d, hours=h) for d in (0, 3, 7, 12, 30) for h in (0, 5)]
+    with engine.begin() as conn:  # a few completed late: overdue at some of the moments
+        late = conn.scalars(select(a.id).where(a.completed_at.is_not(None)).limit(6)).all()
+        for n, assignment in enumerate(late):
+            moved = {"assigned": now - timedelta(days=25), "completed": now - timedelta(days=n)}
+            conn.execute(update(a).where(a.id == assignment).values(
+                due_on=(now - timedelta(days=20)).date(), completed_at=moved["completed"],
+                assigned_at=moved["assigned"]))  # fmt: skip
+            for kind, at in moved.items():  # the history says the same (as the app writes it)
+                e = AssignmentEvent
+                conn.execute(update(e).where(e.assignment_id == assignment, e.kind == kind)
+                             .values(occurred_at=at))  # fmt: skip
+    with engine.connect() as conn:
+        workspace = conn.scalar(select(Member.workspace_id).where(Member.slack_user_id == manager))
+    assert workspace is not None
+    sessions = app_server.services.sessions
+    for members in (None, people[:11]):
+        scope = TallyScope(workspace, EVERYONE, None if members is None else tuple(members),
+                           None, None)  # fmt: skip
+        where = [a.workspace_id == workspace]
+        if members is not None:
+            where.append(
+                a.member_id.in_(select(Member.id).where(Member.slack_user_id.in_(members)))
+            )
+        with sessions.begin() as s:
+            assert tally_moments.history(s, scope, ends) == analytics.history(s, where, ends)
+        for moment in ends:
+            today, week_ago = moment.date(), moment - timedelta(days=7)
+            made = [*where, a.assigned_at <= moment, a.cancelled_at.is_(None)]
+            still_open = a.completed_at.is_(None) | (a.completed_at > moment)
+            with sessions.begin() as s:
+                expected = s.execute(select(
+                    func.count().filter(a.completed_at > week_ago, a.completed_at <= moment),
+                    func.count().filter(still_open, a.status == "in_progress"),
+                    func.count().filter(still_open, a.due_on < today),
+                ).where(*made)).one()  # fmt: skip
+                got = tally_moments.digest_counts(s, scope, moment=moment, week_ago=week_ago,
+                                                  today=today)  # fmt: skip
+            assert (got.completed_this_week, got.in_progress, got.overdue) == tuple(expected)

@@ -33,6 +33,8 @@ bench/assign_scale, and each interaction is timed, one at a time, in rotating bl
   view, which already shows Team progress): the ack, and until views.publish is recorded;
 - `team_domain`: the Team tab's domain filter (going round the team's biggest domains);
 - `team_admin`: the Team progress button, clicked by the admin (every assignment);
+- `team_lead`: the Team progress button, clicked by the lead, the manager who assigned
+  everything a team of `--team` (5,000) learners has;
 - `export`: "Export CSV" on the @big report: the ack, until files.completeUploadExternal
   is recorded, and the CSV's size.
 The bare apps get the very bytes Trainbot last got (re-signed) and only ack.

@@ -35,13 +35,20 @@ from bot import db
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "progress_scale.json"
 DEFAULT_SQLITE_JSON = servers.ROOT / "bench" / "results" / "progress_scale_sqlite.json"
 DEFAULT_TARGETS = ("trainbot", BARE, "plain-wsgi")
-EXPLAINED = ("group", "team", "team_admin", "export")  # their slowest statement, at full size
+EXPLAINED = (
+    "group",
+    "team",
+    "team_admin",
+    "team_lead",
+    "export",
+)  # their slowest statement, at full size
 SIZES = {  # option: default, what it counts
     "resources": (10_000, "resources in the library"),
     "members": (2_000, "people"),
     "assignments": (200_000, "assignments in the big database (timed and counted)"),
     "small_assignments": (20_000, "assignments in the small one (counted only; 0: none)"),
     "group": (500, "learners in the user group @big"),
+    "team": (5_000, "learners whose every assignment is the lead's (a manager of 5,000)"),
 }
 
 
@@ -113,7 +120,8 @@ def prepared(
     catalog = servers.import_starter_catalog(env, workdir)
     seeding = seed_progress_sqlite if args.sqlite else seed_progress
     data = seeding(url, resources=args.resources, members=args.members,
-                   assignments=assignments, share=args.share, group=args.group)  # fmt: skip
+                   assignments=assignments, share=args.share, group=args.group,
+                   team=args.team)  # fmt: skip
     data.catalog = catalog
     for person in data.everyone:
         fake.add_user(person.user_id, person.name, real_name=person.name, tz="Europe/Berlin")

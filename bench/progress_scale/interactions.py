@@ -20,7 +20,8 @@ from bot.fakeslack import mention, subteam_ref
 from bot.fakeslack.surface import find_element
 from bot.ids import Action
 
-KINDS = ("group", "person", "training", "team", "team_domain", "team_admin", "export")
+KINDS = ("group", "person", "training", "team", "team_domain", "team_admin", "team_lead",
+         "export")  # fmt: skip
 DOMAINS_ROTATED = 6  # the domain filter goes round the team's biggest domains
 
 
@@ -71,7 +72,8 @@ class ProgressBench(AssignBench):
         elif kind == "export":
             self._export(client, into)
         else:
-            user = self.progress.admin.user_id if kind == "team_admin" else manager
+            asker = {"team_admin": self.progress.admin, "team_lead": self.progress.lead}.get(kind)
+            user = asker.user_id if asker is not None else manager
             view = self._team_home(client, user, filtered=kind == "team_domain")
             if kind == "team_domain":
                 chosen = client.select(user=user, view_id=view["id"],

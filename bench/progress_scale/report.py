@@ -20,18 +20,20 @@ from bench.servers import Target
 from bench.timing import Series, percentile, summary, write_results
 
 LABELS = {
-    "group": "`/progress @big` (500 people)",
+    "group": "`/progress @big` (the user group)",
     "person": "`/progress @person`",
     "training": "`/progress words` (a training)",
     "team": "Team progress tab (manager)",
     "team_domain": "Team tab, domain filter (manager)",
     "team_admin": "Team progress tab (admin)",
+    "team_lead": "Team progress tab (manager of a team)",
     "export": "Export CSV of @big",
 }
 EFFECTS = {
     "group": "report POSTed to response_url", "person": "report POSTed to response_url",
     "training": "report POSTed to response_url", "team": "views.publish recorded",
     "team_domain": "views.publish recorded", "team_admin": "views.publish recorded",
+    "team_lead": "views.publish recorded",
     "export": "files.completeUploadExternal recorded",
 }  # fmt: skip
 PS = ("median_ms", "p99_ms")

@@ -2,8 +2,9 @@
 
 bench/assign_scale/seed.py writes the workspace (resources, members, assignments with their
 events and DMs, 20 managers assigning in turn). This module then gives the first manager
-`share` of all assignments (so their Team progress tab covers a lot), makes the second
-one an admin (who sees every assignment), and picks what the requests ask about: a
+`share` of all assignments (so their Team progress tab covers a lot), gives the third
+(the lead) every assignment of a team of `team` learners (a manager of 5,000 people),
+makes the second one an admin (who sees every assignment), and picks what the requests ask about: a
 500-person user group of learners, one learner, one training the manager assigned, with
 words that name it alone.
 """
@@ -25,11 +26,17 @@ from bench.assign_scale.seed_rows import MANAGERS, Person
 GROUP_ID = "S0BIGGROUP"
 GROUP_HANDLE = "big"
 ADMIN = Person(f"U0B{1:07d}", "person1")  # assign_scale's second manager
+LEAD = Person(f"U0B{2:07d}", "person2")  # the third: the manager of a team (`--team` people)
 
 # Per assignment: given to the big manager when its id falls in the share (ids are dense).
 GIVE_SHARE = """
 UPDATE resource_assignments SET assigned_by_id = %(manager)s
 WHERE (id::bigint * 7919) %% 1000 < %(permille)s  -- bigint: past 271,000 ids int4 overflows
+"""
+# The team's assignments, all of them, given to the lead (after the big manager's share).
+GIVE_TEAM = """
+UPDATE resource_assignments SET assigned_by_id = %(lead)s
+WHERE member_id IN (SELECT id FROM members WHERE slack_user_id = ANY(%(team)s))
 """
 ACTOR_FOLLOWS = """
 UPDATE assignment_events e SET actor_id = a.assigned_by_id
@@ -45,7 +52,8 @@ COVERED = """
 SELECT count(*) FILTER (WHERE a.assigned_by_id = %(manager)s),
        count(*) FILTER (WHERE a.assigned_by_id = %(manager)s AND m.slack_user_id = ANY(%(group)s)),
        count(*) FILTER (WHERE m.slack_user_id = ANY(%(group)s)),
-       count(*)
+       count(*),
+       count(*) FILTER (WHERE a.assigned_by_id = %(lead)s)
 FROM resource_assignments a JOIN members m ON m.id = a.member_id
 WHERE a.cancelled_at IS NULL
 """
@@ -58,6 +66,8 @@ class ProgressData:
     base: Seeded  # assign_scale's: the counts, the seeding times, the people
     manager: Person  # the big manager (assign_scale's first)
     admin: Person
+    lead: Person  # the manager of the team
+    team: list[Person]  # the lead's people: every assignment of theirs is the lead's
     group: list[Person]  # the user group's members
     person: Person  # the learner of `/progress @person`
     training: tuple[int, str]  # (id, title) of `/progress words`
@@ -68,14 +78,21 @@ class ProgressData:
 
     @property
     def everyone(self) -> list[Person]:
-        """The people the stand-in must know: the two who ask, and the group."""
-        return [self.manager, self.admin, *self.group]
+        """The people the stand-in must know: the three who ask, and the group."""
+        return [self.manager, self.admin, self.lead, *self.group]
+
+
+def team_of(learners: Sequence[Person], group: int, team: int) -> list[Person]:
+    """The lead's people: the last `team` learners (after the group, when there are enough)."""
+    return list(learners[max(group, len(learners) - team) :])
 
 
 def seed_progress(
-    url: str, *, resources: int, members: int, assignments: int, share: float, group: int
-) -> ProgressData:
-    """assign_scale's workspace, then the manager's share, the admin and the group."""
+    url: str, *, resources: int, members: int, assignments: int, share: float, group: int,
+    team: int,
+) -> ProgressData:  # fmt: skip
+    """assign_scale's workspace, then the manager's share, the lead's team, the admin and
+    the group."""
     base = seed(url, resources=resources, members=members, assignments=assignments, fresh=1,
                 now=datetime.now(UTC))  # fmt: skip
     manager, admin, learners = base.manager, ADMIN, base.learners[:group]
@@ -85,25 +102,30 @@ def seed_progress(
         with tallies_rebuilt_after(conn, url):
             permille = round(share * 1000)
             conn.execute(GIVE_SHARE, {"manager": ids[manager.user_id], "permille": permille})
+            people = [p.user_id for p in team_of(base.learners, group, team)]
+            conn.execute(GIVE_TEAM, {"lead": ids[LEAD.user_id], "team": people})
         conn.execute(ACTOR_FOLLOWS)
         conn.execute("UPDATE members SET role = 'admin' WHERE slack_user_id = %s", (admin.user_id,))
         conn.execute("VACUUM ANALYZE resource_assignments, assignment_events, members")
         training, words = _named_training(conn, ids[manager.user_id])
         group_ids = [p.user_id for p in learners]
-        found = conn.execute(COVERED, {"manager": ids[manager.user_id], "group": group_ids})
+        found = conn.execute(COVERED, {"manager": ids[manager.user_id], "group": group_ids,
+                                       "lead": ids[LEAD.user_id]})  # fmt: skip
         counts = found.fetchone()
     assert counts is not None
-    return progress_data(base, group, training, words, counts, time.perf_counter() - started)
+    return progress_data(base, group, team, training, words, counts, time.perf_counter() - started)
 
 
 def progress_data(
-    base: Seeded, group: int, training: tuple[int, str], words: str, counts: Sequence[Any],
-    seconds: float,
+    base: Seeded, group: int, team: int, training: tuple[int, str], words: str,
+    counts: Sequence[Any], seconds: float,
 ) -> ProgressData:  # fmt: skip
     """What the requests ask about; `counts`: COVERED's row; `seconds`: after base's seed."""
-    covered = dict(zip(("manager", "manager_group", "admin_group", "admin"), counts, strict=True))
+    names = ("manager", "manager_group", "admin_group", "admin", "lead")
+    covered = dict(zip(names, counts, strict=True))
     return ProgressData(
-        base=base, manager=base.manager, admin=ADMIN, group=base.learners[:group],
+        base=base, manager=base.manager, admin=ADMIN, lead=LEAD,
+        team=team_of(base.learners, group, team), group=base.learners[:group],
         person=base.learners[len(base.learners) // 2], training=training, words=words,
         covered={k: int(v) for k, v in covered.items()},
         seconds={**base.seconds, "share, admin, analyze": round(seconds, 2)},
@@ -133,4 +155,4 @@ def named_training(
     raise RuntimeError("no training the manager assigned has a title of its own")
 
 
-assert MANAGERS >= 2, "the admin is assign_scale's second manager"
+assert MANAGERS >= 3, "the admin and the lead are assign_scale's second and third managers"

@@ -16,13 +16,25 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from bench.assign_scale.seed_sqlite import analyze, seed_sqlite, tallies_rebuilt_after
-from bench.progress_scale.seed import ADMIN, ProgressData, named_training, progress_data
+from bench.progress_scale.seed import (
+    ADMIN,
+    LEAD,
+    ProgressData,
+    named_training,
+    progress_data,
+    team_of,
+)
 from bot import db
 
 # seed.py's statements, in SQLite's words (integers are 64-bit; the group as a JSON array).
 GIVE_SHARE = """
 UPDATE resource_assignments SET assigned_by_id = :manager
 WHERE (id * 7919) % 1000 < :permille
+"""
+GIVE_TEAM = """
+UPDATE resource_assignments SET assigned_by_id = :lead
+WHERE member_id IN (SELECT id FROM members WHERE slack_user_id IN
+                    (SELECT value FROM json_each(:team)))
 """
 ACTOR_FOLLOWS = """
 UPDATE assignment_events AS e SET actor_id = a.assigned_by_id
@@ -39,15 +51,17 @@ SELECT count(*) FILTER (WHERE a.assigned_by_id = :manager),
        count(*) FILTER (WHERE a.assigned_by_id = :manager AND m.slack_user_id IN
                         (SELECT value FROM json_each(:group))),
        count(*) FILTER (WHERE m.slack_user_id IN (SELECT value FROM json_each(:group))),
-       count(*)
+       count(*),
+       count(*) FILTER (WHERE a.assigned_by_id = :lead)
 FROM resource_assignments a JOIN members m ON m.id = a.member_id
 WHERE a.cancelled_at IS NULL
 """
 
 
 def seed_progress_sqlite(
-    url: str, *, resources: int, members: int, assignments: int, share: float, group: int
-) -> ProgressData:
+    url: str, *, resources: int, members: int, assignments: int, share: float, group: int,
+    team: int,
+) -> ProgressData:  # fmt: skip
     """assign_scale's workspace in the SQLite file `url`, then the manager's share, the
     admin and the group."""
     base = seed_sqlite(url, resources=resources, members=members, assignments=assignments,
@@ -62,6 +76,8 @@ def seed_progress_sqlite(
         with tallies_rebuilt_after(engine), engine.begin() as conn:
             permille = round(share * 1000)
             conn.execute(sa.text(GIVE_SHARE), {"manager": manager, "permille": permille})
+            people = json.dumps([p.user_id for p in team_of(base.learners, group, team)])
+            conn.execute(sa.text(GIVE_TEAM), {"lead": ids[LEAD.user_id], "team": people})
         with engine.begin() as conn:
             conn.execute(sa.text(ACTOR_FOLLOWS))
             conn.execute(sa.text("UPDATE members SET role = 'admin' WHERE slack_user_id = :u"),
@@ -72,7 +88,9 @@ def seed_progress_sqlite(
             top = conn.execute(sa.text(TOP_TRAININGS), {"manager": manager}).all()
             training, words = named_training([str(t) for t in titles], top)
             learners = json.dumps([p.user_id for p in base.learners[:group]])
-            counts = conn.execute(sa.text(COVERED), {"manager": manager, "group": learners}).one()
+            counts = conn.execute(sa.text(COVERED), {"manager": manager, "group": learners,
+                                                     "lead": ids[LEAD.user_id]}).one()  # fmt: skip
     finally:
         engine.dispose()
-    return progress_data(base, group, training, words, counts, time.perf_counter() - started)
+    return progress_data(base, group, team, training, words, counts,
+                         time.perf_counter() - started)  # fmt: skip

@@ -13,18 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotFound
-from bot.services.analytics import history, rate
+from bot.services import tally_moments
+from bot.services.analytics import rate
 from bot.services.audit import Subject, record
 from bot.services.catalog import require_manager
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
 from bot.services.path_analytics import PathFigures, finished_between, path_figures
+from bot.services.tallies import TallyScope
 from models import AuditAction as Act
 from models import (
     DigestScope,
@@ -37,6 +39,7 @@ from models import (
 )
 from models.digest import DigestSlot, digest_slot
 from models.one_of import one_of
+from models.tally import EVERYONE
 from models.workspace import still_installed
 
 log = logging.getLogger("trainbot.digests")
@@ -239,18 +242,16 @@ def _digest(
     in_scope = [*ever, a.cancelled_at.is_(None)]
     week_ago = as_of - timedelta(days=7)
     ends = [as_of - timedelta(days=7 * k) for k in range(WEEKS_CHARTED)][::-1]
-    then = history(s, ever, ends)  # cancelled since: still counted for the weeks it was open
+    # From the tallies and what changed since each moment: not every assignment and event
+    # of a 20,000-person scope (cancelled since: still counted for the weeks it was open).
+    scope = TallyScope(sub.workspace_id, EVERYONE, _people(members), None, None)
+    then = tally_moments.history(s, scope, ends)
     rates = tuple((end, rate(counts)) for end, counts in zip(ends, then, strict=True))
     is_open = (a.completed_at.is_(None)) | (a.completed_at > as_of)
     today = as_of.date()
-    counts = s.execute(
-        select(
-            func.count().filter(and_(a.completed_at > week_ago, a.completed_at <= as_of)),
-            func.count().filter(is_open, a.status == "in_progress"),
-            func.count().filter(is_open, a.due_on < today),
-        ).where(*in_scope)
-    ).one()  # fmt: skip
-    this_week, in_progress, overdue_total = counts
+    counted = tally_moments.digest_counts(s, scope, moment=as_of, week_ago=week_ago, today=today)
+    this_week, in_progress = counted.completed_this_week, counted.in_progress
+    overdue_total = counted.overdue
     completed, total = then[-1]
     overdue = s.execute(
         select(m.slack_user_id, TrainingResource.title, a.due_on)
@@ -290,3 +291,7 @@ def _digest(
         weekly_rates=rates, paths=path_figures(s, enrolled, today)[:PATHS_SHOWN],
         paths_finished_this_week=finished_between(s, enrolled, week_ago, as_of),
     )  # fmt: skip
+
+
+def _people(members: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if members is None else tuple(members)

@@ -96,12 +96,12 @@ def counts(s: Session, scope: TallyScope, *, today: date, week_ago: datetime) ->
     t: Any = ResourceTally if per_training else MemberTally
     summed = s.execute(
         select(func.sum(t.live), func.sum(t.in_progress), func.sum(t.overdue),
-               func.sum(t.completed), func.sum(t.completed_any)).where(*_tallies(t, scope))
+               func.sum(t.completed), func.sum(t.completed_any)).where(*tallies_of(t, scope))
     ).one()  # fmt: skip
     live, in_progress, overdue, completed, completed_any = (int(n or 0) for n in summed)
     a = ResourceAssignment
-    lo, hi, sign = _fell_due(s, today)
-    due_since = _open() & (a.due_on >= lo) & (a.due_on < hi)
+    lo, hi, sign = fell_due_between(s, today)
+    due_since = is_open() & (a.due_on >= lo) & (a.due_on < hi)
     done_since, assigned_since = a.completed_at > week_ago, a.assigned_at > week_ago
     cancelled_since = a.cancelled_at > week_ago
     changed = s.execute(
@@ -109,7 +109,7 @@ def counts(s: Session, scope: TallyScope, *, today: date, week_ago: datetime) ->
             func.count().filter(due_since), func.count().filter(done_since),
             func.count().filter(a.cancelled_at.is_(None), assigned_since),
             func.count().filter(cancelled_since, a.assigned_at <= week_ago),
-        ).where(*_assignments(scope), or_(due_since, done_since, assigned_since, cancelled_since))
+        ).where(*assignments_of(scope), or_(due_since, done_since, assigned_since, cancelled_since))
     ).one()  # fmt: skip
     return Counts(
         total=live, in_progress=in_progress, overdue=overdue + sign * changed[0],
@@ -131,10 +131,10 @@ def rows(
     t: Any = MemberTally if by_person else ResourceTally
     key = a.member_id if by_person else a.resource_id
     own_key = t.member_id if by_person else t.resource_id
-    lo, hi, sign = _fell_due(s, today)
+    lo, hi, sign = fell_due_between(s, today)
     fell_due = (
         select(key.label("key"), (func.count() * sign).label("n"))
-        .where(*_assignments(scope), _open(), a.due_on >= lo, a.due_on < hi)
+        .where(*assignments_of(scope), is_open(), a.due_on >= lo, a.due_on < hi)
         .group_by(key)
         .subquery()
     )
@@ -143,7 +143,7 @@ def rows(
                (t.overdue + func.coalesce(fell_due.c.n, 0)).label("overdue"),
                (t.completed * 1.0 / t.live).label("rate"))
         .outerjoin(fell_due, fell_due.c.key == own_key)
-        .where(*_tallies(t, scope), t.live > 0)
+        .where(*tallies_of(t, scope), t.live > 0)
         .cte("ranked")
     )  # fmt: skip
     # The page's last row in the tallies' own order, as (-overdue, rate) (none: fewer rows
@@ -175,7 +175,7 @@ def rows(
         return tuple((str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found), (
             int(found[0][5]) if found else 0
         )
-    return (), s.scalar(select(func.count()).where(*_tallies(t, scope), t.live > 0)) or 0
+    return (), s.scalar(select(func.count()).where(*tallies_of(t, scope), t.live > 0)) or 0
 
 
 def by_domain(s: Session, scope: TallyScope, *, limit: int = 6) -> tuple[tuple[str, int, int], ...]:
@@ -187,7 +187,7 @@ def by_domain(s: Session, scope: TallyScope, *, limit: int = 6) -> tuple[tuple[s
         .select_from(t)
         .join(ResourceDomain, ResourceDomain.resource_id == t.resource_id)
         .join(Domain, Domain.id == ResourceDomain.domain_id)
-        .where(*_tallies(t, scope))
+        .where(*tallies_of(t, scope))
         .group_by(Domain.name)
         .having(total > 0)
         .order_by(total.desc(), Domain.name)
@@ -196,12 +196,12 @@ def by_domain(s: Session, scope: TallyScope, *, limit: int = 6) -> tuple[tuple[s
     return tuple((name, int(done), int(n)) for name, done, n in found)
 
 
-def _tallies(t: Any, scope: TallyScope) -> list[ColumnElement[bool]]:
+def tallies_of(t: Any, scope: TallyScope) -> list[ColumnElement[bool]]:
     """The scope's tallies `t` (MemberTally or ResourceTally), as conditions on them alone."""
     where = [t.workspace_id == scope.workspace_id, t.manager_id == scope.manager_id]
     if t is MemberTally:
         if scope.people is not None:
-            where.append(t.member_id.in_(_people(scope)))
+            where.append(t.member_id.in_(people_of(scope)))
         return where
     if scope.type is not None:
         of_type = select(TrainingResource.id).where(TrainingResource.type == scope.type)
@@ -211,13 +211,13 @@ def _tallies(t: Any, scope: TallyScope) -> list[ColumnElement[bool]]:
     return where
 
 
-def _people(scope: TallyScope) -> Select[int]:
+def people_of(scope: TallyScope) -> Select[int]:
     m = Member
     people = scope.people or ()
     return select(m.id).where(m.workspace_id == scope.workspace_id, one_of(m.slack_user_id, people))
 
 
-def _assignments(scope: TallyScope) -> list[ColumnElement[bool]]:
+def assignments_of(scope: TallyScope) -> list[ColumnElement[bool]]:
     """The scope's assignments, cancelled ones too, as conditions on resource_assignments
     alone: no join, which misleads SQLite's planner into reading every assignment."""
     a = ResourceAssignment
@@ -239,12 +239,12 @@ def _assignments(scope: TallyScope) -> list[ColumnElement[bool]]:
     return where
 
 
-def _open() -> ColumnElement[bool]:
+def is_open() -> ColumnElement[bool]:
     a = ResourceAssignment
     return and_(a.completed_at.is_(None), a.cancelled_at.is_(None))
 
 
-def _fell_due(s: Session, today: date) -> tuple[date, date, int]:
+def fell_due_between(s: Session, today: date) -> tuple[date, date, int]:
     """The due dates between the tallies' day and `today` (from, to excluded), and +1 when
     what is due then is overdue today but not in the tallies, -1 the other way round."""
     as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1))
@@ -277,7 +277,7 @@ class TallyService:
             if as_of is None or as_of == today:
                 return today
             lo, hi, sign = (as_of, today, 1) if as_of < today else (today, as_of, -1)
-            fell_due = [_open(), a.due_on >= lo, a.due_on < hi]
+            fell_due = [is_open(), a.due_on >= lo, a.due_on < hi]
             for t, key, own_key in _TALLIED:
                 for by_manager in (False, True):
                     manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
