@@ -35,9 +35,15 @@ def make_engine(url: str) -> Engine:
 def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
     # No JIT: every statement here is meant to take milliseconds, and the planner's cost
     # for a report's correlated lookups passes jit_above_cost, adding 15 ms of compiling
-    # to a 40 ms statement. (A SET, not a startup option, which poolers may refuse.)
+    # to a 40 ms statement.
+    # Custom plans always: psycopg prepares a statement run 5 times on a connection, and
+    # after 5 more PostgreSQL may plan it once for any parameters. A report's people (one
+    # array, models/one_of.py) then count as a handful: a 5,000-person /progress went from
+    # 0.5 s to 6 s from its eleventh run on a connection.
+    # (SETs, not startup options, which connection poolers may refuse.)
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
     dbapi_connection.commit()
 
 

@@ -19,7 +19,7 @@ from psycopg import sql
 import models
 from bot import db
 from bot.clock import SystemClock
-from bot.services.tallies import TallyService
+from bot.services.tally_upkeep import TallyService
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")

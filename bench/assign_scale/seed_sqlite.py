@@ -40,7 +40,7 @@ from bench.assign_scale.seed_rows import (
 from bench.servers import TEAM_ID
 from bot import db
 from bot.clock import SystemClock
-from bot.services.tallies import TallyService
+from bot.services.tally_upkeep import TallyService
 
 BATCH = 10_000  # rows per executemany
 TALLY_TRIGGERS = (  # migration 0018's

@@ -37,7 +37,7 @@ from bot.services.quiz_taking import QuizService
 from bot.services.recommendations import RecommendationService
 from bot.services.reminders import ReminderService
 from bot.services.renewals import RenewalService
-from bot.services.tallies import TallyService
+from bot.services.tally_upkeep import TallyService
 from bot.services.team_suggestions import TeamSuggestionService
 from bot.services.workspace_data import WorkspaceDataService
 from bot.settings import Settings

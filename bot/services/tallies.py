@@ -12,26 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVarTuple
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    case,
-    delete,
     func,
-    insert,
-    literal_column,
     or_,
     select,
     true,
     tuple_,
-    update,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot.clock import Clock
 from bot.services.library import in_domain
 from bot.services.members import Caller
 from models import (
@@ -48,7 +42,6 @@ from models.enums import Role
 from models.one_of import one_of
 from models.tally import EVERYONE
 
-Ts = TypeVarTuple("Ts")
 Row = tuple[str, str, int, int, int]  # ref, label, total, completed, overdue
 
 
@@ -104,12 +97,13 @@ def counts(s: Session, scope: TallyScope, *, today: date, week_ago: datetime) ->
     due_since = is_open() & (a.due_on >= lo) & (a.due_on < hi)
     done_since, assigned_since = a.completed_at > week_ago, a.assigned_at > week_ago
     cancelled_since = a.cancelled_at > week_ago
+    read = [done_since, assigned_since, cancelled_since] + ([due_since] if lo < hi else [])
     changed = s.execute(
         select(
             func.count().filter(due_since), func.count().filter(done_since),
             func.count().filter(a.cancelled_at.is_(None), assigned_since),
             func.count().filter(cancelled_since, a.assigned_at <= week_ago),
-        ).where(*assignments_of(scope), or_(due_since, done_since, assigned_since, cancelled_since))
+        ).where(*assignments_of(scope), or_(*read))
     ).one()  # fmt: skip
     return Counts(
         total=live, in_progress=in_progress, overdue=overdue + sign * changed[0],
@@ -132,20 +126,20 @@ def rows(
     key = a.member_id if by_person else a.resource_id
     own_key = t.member_id if by_person else t.resource_id
     lo, hi, sign = fell_due_between(s, today)
-    fell_due = (
-        select(key.label("key"), (func.count() * sign).label("n"))
-        .where(*assignments_of(scope), is_open(), a.due_on >= lo, a.due_on < hi)
-        .group_by(key)
-        .subquery()
-    )
-    ranked = (
-        select(own_key.label("key"), t.live, t.completed,
-               (t.overdue + func.coalesce(fell_due.c.n, 0)).label("overdue"),
-               (t.completed * 1.0 / t.live).label("rate"))
-        .outerjoin(fell_due, fell_due.c.key == own_key)
-        .where(*tallies_of(t, scope), t.live > 0)
-        .cte("ranked")
-    )  # fmt: skip
+    overdue: ColumnElement[int] = t.overdue
+    tallied = select(own_key.label("key")).where(*tallies_of(t, scope), t.live > 0)
+    if lo < hi:  # the tallies' day is not today: what fell due in between, per row
+        fell_due = (
+            select(key.label("key"), (func.count() * sign).label("n"))
+            .where(*assignments_of(scope), is_open(), a.due_on >= lo, a.due_on < hi)
+            .group_by(key)
+            .subquery()
+        )
+        overdue = t.overdue + func.coalesce(fell_due.c.n, 0)
+        tallied = tallied.outerjoin(fell_due, fell_due.c.key == own_key)
+    ranked = tallied.add_columns(
+        t.live, t.completed, overdue.label("overdue"), (t.completed * 1.0 / t.live).label("rate")
+    ).cte("ranked")
     # The page's last row in the tallies' own order, as (-overdue, rate) (none: fewer rows
     # than that); a row is ranked as high as it, ties included, when its own is <= it.
     last = (
@@ -251,78 +245,3 @@ def fell_due_between(s: Session, today: date) -> tuple[date, date, int]:
     if as_of is None:
         raise RuntimeError("tally_date has no row: migration 0018 writes it")
     return (as_of, today, 1) if as_of <= today else (today, as_of, -1)
-
-
-# Each tally table, the assignments' column it is per, and its own.
-_TALLIED: tuple[tuple[Any, Any, Any], ...] = (
-    (ResourceTally, ResourceAssignment.resource_id, ResourceTally.resource_id),
-    (MemberTally, ResourceAssignment.member_id, MemberTally.member_id),
-)
-
-
-class TallyService:
-    """Moves the tallies' day forward (the scheduler, once a day)."""
-
-    def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
-        self._sessions = sessions
-        self._clock = clock
-
-    def roll(self) -> date:
-        """Count what fell due since the tallies' day as overdue in them, and make today
-        (UTC) their day, in one transaction; the triggers wait for it (FOR KEY SHARE)."""
-        today = self._clock.now().date()
-        a = ResourceAssignment
-        with self._sessions.begin() as s:
-            as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1).with_for_update())
-            if as_of is None or as_of == today:
-                return today
-            lo, hi, sign = (as_of, today, 1) if as_of < today else (today, as_of, -1)
-            fell_due = [is_open(), a.due_on >= lo, a.due_on < hi]
-            for t, key, own_key in _TALLIED:
-                for by_manager in (False, True):
-                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
-                    moved = (
-                        select(a.workspace_id.label("w"), manager.label("m"), key.label("k"),
-                               (func.count() * sign).label("n"))
-                        .where(*fell_due, *([a.assigned_by_id.is_not(None)] if by_manager else []))
-                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
-                        .subquery()
-                    )  # fmt: skip
-                    s.execute(
-                        update(t)
-                        .where(t.workspace_id == moved.c.w, t.manager_id == moved.c.m,
-                               own_key == moved.c.k)
-                        .values(overdue=t.overdue + moved.c.n)
-                    )  # fmt: skip
-            s.execute(update(TallyDate).where(TallyDate.id == 1).values(as_of=today))
-        return today
-
-    def rebuild(self) -> int:
-        """Count every tally again from the assignments (after a bulk load written with
-        the triggers disabled, as the benchmarks' COPY is); how many tallies there are."""
-        a = ResourceAssignment
-        live = a.cancelled_at.is_(None)
-        with self._sessions.begin() as s:
-            as_of = s.scalar(select(TallyDate.as_of).where(TallyDate.id == 1).with_for_update())
-            shares = [
-                func.sum(case((condition, 1), else_=0))
-                for condition in (
-                    live, live & a.completed_at.is_not(None),
-                    live & (a.status == "in_progress"),
-                    live & a.completed_at.is_(None) & (a.due_on < as_of),
-                    a.completed_at.is_not(None),
-                )
-            ]  # fmt: skip
-            for t, key, own_key in _TALLIED:
-                s.execute(delete(t))
-                for by_manager in (False, True):
-                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
-                    counted = (
-                        select(a.workspace_id, manager, key, *shares)
-                        .where(*([a.assigned_by_id.is_not(None)] if by_manager else []))
-                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
-                    )
-                    columns = ["workspace_id", "manager_id", own_key.key, "live", "completed",
-                               "in_progress", "overdue", "completed_any"]  # fmt: skip
-                    s.execute(insert(t).from_select(columns, counted))
-            return sum(s.scalar(select(func.count()).select_from(t)) or 0 for t, _, _ in _TALLIED)

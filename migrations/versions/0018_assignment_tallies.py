@@ -17,7 +17,7 @@ Reviewed by hand:
   allow). manager_id is not a foreign key (0 is not a member).
 - tally_date: one row, the day the tallies' `overdue` counts are as of; set here to the
   database's current date. The scheduler's daily roll moves it to today and adds what fell
-  due in between (bot/services/tallies.py, `TallyService.roll`).
+  due in between (bot/services/tally_upkeep.py, `TallyService.roll`).
 - Kept in the writing transaction by triggers on resource_assignments: on insert a row's
   share is added (an upsert per tally), on delete taken back (an update: a workspace or
   member being deleted may have taken the tally rows first), on an update of a column a
