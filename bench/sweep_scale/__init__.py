@@ -1,6 +1,7 @@
 """One reminder sweep at scale, in process, on PostgreSQL: the planner, then the sending.
 
     .venv/bin/python -m bench.sweep_scale [--assignments 1000000] [--due 20000] [--database-url URL]
+                                          [--plan-only]
 
 Creates a database of its own (`--db-name`, default trainbot_sweep_bench) on the PostgreSQL
 server of `--database-url`, migrates it (bot.db.upgrade) and seeds it with COPY: 2,000
@@ -24,6 +25,9 @@ pacing is not what is timed), it measures:
 - the floor: the same posts (each person's reminder as the stand-in recorded it) sent by a
   plain slack_sdk WebClient to the same stand-in, one after another, in the same run
   (`--floor-rounds` 3 times; the median round counts).
+With `--plan-only` (for large sizes: 200,000 reminders would take tens of minutes to send)
+the delivery and the floor are skipped; the outbox's reminder rows (the replay's) are then
+checked instead: exactly one for each person due, none for anyone else.
 
 Prints Markdown tables and writes bench/results/sweep_scale.json.
 """

@@ -9,18 +9,20 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bench import servers
 from bench.assign_scale.database import DEFAULT_URL, bench_database, server_version
 from bench.assign_scale.report import source_state
 from bench.sweep_scale import __doc__ as DESCRIPTION
-from bench.sweep_scale.phases import deliver, floor, sweeps
+from bench.sweep_scale.measure import Measured
+from bench.sweep_scale.phases import deliver, floor, owed_in_outbox, sweeps
 from bench.sweep_scale.report import Run, finish
 from bench.sweep_scale.seed import MOMENT, ZONES, seed
 from bench.timing import StampedFakeSlack, machine_info
 from bot import db
 from bot.clock import FixedClock
-from bot.services import build_services
+from bot.services import Services, build_services
 from bot.settings import Settings
 
 DEFAULT_JSON = servers.ROOT / "bench" / "results" / "sweep_scale.json"
@@ -52,6 +54,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for name, (default, what) in SIZES.items():
         option(f"--{name}", type=int, default=default, help=f"{what} ({default:,})")
     option("--send-per-minute", default=MOST_PER_MINUTE, help=f"({MOST_PER_MINUTE}: the most)")
+    option("--plan-only", action="store_true",
+           help="the sweeps only: no deliver_pending, no floor (at large sizes)")  # fmt: skip
     option("--floor-rounds", type=int, default=3, help="rounds of bare posts (3; the median)")
     option("--json", type=Path, default=DEFAULT_JSON, help=f"results ({DEFAULT_JSON.name})")
     args = parser.parse_args(argv)
@@ -92,22 +96,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         swept = sweeps(services, clock, url)
         for step in swept["steps"]:
             log.info(f"{step.name}: {step.result:,} owed in {step.seconds:.2f} s")
-        delivery, stand_in = deliver(services, fake)
-        log.info(f"deliver_pending: {delivery.result:,} sent in {delivery.seconds:.1f} s; floor")
         users = [person.user_id for _, person in data.due_people]
-        bare = floor(fake, users, max(1, args.floor_rounds))
-        log.info(f"floor: {bare['posts']:,} posts, median round {bare['seconds']:.1f} s")
-        problems = [f"stand-in: {v}" for v in fake.limit_violations]
-        owed = {step.name: step.result for step in swept["steps"][::2]}
-        problems += [f"{k}: {v} owed, {len(users)} expected" for k, v in owed.items()
-                     if v != len(users)]  # fmt: skip
-        if delivery.result != len(users):
-            problems.append(f"deliver_pending sent {delivery.result}, {len(users)} were owed")
+        delivery, stand_in, bare = None, None, None
+        if args.plan_only:
+            swept["reminders_in_outbox"] = owed_in_outbox(url, users)
+            log.info(f"delivery and floor skipped; outbox: {swept['reminders_in_outbox']}")
+        else:
+            delivery, stand_in, bare = deliver_and_floor(services, fake, users, args.floor_rounds)
+        problems = problems_of(fake, swept, delivery, users)
         database = "PostgreSQL " + server_version(args.database_url)
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     seconds = time.perf_counter() - begun
     run = Run(args, data, swept, delivery, stand_in, bare, info, database, problems, seconds)
     return finish(run)
+
+
+def deliver_and_floor(
+    services: Services, fake: StampedFakeSlack, users: list[str], rounds: int
+) -> tuple[Measured, dict[str, Any], dict[str, Any]]:
+    """deliver_pending for everything owed, then the floor."""
+    delivery, stand_in = deliver(services, fake)
+    log.info(f"deliver_pending: {delivery.result:,} sent in {delivery.seconds:.1f} s; floor")
+    bare = floor(fake, users, max(1, rounds))
+    log.info(f"floor: {bare['posts']:,} posts, median round {bare['seconds']:.1f} s")
+    return delivery, stand_in, bare
+
+
+def problems_of(
+    fake: StampedFakeSlack, swept: dict[str, Any], delivery: Measured | None, users: list[str]
+) -> list[str]:
+    """Payloads over Slack's limits; a sweep that owed other than one reminder to each
+    person due; a delivery that sent other than that (--plan-only: the outbox's rows)."""
+    problems = [f"stand-in: {v}" for v in fake.limit_violations]
+    owed = {step.name: step.result for step in swept["steps"][::2]}
+    problems += [f"{k}: {v} owed, {len(users)} expected" for k, v in owed.items()
+                 if v != len(users)]  # fmt: skip
+    if delivery is None:
+        problems += outbox_problems(swept["reminders_in_outbox"], len(users))
+    elif delivery.result != len(users):
+        problems.append(f"deliver_pending sent {delivery.result}, {len(users)} were owed")
+    return problems
+
+
+def outbox_problems(found: dict[str, int], due: int) -> list[str]:
+    """Each person due owed exactly one reminder row, nobody else any."""
+    wrong = {k: v for k, v in found.items() if k != "people_owed" and v}
+    if found["people_owed"] != due:
+        wrong["people_owed"] = found["people_owed"]
+    return [f"outbox reminders: {k.replace('_', ' ')} {v} ({due} due)" for k, v in wrong.items()]
 
 
 if __name__ == "__main__":

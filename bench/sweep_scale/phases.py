@@ -3,6 +3,7 @@
 The planner changes what it plans from (it owes reminders and moves each row's next
 reminder on), so the due rows are copied aside first (BACKUP) and put back to replay the
 very same sweep: once more under tracemalloc, and for EXPLAIN ANALYZE of the page query.
+With --plan-only there is no delivery: `owed_in_outbox` reads the replay's reminder rows.
 """
 
 from __future__ import annotations
@@ -103,6 +104,25 @@ def sweeps(services: Services, clock: FixedClock, url: str) -> dict[str, Any]:
     traced = measure("plan again, under tracemalloc", engine, lambda: len(plan()), trace=True)
     found["steps"] = [sweep, later, traced]
     return found
+
+
+OWED_ONCE = """
+WITH due AS (SELECT DISTINCT unnest(%(due)s::text[]) AS recipient),
+     owed AS (SELECT recipient, count(*) AS n FROM outbox WHERE kind = 'reminder'
+              GROUP BY recipient)
+SELECT count(o.recipient), count(*) FILTER (WHERE d.recipient IS NULL),
+       count(*) FILTER (WHERE o.recipient IS NULL), count(*) FILTER (WHERE o.n > 1)
+FROM owed o FULL JOIN due d ON d.recipient = o.recipient
+"""
+
+
+def owed_in_outbox(url: str, people: Sequence[str]) -> dict[str, int]:
+    """The outbox's reminder rows against the people due, in one statement: how many
+    people were owed, how many of them were not due, how many due were owed none, and
+    how many were owed more than one."""
+    (found,) = _sql(url, OWED_ONCE, due=list(people))
+    names = ("people_owed", "owed_but_not_due", "due_but_owed_none", "owed_more_than_one")
+    return dict(zip(names, map(int, found), strict=True))
 
 
 def deliver(services: Services, fake: StampedFakeSlack) -> tuple[Measured, dict[str, Any]]:

@@ -23,9 +23,9 @@ class Run:
     args: argparse.Namespace
     data: Seeded
     sweeps: dict[str, Any]  # rows read, EXPLAIN, and the three planner runs ("steps")
-    delivery: Measured
-    delivery_stand_in: dict[str, Any]  # what the stand-in spent answering deliver_pending
-    floor: dict[str, Any]
+    delivery: Measured | None  # None: --plan-only (so are the next two)
+    delivery_stand_in: dict[str, Any] | None  # what the stand-in spent answering deliver_pending
+    floor: dict[str, Any] | None
     info: dict[str, Any]  # the machine, the source, the time
     database: str
     problems: list[str]
@@ -50,12 +50,13 @@ def headline(run: Run) -> str:
         f"{run.database}; {data.counts['resource_assignments']:,} assignments, "
         f"{data.counts['members']:,} members, {data.due:,} due at {MOMENT:%a %Y-%m-%d %H:%M} UTC "
         f"({len(data.due_people):,} people), {data.waiting:,} due later today; "
-        f"run {run.seconds:.0f} s"
+        f"run {run.seconds:.0f} s" + ("; plan only, delivery skipped" if run.args.plan_only else "")
     )
 
 
 def per_message(run: Run) -> dict[str, Any]:
     """deliver_pending's cost per reminder sent, beside the stand-in's floor."""
+    assert run.delivery is not None and run.floor is not None  # not with --plan-only
     sent = max(1, run.delivery.result)
     ms = run.delivery.seconds * 1000 / sent
     floor_ms = float(run.floor["ms_per_post"])
@@ -81,6 +82,7 @@ def result_json(run: Run) -> dict[str, Any]:
             "database": run.database,
             "moment": MOMENT.isoformat(),
             "send_per_minute": args.send_per_minute,
+            "plan_only": args.plan_only,
             "page": PAGE,
             "sizes": {
                 k: getattr(args, k)
@@ -98,12 +100,25 @@ def result_json(run: Run) -> dict[str, Any]:
         },
         "sweeps": [step.summary() for step in steps],
         "explain_page_query": run.sweeps["explain_page_query"],
+        **sending_json(run),
+        "problems": run.problems,
+        "run_seconds": round(run.seconds, 1),
+    }
+
+
+def sending_json(run: Run) -> dict[str, Any]:
+    """The delivery and the floor; with --plan-only, that they were skipped and the
+    outbox's reminder rows as checked instead."""
+    if run.delivery is None:
+        return {
+            "skipped": ["deliver_pending", "floor"],
+            "reminders_in_outbox": run.sweeps["reminders_in_outbox"],
+        }
+    return {
         "delivery": run.delivery.summary(max(1, run.delivery.result)),
         "delivery_stand_in": run.delivery_stand_in,
         "floor": run.floor,
         "per_message": per_message(run),
-        "problems": run.problems,
-        "run_seconds": round(run.seconds, 1),
     }
 
 
@@ -112,7 +127,10 @@ def _mb(memory: dict[str, float], key: str) -> str:
 
 
 def tables(run: Run) -> str:
-    steps: list[Measured] = [*run.sweeps["steps"], run.delivery]
+    steps: list[Measured] = [
+        *run.sweeps["steps"],
+        *([run.delivery] if run.delivery is not None else []),
+    ]
     out = [
         "| step | owed / sent | seconds | statements | executemany sets | commits | "
         "pool checkouts | statement ms | RSS MB before -> after | max RSS delta MB | "
@@ -127,9 +145,28 @@ def tables(run: Run) -> str:
             f"{t['statement_ms']:,.0f} | {_mb(m, 'rss_before')} -> {_mb(m, 'rss_after')} | "
             f"{_mb(m, 'max_rss_delta')} | {_mb(m, 'tracemalloc_peak')} |"
         )
+    out += ["", *sending_table(run), "", *statements_table(steps)]
+    for which, lines in run.sweeps["explain_page_query"].items():
+        timing = [line.strip() for line in lines if "Execution Time" in line]
+        out += ["", f"EXPLAIN ANALYZE, {which} page of due rows ({', '.join(timing)}):"]
+        out += [f"    {line}" for line in lines[:EXPLAIN_LINES]]
+    return "\n".join(out)
+
+
+def sending_table(run: Run) -> list[str]:
+    """deliver_pending per reminder beside the floor; with --plan-only, that they were
+    skipped, and what the outbox holds."""
+    if run.delivery is None or run.floor is None or run.delivery_stand_in is None:
+        found = run.sweeps["reminders_in_outbox"]
+        return [
+            "deliver_pending and the floor were skipped (--plan-only). The outbox's reminder "
+            f"rows (the replay's): {found['people_owed']:,} people owed, "
+            f"{found['owed_more_than_one']:,} of them more than one, "
+            f"{found['due_but_owed_none']:,} due but owed none, "
+            f"{found['owed_but_not_due']:,} owed but not due."
+        ]
     p = per_message(run)
-    out += [
-        "",
+    return [
         "| per reminder | ms | messages/s | statements | commits | pool checkouts | "
         "round trips (est.) | statement ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -145,7 +182,12 @@ def tables(run: Run) -> str:
         "",
         f"The stand-in's own time per post: {run.delivery_stand_in['stand_in_ms_per_post']} ms "
         f"in deliver_pending, {run.floor['stand_in_ms_per_post']} ms in the floor.",
-        "",
+    ]
+
+
+def statements_table(steps: list[Measured]) -> list[str]:
+    """Each step's slowest kinds of statement."""
+    out = [
         "| step | statement | count | total ms | first ms | last ms | max ms |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -156,8 +198,4 @@ def tables(run: Run) -> str:
                 f"{row['total_ms']:,.0f} | {row['first_ms']:.2f} | {row['last_ms']:.2f} | "
                 f"{row['max_ms']:.2f} |"
             )
-    for which, lines in run.sweeps["explain_page_query"].items():
-        timing = [line.strip() for line in lines if "Execution Time" in line]
-        out += ["", f"EXPLAIN ANALYZE, {which} page of due rows ({', '.join(timing)}):"]
-        out += [f"    {line}" for line in lines[:EXPLAIN_LINES]]
-    return "\n".join(out)
+    return out
