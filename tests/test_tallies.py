@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient
@@ -141,6 +141,21 @@ def test_the_tallies_follow_every_kind_of_change(
     assert_tallies_right(engine)
     rng = random.Random(7)
     a = ResourceAssignment
+    with engine.begin() as conn:  # one INSERT of many rows, by several managers and none
+        now = app_server.services.clock.now()
+        first = conn.execute(select(a).limit(1)).mappings().one()
+        members = conn.scalars(select(Member.id).where(Member.slack_user_id.in_(people))).all()
+        bosses = [None, *conn.scalars(select(Member.id).where(
+            Member.slack_user_id.in_([ADMIN, manager])))]  # fmt: skip
+        unassigned = conn.scalar(select(TrainingResource.id).order_by(TrainingResource.id.desc()))
+        conn.execute(insert(a), [
+            {**{k: v for k, v in first.items() if k != "id"}, "member_id": member,
+             "assigned_by_id": bosses[n % len(bosses)], "resource_id": unassigned,
+             "due_on": now.date() - timedelta(days=n % 3), "status": "assigned",
+             "completed_at": None, "cancelled_at": None, "closed_reason": None}
+            for n, member in enumerate(members)
+        ])  # fmt: skip
+    assert_tallies_right(engine)
     today = app_server.services.clock.now().date()
     with engine.begin() as conn:
         ids = conn.scalars(select(a.id).order_by(a.id)).all()

@@ -117,18 +117,19 @@ def server_version(url: str) -> str:
     return "?"
 
 
-TALLY_TRIGGER = "resource_assignments_tallies"  # migration 0018's
+TALLY_TRIGGERS = ("resource_assignments_tallies", "resource_assignments_tallies_insert")  # 0018's
 
 
 @contextlib.contextmanager
 def tallies_rebuilt_after(conn: psycopg.Connection[Any], url: str) -> Iterator[None]:
-    """Bulk writes to resource_assignments without the tallies' trigger (a row's four
-    upserts would triple a million-row COPY), then every tally counted again in one go,
+    """Bulk writes to resource_assignments without the tallies' triggers (a row's
+    upserts would triple a million-row UPDATE), then every tally counted again in one go,
     as the app's TallyService.rebuild does."""
 
     def switch(to: str) -> None:
-        conn.execute(sql.SQL("ALTER TABLE resource_assignments {} TRIGGER {}").format(
-            sql.SQL(to), sql.Identifier(TALLY_TRIGGER)))  # fmt: skip
+        for trigger in TALLY_TRIGGERS:
+            conn.execute(sql.SQL("ALTER TABLE resource_assignments {} TRIGGER {}").format(
+                sql.SQL(to), sql.Identifier(trigger)))  # fmt: skip
 
     switch("DISABLE")
     try:

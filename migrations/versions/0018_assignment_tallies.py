@@ -19,9 +19,10 @@ Reviewed by hand:
   database's current date. The scheduler's daily roll moves it to today and adds what fell
   due in between (bot/services/tally_upkeep.py, `TallyService.roll`).
 - Kept in the writing transaction by triggers on resource_assignments: on insert a row's
-  share is added (an upsert per tally), on delete taken back (an update: a workspace or
-  member being deleted may have taken the tally rows first), on an update of a column a
-  count depends on taken back then added. On PostgreSQL the trigger first reads
+  share is added (an upsert per tally; on PostgreSQL once per statement, the inserted rows
+  summed per tally from its transition table), on delete taken back (an update: a
+  workspace or member being deleted may have taken the tally rows first), on an update of
+  a column a count depends on taken back then added (per row). On PostgreSQL the trigger first reads
   tally_date FOR KEY SHARE, so the roll (FOR UPDATE) and writers never see each other
   half-done; SQLite has one writer at a time. A TRUNCATE of resource_assignments on
   PostgreSQL empties the tallies (row triggers do not fire; DELETE, not TRUNCATE, since
@@ -136,6 +137,25 @@ def _add(row: str, as_of: str) -> list[str]:
     ]
 
 
+def _add_all(rows: str, as_of: str) -> list[str]:
+    """Statements adding the shares of every row of relation `rows` to the tallies, summed
+    per tally (an upsert each, whatever the number of rows)."""
+    shares = ", ".join(
+        f"{share} AS {c}" for c, share in zip(COUNTS, _shares("n", as_of), strict=True)
+    )
+    sums = ", ".join(f"SUM({c})" for c in COUNTS)
+    return [
+        f"INSERT INTO {table} (workspace_id, manager_id, {key}, {', '.join(COUNTS)}) "
+        f"SELECT w, m, k, {sums} FROM ("
+        f"SELECT n.workspace_id AS w, 0 AS m, n.{key} AS k, {shares} FROM {rows} n UNION ALL "
+        f"SELECT n.workspace_id, n.assigned_by_id, n.{key}, {shares} FROM {rows} n "
+        f"WHERE n.assigned_by_id IS NOT NULL) x GROUP BY w, m, k "
+        f"ON CONFLICT (workspace_id, manager_id, {key}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+        for table, key in TALLIES
+    ]
+
+
 def _take_back(row: str, as_of: str) -> list[str]:
     """Statements taking `row`'s share back from its tallies (updates: they exist, unless a
     deletion being carried out took them already)."""
@@ -150,19 +170,31 @@ def _take_back(row: str, as_of: str) -> list[str]:
 
 
 def _postgresql_triggers() -> None:
+    # Inserts: once per statement, the new rows summed per tally (an /assign of 3 people
+    # is one INSERT: 2 upserts, not 6). Updates and deletes: per row, only when a column
+    # a count depends on is set (a statement trigger may not name columns, and the
+    # reminder planner's updates of thousands of rows would pay for it).
+    lock = "SELECT as_of INTO d FROM tally_date WHERE id = 1 FOR KEY SHARE;"
     take_back = " ".join(f"{s};" for s in _take_back("OLD", "d"))
     add = " ".join(f"{s};" for s in _add("NEW", "d"))
     op.execute(
         "CREATE FUNCTION trainbot_tallies() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "DECLARE d date; BEGIN "
-        "SELECT as_of INTO d FROM tally_date WHERE id = 1 FOR KEY SHARE; "
-        f"IF TG_OP <> 'INSERT' THEN {take_back} END IF; "
-        f"IF TG_OP <> 'DELETE' THEN {add} END IF; "
-        "RETURN NULL; END $$"
+        f"DECLARE d date; BEGIN {lock} {take_back} "
+        f"IF TG_OP = 'UPDATE' THEN {add} END IF; RETURN NULL; END $$"
     )
     op.execute(
-        f"CREATE TRIGGER resource_assignments_tallies AFTER INSERT OR DELETE OR UPDATE OF "
-        f"{WATCHED} ON resource_assignments FOR EACH ROW EXECUTE FUNCTION trainbot_tallies()"
+        f"CREATE TRIGGER resource_assignments_tallies AFTER DELETE OR UPDATE OF {WATCHED} "
+        "ON resource_assignments FOR EACH ROW EXECUTE FUNCTION trainbot_tallies()"
+    )
+    add_all = " ".join(f"{s};" for s in _add_all("inserted", "d"))
+    op.execute(
+        "CREATE FUNCTION trainbot_tallies_insert() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"DECLARE d date; BEGIN {lock} {add_all} RETURN NULL; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER resource_assignments_tallies_insert AFTER INSERT ON resource_assignments "
+        "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT "
+        "EXECUTE FUNCTION trainbot_tallies_insert()"
     )
     op.execute(
         "CREATE FUNCTION trainbot_tallies_truncate() RETURNS trigger LANGUAGE plpgsql AS "
@@ -188,7 +220,7 @@ def _sqlite_triggers() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in ("tallies", "tallies_truncate"):
+        for name in ("tallies", "tallies_insert", "tallies_truncate"):
             op.execute(f"DROP TRIGGER resource_assignments_{name} ON resource_assignments")
             op.execute(f"DROP FUNCTION trainbot_{name}()")
     else:
