@@ -8,9 +8,11 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from alembic import command
 from slack_sdk import WebClient
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, inspect, select, update
 
+from bot import db
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient
 from bot.ids import Action, Block
@@ -330,3 +332,19 @@ def test_figures_as_of_past_moments_agree_with_the_event_history(
                 got = tally_moments.digest_counts(s, scope, moment=moment, week_ago=week_ago,
                                                   today=today)  # fmt: skip
             assert (got.completed_this_week, got.in_progress, got.overdue) == tuple(expected)
+
+
+def test_the_migration_counts_the_assignments_already_there(
+    slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
+) -> None:
+    """A database upgraded to 0018 with assignments in it starts with the right tallies."""
+    load_starter(app_server)
+    generate_team(engine, manager, [f"U0MIG{n:05d}" for n in range(20)], now=clock.now())
+    with engine.connect() as conn:
+        command.downgrade(db.alembic_config(conn), "0017")
+        conn.commit()
+    assert "resource_tallies" not in inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert_tallies_right(engine)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(MemberTally)) > 0

@@ -91,15 +91,8 @@ def upgrade() -> None:
         where = sa.text(f"{column} IS NOT NULL")
         op.create_index(f"ix_resource_assignments_workspace_id_{column}", a,
                         ["workspace_id", column], sqlite_where=where, postgresql_where=where)  # fmt: skip
-    for table, key in TALLIES:
-        sums = ", ".join(f"SUM({share})" for share in _shares("r", AS_OF))
-        op.execute(
-            f"INSERT INTO {table} (workspace_id, manager_id, {key}, {', '.join(COUNTS)}) "
-            f"SELECT r.workspace_id, 0, r.{key}, {sums} FROM resource_assignments r "
-            f"GROUP BY r.workspace_id, r.{key} UNION ALL "
-            f"SELECT r.workspace_id, r.assigned_by_id, r.{key}, {sums} FROM resource_assignments r "
-            f"WHERE r.assigned_by_id IS NOT NULL GROUP BY r.workspace_id, r.assigned_by_id, r.{key}"
-        )
+    for statement in _add_all("resource_assignments", AS_OF):
+        op.execute(statement)
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_triggers()
     else:
@@ -124,34 +117,48 @@ def _shares(row: str, as_of: str) -> list[str]:
     ]
 
 
+def _upsert(table: str, key: str, select: str) -> str:
+    """INSERT of `select`'s rows (workspace, manager, key, counts) into `table`, added to
+    the counts of a tally already there."""
+    return (
+        f"INSERT INTO {table} (workspace_id, manager_id, {key}, {', '.join(COUNTS)}) {select} "
+        f"ON CONFLICT (workspace_id, manager_id, {key}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+    )
+
+
 def _add(row: str, as_of: str) -> list[str]:
     """Statements adding `row`'s share to its four tallies (an upsert each)."""
-    shares = _shares(row, as_of)
+    shares = ", ".join(_shares(row, as_of))
     managers = f"SELECT 0 AS m UNION ALL SELECT {row}.assigned_by_id WHERE {row}.assigned_by_id IS NOT NULL"
     return [
-        f"INSERT INTO {table} (workspace_id, manager_id, {key}, {', '.join(COUNTS)}) "
-        f"SELECT {row}.workspace_id, k.m, {row}.{key}, {', '.join(shares)} FROM ({managers}) k "
-        f"WHERE true ON CONFLICT (workspace_id, manager_id, {key}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+        _upsert(
+            table,
+            key,
+            f"SELECT {row}.workspace_id, k.m, {row}.{key}, {shares} FROM ({managers}) k WHERE true",
+        )
         for table, key in TALLIES
     ]
 
 
 def _add_all(rows: str, as_of: str) -> list[str]:
     """Statements adding the shares of every row of relation `rows` to the tallies, summed
-    per tally (an upsert each, whatever the number of rows)."""
+    per tally (an upsert each, whatever the number of rows): the statement trigger's, and
+    the first fill's."""
     shares = ", ".join(
         f"{share} AS {c}" for c, share in zip(COUNTS, _shares("n", as_of), strict=True)
     )
     sums = ", ".join(f"SUM({c})" for c in COUNTS)
     return [
-        f"INSERT INTO {table} (workspace_id, manager_id, {key}, {', '.join(COUNTS)}) "
-        f"SELECT w, m, k, {sums} FROM ("
-        f"SELECT n.workspace_id AS w, 0 AS m, n.{key} AS k, {shares} FROM {rows} n UNION ALL "
-        f"SELECT n.workspace_id, n.assigned_by_id, n.{key}, {shares} FROM {rows} n "
-        f"WHERE n.assigned_by_id IS NOT NULL) x GROUP BY w, m, k "
-        f"ON CONFLICT (workspace_id, manager_id, {key}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+        _upsert(
+            table,
+            key,
+            f"SELECT w, m, k, {sums} FROM ("
+            f"SELECT n.workspace_id AS w, 0 AS m, n.{key} AS k, {shares} FROM {rows} n "
+            f"UNION ALL SELECT n.workspace_id, n.assigned_by_id, n.{key}, {shares} "
+            f"FROM {rows} n WHERE n.assigned_by_id IS NOT NULL) x WHERE true "
+            f"GROUP BY w, m, k",
+        )
         for table, key in TALLIES
     ]
 
