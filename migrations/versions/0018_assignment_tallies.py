@@ -16,15 +16,16 @@ Reviewed by hand:
   a tally means nothing without them (and must not hold back a deletion the assignments
   allow). manager_id is not a foreign key (0 is not a member).
 - tally_date: one row, the day the tallies' `overdue` counts are as of; set here to the
-  database's current date. The scheduler's daily roll moves it to today and adds what fell
-  due in between (bot/services/tally_upkeep.py, `TallyService.roll`).
+  database's current date. The scheduler's roll (hourly; a no-op within the day) moves it
+  to today and adds what fell due in between (bot/services/tally_upkeep.py,
+  `TallyService.roll`).
 - Kept in the writing transaction by triggers on resource_assignments: on insert a row's
   share is added (an upsert per tally; on PostgreSQL once per statement, the inserted rows
   summed per tally from its transition table), on delete taken back (an update: a
   workspace or member being deleted may have taken the tally rows first), on an update of
-  a column a count depends on taken back then added (per row). On PostgreSQL the trigger first reads
-  tally_date FOR KEY SHARE, so the roll (FOR UPDATE) and writers never see each other
-  half-done; SQLite has one writer at a time. A TRUNCATE of resource_assignments on
+  a column a count depends on taken back then added (per row). On PostgreSQL the triggers
+  first read tally_date FOR KEY SHARE, so the roll (FOR UPDATE) and writers never see each
+  other half-done; SQLite has one writer at a time. A TRUNCATE of resource_assignments on
   PostgreSQL empties the tallies (row triggers do not fire; DELETE, not TRUNCATE, since
   the same TRUNCATE may name the tallies too). A later migration that copies
   resource_assignments on SQLite drops these triggers with the table: it must create them
@@ -32,7 +33,7 @@ Reviewed by hand:
 - Four indexes on resource_assignments for what the tallies cannot know: open assignments
   by due date (what fell due since `as_of`, and the most overdue first), and assignments
   assigned, completed or cancelled since a time (the figures of a week ago).
-- Filled here from the existing rows.
+- Filled here from the existing rows, with the statement trigger's own upsert.
 """
 
 from __future__ import annotations
