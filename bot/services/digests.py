@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import NotFound
-from bot.services import tally_moments
+from bot.services import tallies, tally_moments
 from bot.services.analytics import rate
 from bot.services.audit import Subject, record
 from bot.services.catalog import require_manager
@@ -245,11 +245,13 @@ def _digest(
     # From the tallies and what changed since each moment: not every assignment and event
     # of a 20,000-person scope (cancelled since: still counted for the weeks it was open).
     scope = TallyScope(sub.workspace_id, EVERYONE, _people(members), None, None)
-    then = tally_moments.history(s, scope, ends)
+    now = tallies.sums(s, scope)
+    then = tally_moments.history(s, scope, ends, now=now)
     rates = tuple((end, rate(counts)) for end, counts in zip(ends, then, strict=True))
     is_open = (a.completed_at.is_(None)) | (a.completed_at > as_of)
     today = as_of.date()
-    counted = tally_moments.digest_counts(s, scope, moment=as_of, week_ago=week_ago, today=today)
+    counted = tally_moments.digest_counts(s, scope, now=now, moment=as_of, week_ago=week_ago,
+                                          today=today)  # fmt: skip
     this_week, in_progress = counted.completed_this_week, counted.in_progress
     overdue_total = counted.overdue
     completed, total = then[-1]

@@ -10,6 +10,7 @@ Every figure is the same as counting the assignments (tests/test_tallies.py chec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -73,6 +74,17 @@ class TallyScope:
 
 
 @dataclass(frozen=True)
+class Sums:
+    """A scope's tallies summed: how things stand now (`overdue` as of the tallies' day)."""
+
+    live: int
+    completed: int
+    in_progress: int
+    overdue: int
+    completed_any: int
+
+
+@dataclass(frozen=True)
 class Counts:
     total: int
     in_progress: int
@@ -82,34 +94,61 @@ class Counts:
     total_a_week_ago: int
 
 
-def counts(s: Session, scope: TallyScope, *, today: date, week_ago: datetime) -> Counts:
-    """The report's counts."""
+Then = tuple[int, int]  # (completed, assigned and not closed) at some moment
+
+
+def sums(s: Session, scope: TallyScope) -> Sums:
+    """The scope's tallies summed (one statement)."""
     # Per person unless narrowed by training: fewer rows (20,000 people, 50,000 trainings).
     per_training = scope.type is not None or scope.domain is not None
     t: Any = ResourceTally if per_training else MemberTally
     summed = s.execute(
-        select(func.sum(t.live), func.sum(t.in_progress), func.sum(t.overdue),
-               func.sum(t.completed), func.sum(t.completed_any)).where(*tallies_of(t, scope))
+        select(func.sum(t.live), func.sum(t.completed), func.sum(t.in_progress),
+               func.sum(t.overdue), func.sum(t.completed_any)).where(*tallies_of(t, scope))
     ).one()  # fmt: skip
-    live, in_progress, overdue, completed, completed_any = (int(n or 0) for n in summed)
+    return Sums(*(int(n or 0) for n in summed))
+
+
+def counts(s: Session, scope: TallyScope, *, today: date, week_ago: datetime) -> Counts:
+    """The report's counts."""
+    now = sums(s, scope)
     a = ResourceAssignment
     lo, hi, sign = fell_due_between(s, today)
     due_since = is_open() & (a.due_on >= lo) & (a.due_on < hi)
-    done_since, assigned_since = a.completed_at > week_ago, a.assigned_at > week_ago
-    cancelled_since = a.cancelled_at > week_ago
-    read = [done_since, assigned_since, cancelled_since] + ([due_since] if lo < hi else [])
+    read = [changed_after(week_ago)] + ([due_since] if lo < hi else [])
     changed = s.execute(
-        select(
-            func.count().filter(due_since), func.count().filter(done_since),
-            func.count().filter(a.cancelled_at.is_(None), assigned_since),
-            func.count().filter(cancelled_since, a.assigned_at <= week_ago),
-        ).where(*assignments_of(scope), or_(*read))
-    ).one()  # fmt: skip
+        select(func.count().filter(due_since), *after_columns(week_ago)).where(
+            *assignments_of(scope), or_(*read)
+        )
+    ).one()
+    completed_then, total_then = then(now, changed[1:])
     return Counts(
-        total=live, in_progress=in_progress, overdue=overdue + sign * changed[0],
-        completed=completed, completed_a_week_ago=completed_any - changed[1],
-        total_a_week_ago=live - changed[2] + changed[3],
+        total=now.live, in_progress=now.in_progress, overdue=now.overdue + sign * changed[0],
+        completed=now.completed, completed_a_week_ago=completed_then, total_a_week_ago=total_then,
     )  # fmt: skip
+
+
+def after_columns(moment: datetime) -> list[ColumnElement[int]]:
+    """What `then` takes back from how things stand now to say how they stood at `moment`:
+    completed after it; assigned after it and live; cancelled after it, assigned before.
+    (Each assignment's timestamps are written in the same transaction as its events.)"""
+    a = ResourceAssignment
+    return [
+        func.count().filter(a.completed_at > moment),
+        func.count().filter(a.cancelled_at.is_(None), a.assigned_at > moment),
+        func.count().filter(a.cancelled_at > moment, a.assigned_at <= moment),
+    ]
+
+
+def changed_after(moment: datetime) -> ColumnElement[bool]:
+    """The assignments `after_columns` counts (through 0018's three indexes)."""
+    a = ResourceAssignment
+    return or_(a.assigned_at > moment, a.completed_at > moment, a.cancelled_at > moment)
+
+
+def then(now: Sums, after: Sequence[int]) -> Then:
+    """(completed, assigned and not closed) at a moment, from now and `after_columns`."""
+    return now.completed_any - after[0], now.live - after[1] + after[2]
 
 
 def rows(

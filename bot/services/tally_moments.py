@@ -1,5 +1,7 @@
 """Figures as of past moments (a digest's week ends), from the tallies and what changed since.
 
+Both take the scope's tallies summed (`tallies.sums`), read once per digest.
+
 The tallies say how things stand now. An assignment's timestamps are written in the same
 transaction as its events, so what stood at a moment is what stands now less what
 happened after it: assigned after, completed after, cancelled after. Those are read
@@ -14,19 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.tallies import (
+    Sums,
     TallyScope,
+    Then,
+    after_columns,
     assignments_of,
+    changed_after,
     fell_due_between,
     is_open,
-    tallies_of,
+    then,
 )
-from models import MemberTally, ResourceAssignment
-
-Then = tuple[int, int]  # (completed, assigned and not closed) at some moment
+from models import ResourceAssignment
 
 
 @dataclass(frozen=True)
@@ -38,35 +42,23 @@ class DigestCounts:
     overdue: int  # not completed by then, due before the moment's day
 
 
-def history(s: Session, scope: TallyScope, ends: Sequence[datetime]) -> list[Then]:
-    """(completed, assigned and not closed) as of each moment in `ends` (two statements)."""
-    live, completed_any = _now(s, scope)
-    a = ResourceAssignment
-    columns: list[ColumnElement[int]] = []
-    for end in ends:
-        columns += [
-            func.count().filter(a.completed_at > end),
-            func.count().filter(a.cancelled_at.is_(None), a.assigned_at > end),
-            func.count().filter(a.cancelled_at > end, a.assigned_at <= end),
-        ]
-    since = min(ends)
-    after = s.execute(select(*columns).where(*assignments_of(scope), _changed_after(since))).one()
-    return [
-        (completed_any - after[i], live - after[i + 1] + after[i + 2])
-        for i in range(0, len(after), 3)
-    ]
+def history(s: Session, scope: TallyScope, ends: Sequence[datetime], *, now: Sums) -> list[Then]:
+    """(completed, assigned and not closed) as of each moment in `ends` (one statement;
+    `now`: the scope's tallies summed)."""
+    columns = [column for end in ends for column in after_columns(end)]
+    after = s.execute(
+        select(*columns).where(*assignments_of(scope), changed_after(min(ends)))
+    ).one()
+    return [then(now, after[i : i + 3]) for i in range(0, len(after), 3)]
 
 
 def digest_counts(
-    s: Session, scope: TallyScope, *, moment: datetime, week_ago: datetime, today: date
-) -> DigestCounts:
+    s: Session, scope: TallyScope, *, now: Sums, moment: datetime, week_ago: datetime,
+    today: date,
+) -> DigestCounts:  # fmt: skip
     """Completions in the week to `moment`, and what was open then and in progress or
-    overdue (due before `today`), of the assignments made by then (cancelled: left out)."""
-    t = MemberTally
-    summed = s.execute(
-        select(func.sum(t.in_progress), func.sum(t.overdue)).where(*tallies_of(t, scope))
-    ).one()
-    in_progress, overdue = (int(n or 0) for n in summed)
+    overdue (due before `today`), of the assignments made by then (cancelled: left out);
+    `now`: the scope's tallies summed."""
     a = ResourceAssignment
     lo, hi, sign = fell_due_between(s, today)
     live, due_before = a.cancelled_at.is_(None), a.due_on < today
@@ -83,19 +75,6 @@ def digest_counts(
     ).one()  # fmt: skip
     return DigestCounts(
         completed_this_week=changed[0],
-        in_progress=in_progress - changed[1],
-        overdue=overdue + sign * changed[2] - changed[3] + changed[4],
+        in_progress=now.in_progress - changed[1],
+        overdue=now.overdue + sign * changed[2] - changed[3] + changed[4],
     )
-
-
-def _now(s: Session, scope: TallyScope) -> tuple[int, int]:
-    t = MemberTally
-    row = s.execute(
-        select(func.sum(t.live), func.sum(t.completed_any)).where(*tallies_of(t, scope))
-    ).one()
-    return int(row[0] or 0), int(row[1] or 0)
-
-
-def _changed_after(moment: datetime) -> ColumnElement[bool]:
-    a = ResourceAssignment
-    return or_(a.assigned_at > moment, a.completed_at > moment, a.cancelled_at > moment)
