@@ -1,19 +1,32 @@
 """Keeping the report tallies (models/tally.py) right over time: their day moved forward
-once a day (the scheduler), and every tally counted again when asked (after a bulk load
+(the scheduler, hourly), and every tally counted again when asked (after a bulk load
 written around the triggers)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, literal_column, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.services.tallies import is_open
 from models import MemberTally, ResourceAssignment, ResourceTally, TallyDate
 from models.tally import EVERYONE
+
+COUNTS = ("live", "completed", "in_progress", "overdue", "completed_any")  # the tallies' columns
 
 # Each tally table, the assignments' column it is per, and its own.
 _TALLIED: tuple[tuple[Any, Any, Any], ...] = (
@@ -23,7 +36,7 @@ _TALLIED: tuple[tuple[Any, Any, Any], ...] = (
 
 
 class TallyService:
-    """Moves the tallies' day forward (the scheduler, once a day)."""
+    """Keeps the tallies' day current (the scheduler, hourly) and counts them again on demand."""
 
     def __init__(self, *, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
@@ -39,23 +52,16 @@ class TallyService:
             if as_of is None or as_of == today:
                 return today
             lo, hi, sign = (as_of, today, 1) if as_of < today else (today, as_of, -1)
-            fell_due = [is_open(), a.due_on >= lo, a.due_on < hi]
+            fell_due = (is_open(), a.due_on >= lo, a.due_on < hi)
             for t, key, own_key in _TALLIED:
-                for by_manager in (False, True):
-                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
-                    moved = (
-                        select(a.workspace_id.label("w"), manager.label("m"), key.label("k"),
-                               (func.count() * sign).label("n"))
-                        .where(*fell_due, *([a.assigned_by_id.is_not(None)] if by_manager else []))
-                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
-                        .subquery()
-                    )  # fmt: skip
+                for grouped in _per_tally(key, func.count() * sign, where=fell_due):
+                    moved = grouped.subquery()
+                    w, m, k, n = moved.c
                     s.execute(
                         update(t)
-                        .where(t.workspace_id == moved.c.w, t.manager_id == moved.c.m,
-                               own_key == moved.c.k)
-                        .values(overdue=t.overdue + moved.c.n)
-                    )  # fmt: skip
+                        .where(t.workspace_id == w, t.manager_id == m, own_key == k)
+                        .values(overdue=t.overdue + n)
+                    )
             s.execute(update(TallyDate).where(TallyDate.id == 1).values(as_of=today))
         return today
 
@@ -77,14 +83,23 @@ class TallyService:
             ]  # fmt: skip
             for t, key, own_key in _TALLIED:
                 s.execute(delete(t))
-                for by_manager in (False, True):
-                    manager = a.assigned_by_id if by_manager else literal_column(str(EVERYONE))
-                    counted = (
-                        select(a.workspace_id, manager, key, *shares)
-                        .where(*([a.assigned_by_id.is_not(None)] if by_manager else []))
-                        .group_by(a.workspace_id, key, *([manager] if by_manager else []))
-                    )
-                    columns = ["workspace_id", "manager_id", own_key.key, "live", "completed",
-                               "in_progress", "overdue", "completed_any"]  # fmt: skip
+                columns = ["workspace_id", "manager_id", own_key.key, *COUNTS]
+                for counted in _per_tally(key, *shares):
                     s.execute(insert(t).from_select(columns, counted))
             return sum(s.scalar(select(func.count()).select_from(t)) or 0 for t, _, _ in _TALLIED)
+
+
+def _per_tally(
+    key: Any, *values: ColumnElement[Any], where: Sequence[ColumnElement[bool]] = ()
+) -> Iterator[Select[Any]]:
+    """The assignments `where` selects, grouped per tally of `key` (a training or a person):
+    (workspace, manager, key, *values), once for the workspace's tallies (manager 0) and
+    once for the managers' (who assigned them)."""
+    a = ResourceAssignment
+    everyone: ColumnElement[int] = literal_column(str(EVERYONE)).label("manager_id")
+    yield select(a.workspace_id, everyone, key, *values).where(*where).group_by(a.workspace_id, key)
+    yield (
+        select(a.workspace_id, a.assigned_by_id.label("manager_id"), key, *values)
+        .where(*where, a.assigned_by_id.is_not(None))
+        .group_by(a.workspace_id, a.assigned_by_id, key)
+    )
