@@ -7,6 +7,7 @@ __main__); the generated rows (seed_rows.py) come after it.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -106,10 +107,18 @@ def seed(
             )
         )
     timings["total"] = time.perf_counter() - started
+    return seeded(people, fresh_ids, titles, created, counts, timings)
+
+
+def seeded(
+    people: Sequence[Person], fresh_ids: Sequence[int], titles: Mapping[int, str], created: int,
+    counts: dict[str, int], timings: Mapping[str, float],
+) -> Seeded:  # fmt: skip
+    """The seed's result (either database's), once the rows written are the rows counted."""
     assert created == counts["resource_assignments"]
     return Seeded(
         manager=people[0],
-        learners=people[MANAGERS:],
+        learners=list(people[MANAGERS:]),
         fresh=[(rid, titles[rid]) for rid in fresh_ids],
         counts=counts,
         seconds={k: round(v, 2) for k, v in timings.items()},

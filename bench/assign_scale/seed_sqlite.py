@@ -25,10 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import models
-from bench.assign_scale.seed import COUNTED, Seeded
+from bench.assign_scale.seed import COUNTED, Seeded, seeded
 from bench.assign_scale.seed_rows import (
     DOMAINS,
-    MANAGERS,
     Person,
     assignment_rows,
     domain_rows,
@@ -170,14 +169,7 @@ def seed_sqlite(
     finally:
         engine.dispose()
     timings["total"] = time.perf_counter() - started
-    assert created == counts["resource_assignments"]
-    return Seeded(
-        manager=people[0],
-        learners=people[MANAGERS:],
-        fresh=[(rid, titles[rid]) for rid in fresh_ids],
-        counts=counts,
-        seconds={k: round(v, 2) for k, v in timings.items()},
-    )
+    return seeded(people, fresh_ids, titles, created, counts, timings)
 
 
 def analyze(engine: sa.Engine) -> None:
