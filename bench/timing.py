@@ -197,6 +197,17 @@ def write_results(path: Path, report: Mapping[str, Any]) -> None:
     path.write_text(json.dumps(report, indent=2, default=str) + "\n")
 
 
+def finish_run(path: Path, report: Mapping[str, Any], text: str, problems: Sequence[str]) -> int:
+    """Write the JSON result, print the text (headline and tables) and the problems; the
+    exit status: 1 when there are problems."""
+    write_results(path, report)
+    print(text)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"\nJSON: {path}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cpu_count() -> int:
     """CPUs this process may run on (what `nproc` prints)."""
     if hasattr(os, "sched_getaffinity"):

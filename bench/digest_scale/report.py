@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from bench.digest_scale.world import MOMENT
-from bench.timing import write_results
+from bench.timing import finish_run
 
 SLOWEST = 5  # statements listed per subscription in the tables (all of them in the JSON)
 EXPLAIN_LINES = 30  # of the plan, in the tables (all of it in the JSON)
@@ -37,13 +36,8 @@ class Result:
 
 def finish(result: Result) -> int:
     """Write the JSON, print the tables; 1 if a digest was wrong, doubled or missing."""
-    write_results(result.args.json, as_json(result))
-    print(headline(result) + "\n")
-    print(tables(result))
-    for problem in result.problems:
-        print(f"problem: {problem}", file=sys.stderr)
-    print(f"\nJSON: {result.args.json}", file=sys.stderr)
-    return 1 if result.problems else 0
+    text = headline(result) + "\n\n" + tables(result)
+    return finish_run(result.args.json, as_json(result), text, result.problems)
 
 
 def headline(result: Result) -> str:

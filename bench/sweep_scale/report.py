@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from bench.sweep_scale.measure import Measured
 from bench.sweep_scale.seed import MOMENT, Seeded
-from bench.timing import write_results
+from bench.timing import finish_run
 from bot.services.reminders import PAGE
 
 SLOWEST = 4  # statements listed per step in the tables (all of them in the JSON)
@@ -34,13 +33,8 @@ class Run:
 
 def finish(run: Run) -> int:
     """Write the JSON, print the tables; 1 if anything owed was not sent as it should be."""
-    write_results(run.args.json, result_json(run))
-    print(headline(run) + "\n")
-    print(tables(run))
-    for problem in run.problems:
-        print(f"problem: {problem}", file=sys.stderr)
-    print(f"\nJSON: {run.args.json}", file=sys.stderr)
-    return 1 if run.problems else 0
+    text = headline(run) + "\n\n" + tables(run)
+    return finish_run(run.args.json, result_json(run), text, run.problems)
 
 
 def headline(run: Run) -> str:
