@@ -13,6 +13,7 @@ from bot.certificate_page import PATH_PREFIX as CERTIFICATE_PATH
 from bot.certificate_page import RateLimit, answer
 from bot.db import ping
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.response_gate import answer_gated
 from bot.services import Services
 
 EVENTS_PATH = "/slack/events"
@@ -38,7 +39,7 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
             )
             return [body]
         if path == EVENTS_PATH and method == "POST":
-            return slack(environ, start_response)
+            return answer_gated(slack, environ, start_response)
         if app.oauth_flow is not None and path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET":
             return slack(environ, start_response)  # installing in a workspace (many workspaces)
         if path.startswith(CERTIFICATE_PATH) and method in ("GET", "HEAD"):

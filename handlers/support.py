@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.db import database_unavailable
 from bot.errors import BotError, NotAllowed, NotFound
+from bot.response_gate import opens_later, wait_for
 from bot.services import Services
 from bot.services.members import Caller
 from handlers.unavailable import SLACK_BUSY, TRY_AGAIN
@@ -73,15 +75,18 @@ def later(
         **extra,
     }
     services: Services = context["services"]
-    services.background.submit(_run, func, available)
+    services.background.submit(_run, func, available, opens_later())
 
 
-def _run(func: Callable[..., object], available: dict[str, Any]) -> None:
+def _run(
+    func: Callable[..., object], available: dict[str, Any], gate: threading.Event | None = None
+) -> None:
     """Run one piece of after-ack work; every failure reaches the user and the log.
 
     A BotError becomes an ephemeral reply; anything else is logged with its
     traceback and the user is given a reference to quote.
     """
+    wait_for(gate)  # the ack is on its way to Slack first
     started = time.perf_counter()
     outcome = "ok"
     try:

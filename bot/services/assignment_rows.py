@@ -12,10 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_for
+from bot.db import insert_ignoring
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.members import Caller
-from bot.services.outbox import ROWS_PER_INSERT, enqueue_many, owed
+from bot.services.outbox import enqueue_many, owed
 from bot.services.reminder_policy import policy_of
 from models import AssignmentEvent, Member, ResourceAssignment
 from models.assignment import OPEN_WHERE
@@ -37,23 +37,28 @@ def members_for(
     s: Session, workspace_id: int, user_ids: Sequence[str], now: datetime
 ) -> list[Member]:
     """Member rows for these people, created (profile to come) for anyone new."""
-    wanted = sorted(set(user_ids))
-    if not wanted:
+    known = _members(s, workspace_id, sorted(set(user_ids)))
+    new = sorted(set(user_ids) - {m.slack_user_id for m in known})
+    if not new:  # the usual case: one statement
+        return known
+    insert_ignoring(
+        s, Member.__table__,
+        [{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
+          "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False, "is_bot": False,
+          "is_deactivated": False, "is_guest": False, "created_at": now, "updated_at": now}
+         for uid in new],
+        unique=["workspace_id", "slack_user_id"],
+    )  # fmt: skip
+    return sorted([*known, *_members(s, workspace_id, new)], key=lambda m: m.slack_user_id)
+
+
+def _members(s: Session, workspace_id: int, user_ids: Sequence[str]) -> list[Member]:
+    if not user_ids:
         return []
-    for start in range(0, len(wanted), ROWS_PER_INSERT):
-        s.execute(
-            insert_for(s, Member)
-            .values([{"workspace_id": workspace_id, "slack_user_id": uid, "display_name": uid,
-                      "real_name": "", "role": Role.MEMBER.value, "is_slack_admin": False,
-                      "is_bot": False, "is_deactivated": False, "is_guest": False,
-                      "created_at": now, "updated_at": now}
-                     for uid in wanted[start : start + ROWS_PER_INSERT]])
-            .on_conflict_do_nothing(index_elements=["workspace_id", "slack_user_id"])
-        )  # fmt: skip
     return list(
         s.scalars(
             select(Member)
-            .where(Member.workspace_id == workspace_id, one_of(Member.slack_user_id, wanted))
+            .where(Member.workspace_id == workspace_id, one_of(Member.slack_user_id, user_ids))
             .order_by(Member.slack_user_id)
         )
     )
@@ -88,16 +93,15 @@ def insert_open(
          "next_remind_on": next_remind_on}
         for m in members
     ]  # fmt: skip
-    inserted: list[tuple[int, int]] = []
-    for start in range(0, len(rows), ROWS_PER_INSERT):  # SQLite allows 32,766 parameters
-        inserted += s.execute(
-            insert_for(s, ResourceAssignment)
-            .values(rows[start : start + ROWS_PER_INSERT])
-            .on_conflict_do_nothing(
-                index_elements=["resource_id", "member_id"], index_where=text(OPEN_WHERE)
-            )
-            .returning(ResourceAssignment.id, ResourceAssignment.member_id)
-        ).all()
+    a = ResourceAssignment
+    inserted = insert_ignoring(
+        s,
+        a.__table__,
+        rows,
+        unique=["resource_id", "member_id"],
+        where=text(OPEN_WHERE),
+        returning=[a.id, a.member_id],
+    )
     return {assignment_id: by_id[member_id] for assignment_id, member_id in inserted}
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, raiseload, sessionmaker
 
 from bot.clock import Clock, local_today
 from bot.errors import BotError, NotFound
@@ -189,7 +189,9 @@ class AssignmentService:
 
 def _assignable(s: Session, workspace_id: int, resource_id: int) -> TrainingResource:
     resource = s.scalars(
-        select(TrainingResource).where(TrainingResource.id == resource_id, visible_to(workspace_id))
+        select(TrainingResource)
+        .where(TrainingResource.id == resource_id, visible_to(workspace_id))
+        .options(raiseload(TrainingResource.domains))  # not needed: one statement fewer
     ).one_or_none()
     if resource is None:
         raise NotFound("That resource no longer exists.")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import insert_for
+from bot.db import insert_ignoring
 from models import Domain, TrainingResource
 from models.quiz_rules import QuizSpec
 from models.rules import ContentFields, slugify
@@ -106,10 +106,11 @@ def _domains(s: Session, names: tuple[str, ...]) -> list[Domain]:
     wanted = {slugify(n): n for n in names if slugify(n)}
     if not wanted:
         return []
-    s.execute(
-        insert_for(s, Domain)
-        .values([{"slug": slug, "name": name} for slug, name in wanted.items()])
-        .on_conflict_do_nothing(index_elements=["slug"])
+    insert_ignoring(
+        s,
+        Domain.__table__,
+        [{"slug": slug, "name": name} for slug, name in wanted.items()],
+        unique=["slug"],
     )
     found = {d.slug: d for d in s.scalars(select(Domain).where(Domain.slug.in_(wanted)))}
     return [found[slug] for slug in wanted]

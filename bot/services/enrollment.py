@@ -13,12 +13,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from bot.db import insert_for
+from bot.db import insert_ignoring
 from bot.errors import BotError
-from bot.services.outbox import ROWS_PER_INSERT
 from bot.services.path_progress import open_next_steps
 from models import EnrollmentStep, LearningPath, Member, PathEnrollment, PathStep
 from models.enums import EnrollmentStatus, Priority, StepState
+from models.one_of import one_of
 from models.path import OPEN_ENROLLMENT_WHERE
 
 
@@ -67,17 +67,14 @@ def enroll(
          "enrolled_at": now, "updated_at": now, "counts_since": terms.counts_since}
         for m in members
     ]  # fmt: skip
-    created: dict[int, Member] = {}
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        for enrollment_id, member_id in s.execute(
-            insert_for(s, PathEnrollment)
-            .values(rows[start : start + ROWS_PER_INSERT])
-            .on_conflict_do_nothing(
-                index_elements=["path_id", "member_id"], index_where=text(OPEN_ENROLLMENT_WHERE)
-            )
-            .returning(PathEnrollment.id, PathEnrollment.member_id)
-        ):
-            created[enrollment_id] = by_id[member_id]
+    e = PathEnrollment
+    created = {
+        enrollment_id: by_id[member_id]
+        for enrollment_id, member_id in insert_ignoring(
+            s, e.__table__, rows, unique=["path_id", "member_id"],
+            where=text(OPEN_ENROLLMENT_WHERE), returning=[e.id, e.member_id],
+        )
+    }  # fmt: skip
     if not created:
         return created
     plan = [
@@ -86,8 +83,7 @@ def enroll(
          "state": StepState.LOCKED.value}
         for enrollment_id in created for step in steps
     ]  # fmt: skip
-    for start in range(0, len(plan), ROWS_PER_INSERT):
-        s.execute(insert(EnrollmentStep), plan[start : start + ROWS_PER_INSERT])
+    s.execute(insert(EnrollmentStep), plan)
     enrollments = list(
         s.scalars(select(PathEnrollment).where(PathEnrollment.id.in_(list(created))))
     )
@@ -99,13 +95,11 @@ def opened_steps(s: Session, enrollment_ids: Sequence[int]) -> tuple[int, ...]:
     """The assignments that carry these enrollments' open steps (their DMs are owed)."""
     if not enrollment_ids:
         return ()
-    found: list[int | None] = []
-    for start in range(0, len(enrollment_ids), ROWS_PER_INSERT):
-        found += s.scalars(
-            select(EnrollmentStep.assignment_id).where(
-                EnrollmentStep.enrollment_id.in_(enrollment_ids[start : start + ROWS_PER_INSERT]),
-                EnrollmentStep.assignment_id.is_not(None),
-                EnrollmentStep.state == StepState.OPEN.value,
-            )
-        ).all()
+    found = s.scalars(
+        select(EnrollmentStep.assignment_id).where(
+            one_of(EnrollmentStep.enrollment_id, enrollment_ids),
+            EnrollmentStep.assignment_id.is_not(None),
+            EnrollmentStep.state == StepState.OPEN.value,
+        )
+    ).all()
     return tuple(i for i in found if i is not None)

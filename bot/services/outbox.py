@@ -10,12 +10,11 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.db import insert_for
+from bot.db import insert_ignoring
 from models import OutboxMessage, OutboxStatus, Workspace
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
-ROWS_PER_INSERT = 1000
 
 
 @dataclass(frozen=True)
@@ -237,18 +236,14 @@ def owed(
 
 
 def enqueue_many(s: Session, messages: list[dict[str, object]], *, now: datetime) -> list[str]:
-    """Owe many messages in a statement per 1,000 (SQLite allows 32,766 parameters).
-
-    Returns the keys that were new (a key owed already is left as it is).
-    """
-    pending = {"status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": now,
-               "created_at": now}  # fmt: skip
-    created: list[str] = []
-    for start in range(0, len(messages), ROWS_PER_INSERT):
-        created += s.scalars(
-            insert_for(s, OutboxMessage)
-            .values([{**pending, **m} for m in messages[start : start + ROWS_PER_INSERT]])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxMessage.key)
-        ).all()
-    return created
+    """Owe many messages at once; returns the keys that were new (a key owed already is
+    left as it is)."""
+    # Every row has the same keys (one statement for all): what a message may override
+    # (a digest recorded as skipped sets status and last_error) is given for all.
+    pending = {"status": OutboxStatus.PENDING.value, "last_error": None, "attempts": 0,
+               "next_attempt_at": now, "created_at": now}  # fmt: skip
+    table = OutboxMessage.__table__
+    rows = [{**pending, **m} for m in messages]
+    return [key for (key,) in insert_ignoring(
+        s, table, rows, unique=["key"], returning=[table.c.key]
+    )]  # fmt: skip
