@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import subprocess
@@ -61,7 +62,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> WSGIApp:
         services = build_services(self._settings)
-        return make_wsgi_app(build_app(services), services)
+        app = make_wsgi_app(build_app(services), services)
+        keep_out_of_collections()
+        return app
 
     def _when_ready(self, _server: Any) -> None:
         # Once per `serve`, not per worker, and in a process of its own: a thread in the
@@ -80,6 +83,15 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             log.info("scheduler stopped")
 
 
+def keep_out_of_collections() -> None:
+    """Leave what was built to serve (modules, the app, its services) out of the garbage
+    collector's full passes: it lives as long as the process. A full pass walked all of
+    it, about 200,000 objects, and paused every thread for 10 to 100 ms once every few
+    hundred requests: the slowest acks. It now walks only what requests allocated."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve_http(settings: Settings, options: ServeOptions) -> None:
     _Gunicorn(settings, options).run()
 
@@ -90,6 +102,7 @@ def serve_socket_mode(settings: Settings, *, scheduler: bool) -> None:
 
     services: Services = build_services(settings)
     handler = SocketModeHandler(build_app(services), settings.app_token)
+    keep_out_of_collections()
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
