@@ -93,7 +93,7 @@ def zone_of(name: str | None, default_tz: str) -> ZoneInfo:
     unknown name is logged once per process: it is a host to update, not a user's error)."""
     if name in known_zones():
         return ZoneInfo(name)
-    if name is not None:
+    if name:  # None or "": Slack gave none, nothing to tell anyone
         with _warned_lock:
             first = name not in _warned
             _warned.add(name)
