@@ -126,11 +126,14 @@ def problems_of(
     fake: StampedFakeSlack, swept: dict[str, Any], delivery: Measured | None, users: list[str]
 ) -> list[str]:
     """Payloads over Slack's limits; a sweep that owed other than one reminder to each
-    person due; a delivery that sent other than that (--plan-only: the outbox's rows)."""
+    person due; a sweep a minute later that read any row (nobody new is at their reminder
+    time); a delivery that sent other than that (--plan-only: the outbox's rows)."""
     problems = [f"stand-in: {v}" for v in fake.limit_violations]
     owed = {step.name: step.result for step in swept["steps"][::2]}
     problems += [f"{k}: {v} owed, {len(users)} expected" for k, v in owed.items()
                  if v != len(users)]  # fmt: skip
+    if swept["rows_read_a_minute_later"]:
+        problems.append(f"the sweep a minute later read {swept['rows_read_a_minute_later']} rows")
     if delivery is None:
         problems += outbox_problems(swept["reminders_in_outbox"], len(users))
     elif delivery.result != len(users):

@@ -1,7 +1,8 @@
 """Measuring in process: what a piece of work sent to the database, how long it took, memory.
 
 `Tally` observes an engine (SQLAlchemy events, nothing patched): each statement with its
-time at the driver, executemany parameter sets, commits, and pool checkouts (on
+time at the driver and the rows it returned (when the driver knows: not for a server-side
+cursor), executemany parameter sets, commits, and pool checkouts (on
 PostgreSQL each checkout is also a pre-ping round trip, not a statement). `measure` runs
 one piece of work under a Tally, timed, with the process's resident memory around it and,
 when asked, tracemalloc's peak.
@@ -34,10 +35,11 @@ class Shape:
     last_ms: float = 0.0
     max_ms: float = 0.0
     executemany_sets: int = 0
+    rows: int = 0  # returned (a SELECT) or changed, as the driver's rowcount says when known
     first: tuple[str, Any] = ("", None)  # its first and last statement with their parameters
     last: tuple[str, Any] = ("", None)
 
-    def add(self, ms: float, statement: str, parameters: Any, sets: int) -> None:
+    def add(self, ms: float, statement: str, parameters: Any, sets: int, rows: int) -> None:
         if not self.count:
             self.first_ms, self.first = ms, (statement, parameters)
         self.count += 1
@@ -45,6 +47,7 @@ class Shape:
         self.last_ms, self.last = ms, (statement, parameters)
         self.max_ms = max(self.max_ms, ms)
         self.executemany_sets += sets
+        self.rows += max(rows, 0)  # -1: not known (a server-side cursor, an executemany)
 
     def summary(self, name: str) -> dict[str, Any]:
         return {
@@ -56,6 +59,7 @@ class Shape:
             "last_ms": round(self.last_ms, 3),
             "max_ms": round(self.max_ms, 3),
             "executemany_sets": self.executemany_sets,
+            "rows": self.rows,
         }
 
 
@@ -94,12 +98,14 @@ class Tally:
         conn.info.setdefault("bench_started", []).append(time.perf_counter())
 
     def _after(
-        self, conn: sa.Connection, _cursor: Any, statement: str, parameters: Any,
+        self, conn: sa.Connection, cursor: Any, statement: str, parameters: Any,
         _context: Any, executemany: bool,
     ) -> None:  # fmt: skip
         ms = (time.perf_counter() - conn.info["bench_started"].pop()) * 1000
         sets = len(parameters) if executemany else 0
-        self.shapes.setdefault(shape_of(statement), Shape()).add(ms, statement, parameters, sets)
+        rows = -1 if executemany else cursor.rowcount
+        shape = self.shapes.setdefault(shape_of(statement), Shape())
+        shape.add(ms, statement, parameters, sets, rows)
 
     def _commit(self, _conn: sa.Connection) -> None:
         self.commits += 1

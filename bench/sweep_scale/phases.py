@@ -2,8 +2,13 @@
 
 The planner changes what it plans from (it owes reminders and moves each row's next
 reminder on), so the due rows are copied aside first (BACKUP) and put back to replay the
-very same sweep: once more under tracemalloc, and for EXPLAIN ANALYZE of the page query.
+very same sweep: once more under tracemalloc, and for EXPLAIN ANALYZE of its queries.
 With --plan-only there is no delivery: `owed_in_outbox` reads the replay's reminder rows.
+
+The rows a sweep reads are what its page queries fetched (one row per assignment, the
+driver's rowcount): the people query before them only counts those same rows per person.
+Beside them, for comparison, the rows the old rule read (every open row whose reminder day
+had come somewhere on Earth, whatever the hour there), which is also what BACKUP keeps.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from bot.posting import TAG
 from bot.services import Services
 
 BACKUP = "bench_sweep_backup"
-HORIZON = TODAY + timedelta(days=1)  # what the planner reads: due somewhere on Earth
-PAGE_QUERY = "FROM resource_assignments JOIN members"  # the planner's page of due rows
+HORIZON = TODAY + timedelta(days=1)  # the old rule: due somewhere on Earth (a superset)
+# The planner's statements, by their shapes: the page of due rows, the people due before it.
+PAGE_QUERY = "members.slack_user_id, members.tz FROM resource_assignments JOIN members"
+PEOPLE_QUERY = "count(*) AS count_1 FROM resource_assignments JOIN members"
 OPEN_IN_HORIZON = """
 FROM resource_assignments a JOIN members m ON m.id = a.member_id
 WHERE a.next_remind_on <= %(horizon)s AND a.completed_at IS NULL AND a.cancelled_at IS NULL
@@ -48,7 +55,7 @@ def _sql(url: str, *statements: str, **params: Any) -> list[Any]:
 
 
 def rows_in_horizon(url: str) -> int:
-    """Open assignments whose next reminder day has come somewhere: what a sweep reads."""
+    """Open assignments whose next reminder day has come somewhere: what the old rule read."""
     (found,) = _sql(url, "SELECT count(*) " + OPEN_IN_HORIZON, horizon=HORIZON)
     return int(found[0])
 
@@ -76,12 +83,14 @@ def restore_due_state(url: str) -> None:
 
 
 def explain(url: str, shape: Shape | None) -> dict[str, list[str]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the first and the last time a statement ran."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the first and the last time a statement ran (the
+    first only, when it ran once)."""
     if shape is None:
         return {}
     plans = {}
+    runs = [("first", shape.first), ("last", shape.last)][: 2 if shape.count > 1 else 1]
     with psycopg.connect(conninfo_of(url)) as conn:
-        for which, (statement, parameters) in (("first", shape.first), ("last", shape.last)):
+        for which, (statement, parameters) in runs:
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             plans[which] = [str(row[0]) for row in rows]
         conn.rollback()
@@ -92,18 +101,33 @@ def sweeps(services: Services, clock: FixedClock, url: str) -> dict[str, Any]:
     """The sweep, the one a minute later, then the same sweep again under tracemalloc."""
     engine = services.engine
     plan = services.reminders.plan
-    found: dict[str, Any] = {"rows_read_by_the_sweep": rows_in_horizon(url)}
+    found: dict[str, Any] = {"rows_the_old_rule_read": rows_in_horizon(url)}
     keep_due_state(url)
     sweep = measure("plan", engine, lambda: len(plan()))
-    found["rows_read_a_minute_later"] = rows_in_horizon(url)
+    found["rows_the_old_rule_read_a_minute_later"] = rows_in_horizon(url)
     clock.advance(timedelta(minutes=1))
     later = measure("plan, a minute later", engine, lambda: len(plan()))
+    found |= {"rows_read_by_the_sweep": rows_read(sweep), "pages_read": pages_read(sweep),
+              "rows_read_a_minute_later": rows_read(later),
+              "pages_read_a_minute_later": pages_read(later)}  # fmt: skip
     restore_due_state(url)
     clock.set(MOMENT)
     found["explain_page_query"] = explain(url, sweep.tally.find(PAGE_QUERY))
+    found["explain_people_query"] = explain(url, sweep.tally.find(PEOPLE_QUERY))
     traced = measure("plan again, under tracemalloc", engine, lambda: len(plan()), trace=True)
     found["steps"] = [sweep, later, traced]
     return found
+
+
+def rows_read(step: Measured) -> int:
+    """The due rows the planner's page queries fetched in a step."""
+    shape = step.tally.find(PAGE_QUERY)
+    return shape.rows if shape else 0
+
+
+def pages_read(step: Measured) -> int:
+    shape = step.tally.find(PAGE_QUERY)
+    return shape.count if shape else 0
 
 
 OWED_ONCE = """

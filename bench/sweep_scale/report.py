@@ -12,7 +12,12 @@ from bench.timing import finish_run
 from bot.services.reminders import PAGE
 
 SLOWEST = 4  # statements listed per step in the tables (all of them in the JSON)
+READ = (  # what the sweeps read (the planner's page queries), and what the old rule read
+    "rows_read_by_the_sweep", "pages_read", "rows_read_a_minute_later",
+    "pages_read_a_minute_later", "rows_the_old_rule_read", "rows_the_old_rule_read_a_minute_later",
+)  # fmt: skip
 EXPLAIN_LINES = 16  # of each plan, in the tables (all of it in the JSON)
+EXPLAIN_WIDTH = 240  # characters of a line of a plan (a page's member ids run to thousands)
 
 
 @dataclass
@@ -89,11 +94,11 @@ def result_json(run: Run) -> dict[str, Any]:
             "due_assignments": data.due,
             "due_people": len(data.due_people),
             "due_later_today": data.waiting,
-            "rows_read_by_the_sweep": run.sweeps["rows_read_by_the_sweep"],
-            "rows_read_a_minute_later": run.sweeps["rows_read_a_minute_later"],
+            **{key: run.sweeps[key] for key in READ},
         },
         "sweeps": [step.summary() for step in steps],
         "explain_page_query": run.sweeps["explain_page_query"],
+        "explain_people_query": run.sweeps["explain_people_query"],
         **sending_json(run),
         "problems": run.problems,
         "run_seconds": round(run.seconds, 1),
@@ -139,11 +144,25 @@ def tables(run: Run) -> str:
             f"{t['statement_ms']:,.0f} | {_mb(m, 'rss_before')} -> {_mb(m, 'rss_after')} | "
             f"{_mb(m, 'max_rss_delta')} | {_mb(m, 'tracemalloc_peak')} |"
         )
-    out += ["", *sending_table(run), "", *statements_table(steps)]
-    for which, lines in run.sweeps["explain_page_query"].items():
-        timing = [line.strip() for line in lines if "Execution Time" in line]
-        out += ["", f"EXPLAIN ANALYZE, {which} page of due rows ({', '.join(timing)}):"]
-        out += [f"    {line}" for line in lines[:EXPLAIN_LINES]]
+    s = run.sweeps
+    out += [
+        "",
+        f"Rows read (the page queries' rows): {s['rows_read_by_the_sweep']:,} by the sweep "
+        f"({s['pages_read']:,} pages), {s['rows_read_a_minute_later']:,} a minute later "
+        f"({s['pages_read_a_minute_later']:,} pages). The old rule (due somewhere on Earth) "
+        f"read {s['rows_the_old_rule_read']:,} and "
+        f"{s['rows_the_old_rule_read_a_minute_later']:,}.",
+        "", *sending_table(run), "", *statements_table(steps),
+    ]  # fmt: skip
+    explained = {
+        "people due": s["explain_people_query"],
+        "page of due rows": s["explain_page_query"],
+    }
+    for what, plans in explained.items():
+        for which, lines in plans.items():
+            timing = [line.strip() for line in lines if "Execution Time" in line]
+            out += ["", f"EXPLAIN ANALYZE, {which} {what} query ({', '.join(timing)}):"]
+            out += [f"    {line[:EXPLAIN_WIDTH]}" for line in lines[:EXPLAIN_LINES]]
     return "\n".join(out)
 
 

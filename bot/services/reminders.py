@@ -3,35 +3,36 @@
 The planner works from the database as it is now, so a sweep after downtime catches
 up, and any replica may run it: each reminder is an outbox row keyed by person and
 local day (insert-or-ignore), so a person gets at most one reminder DM a day, listing
-everything due. Only rows whose `next_remind_on` has come are read (indexed), a page
+everything due. Only the rows of people whose local time is at their reminder time, and
+whose `next_remind_on` has come there, are read (bot/services/reminder_zones.py), a page
 of people at a time, so a sweep costs the same few statements per page whatever the
-size of the assignments table.
+size of the assignments table, and a sweep after everyone due was reminded reads nothing.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock, local_today
+from bot.clock import Clock
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.audit import Subject, record
 from bot.services.cards import AssignmentCard, cards_by_id
 from bot.services.members import Caller
 from bot.services.outbox import enqueue_many, owed
-from bot.services.reminder_policy import policy_of
+from bot.services.reminder_policy import installed_policies, policy_of
+from bot.services.reminder_zones import Window, due_condition, zone_of
 from models import AuditAction, Member, OutboxMessage, ResourceAssignment, Workspace
 from models.enums import Role
 from models.one_of import one_of
-from models.reminders import LATEST_HOUR, SATURDAY, ReminderPolicy, next_monday, snooze_day
+from models.reminders import ReminderPolicy, next_monday, snooze_day
 from models.workspace import still_installed
 
 PAGE = 2000  # due assignments read per statement (a person's all on one page)
@@ -69,19 +70,22 @@ class ReminderService:
     def plan(self, *, dry_run: bool = False) -> list[PlannedReminder]:
         """Owe today's reminders to everyone for whom it is now reminder time.
 
-        Who has a reminder day that has come somewhere on Earth is read once (one pass over
-        the due range of `next_remind_on`); then their rows, a page of at most PAGE at a
-        time (a person never split), each page through the people's own index. Reading
-        the due range again for every page made a sweep's cost grow with the square of
-        what is due."""
+        The policies in use are read, then who is at their reminder time with a reminder
+        day that has come (one pass over the due range of `next_remind_on`, only in the
+        zones at their reminder time); then their rows, a page of at most PAGE at a time
+        (a person never split), each page through the people's own index. Reading the due
+        range again for every page made a sweep's cost grow with the square of what is due."""
         now = self._clock.now()
         with self._sessions.begin() as s:
-            due = _due_people(s, now)
+            policies = installed_policies(s)
+            where = _due_now(now, policies, self._default_tz)
+            due = _due_people(s, where)
+        of_workspace = {w: policy for policy, ids in policies.items() for w in ids}
         planned: list[PlannedReminder] = []
         for workspace_id, members in _pages(due):
             with self._sessions.begin() as s:
-                rows = _due_rows(s, now, workspace_id, members)
-                found = list(self._reminders(s, now, rows))
+                rows = _due_rows(s, where, workspace_id, members)
+                found = list(self._reminders(now, rows, of_workspace))
                 if not dry_run:
                     found = _owe(s, found, now)
                 planned += [reminder for reminder, _ in found]
@@ -131,7 +135,7 @@ class ReminderService:
                 )
             if row.completed_at is not None or row.cancelled_at is not None:
                 raise BotError("This one is closed already: no more reminders about it.")
-            today = local_today(self._clock.now(), caller.tz)
+            today = self._clock.now().astimezone(zone_of(caller.tz, self._default_tz)).date()
             policy = policy_of(s, caller.workspace_id)
             day = (next_monday(today) if until == "monday"
                    else snooze_day(today, weekdays_only=policy.weekdays_only))  # fmt: skip
@@ -171,21 +175,17 @@ class ReminderService:
             return len(plans)
 
     def _reminders(
-        self, s: Session, now: datetime, rows: Sequence[DueRow]
+        self, now: datetime, rows: Sequence[DueRow], policies: Mapping[int, ReminderPolicy]
     ) -> Iterator[tuple[PlannedReminder, list[dict[str, Any]]]]:
-        """Per person whose reminder hour it is: the reminder, and the rows' new plans."""
-        policies: dict[int, ReminderPolicy] = {}
+        """Per person whose reminder time it is: the reminder, and the rows' new plans.
+        (The query chose them by the same rules; checked again here, per person.)"""
         for _, group in groupby(rows, key=lambda r: r.member_id):
             mine = list(group)
             first = mine[0]
-            if first.workspace_id not in policies:
-                policies[first.workspace_id] = policy_of(s, first.workspace_id)
             policy = policies[first.workspace_id]
-            local = now.astimezone(ZoneInfo(first.tz or self._default_tz))
+            local = now.astimezone(zone_of(first.tz, self._default_tz))
             day = local.date()
-            if not policy.hour <= local.hour < LATEST_HOUR:
-                continue
-            if policy.weekdays_only and day.weekday() >= SATURDAY:
+            if not Window.of(policy).open_at(local):
                 continue
             due = [r for r in mine if r.next_remind_on <= day]
             if not due:
@@ -205,17 +205,22 @@ def _reminder(payload: dict[str, Any], cards: list[AssignmentCard]) -> Reminder:
     return Reminder(date.fromisoformat(str(payload["day"])), dated)
 
 
-def _due_now(now: datetime) -> list[ColumnElement[bool]]:
-    """Open assignments of reachable people whose next reminder day has come somewhere."""
+def _due_now(
+    now: datetime, policies: Mapping[ReminderPolicy, Sequence[int]], default_tz: str
+) -> list[ColumnElement[bool]]:
+    """Open assignments of reachable people at their reminder time now, whose next reminder
+    day has come on their own calendar."""
     a, m = ResourceAssignment, Member
-    horizon = now.date() + timedelta(days=1)  # the furthest-ahead timezone's today
     return [
-        a.next_remind_on <= horizon, a.completed_at.is_(None), a.cancelled_at.is_(None),
-        m.is_bot.is_(False), m.is_deactivated.is_(False), still_installed(a.workspace_id),
+        *due_condition(now, policies, default_tz), a.completed_at.is_(None),
+        a.cancelled_at.is_(None), m.is_bot.is_(False), m.is_deactivated.is_(False),
+        still_installed(a.workspace_id),
     ]  # fmt: skip
 
 
-def _due_people(s: Session, now: datetime) -> dict[int, tuple[array[int], array[int]]]:
+def _due_people(
+    s: Session, where: Sequence[ColumnElement[bool]]
+) -> dict[int, tuple[array[int], array[int]]]:
     """Per workspace, the people with due rows and how many each, by member id (compact:
     16 bytes a person, read as the database hands them over)."""
     a, m = ResourceAssignment, Member
@@ -223,7 +228,7 @@ def _due_people(s: Session, now: datetime) -> dict[int, tuple[array[int], array[
     for workspace_id, member_id, n in s.execute(
         select(a.workspace_id, a.member_id, func.count())
         .join(m, m.id == a.member_id)
-        .where(*_due_now(now))
+        .where(*where)
         .group_by(a.workspace_id, a.member_id)
         .order_by(a.workspace_id, a.member_id)
         .execution_options(yield_per=PAGE)
@@ -250,7 +255,7 @@ def _pages(due: dict[int, tuple[array[int], array[int]]]) -> Iterator[tuple[int,
 
 
 def _due_rows(
-    s: Session, now: datetime, workspace_id: int, members: Sequence[int]
+    s: Session, where: Sequence[ColumnElement[bool]], workspace_id: int, members: Sequence[int]
 ) -> Sequence[DueRow]:
     """These people's due rows, by person."""
     a, m = ResourceAssignment, Member
@@ -258,7 +263,7 @@ def _due_rows(
         select(a.id, a.member_id, a.workspace_id, a.due_on, a.next_remind_on, a.priority,
                m.slack_user_id, m.tz)
         .join(m, m.id == a.member_id)
-        .where(a.workspace_id == workspace_id, one_of(a.member_id, members), *_due_now(now))
+        .where(a.workspace_id == workspace_id, one_of(a.member_id, members), *where)
         .order_by(a.member_id, a.id)
     ).all()  # fmt: skip
 
