@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from slack_sdk import WebClient
 from sqlalchemy import Engine, delete, func, insert, inspect, select, update
@@ -16,7 +17,7 @@ from bot import db
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient
 from bot.ids import Action, Block
-from bot.services import analytics, tallies, tally_moments
+from bot.services import analytics, tallies, tally_moments, tally_rows
 from bot.services.members import Caller
 from bot.services.progress import Scope
 from bot.services.tallies import TallyScope
@@ -367,13 +368,17 @@ def test_the_migration_counts_the_assignments_already_there(
         assert conn.scalar(select(func.count()).select_from(MemberTally)) > 0
 
 
+@pytest.mark.parametrize("candidates_below", [0.0, 1e6], ids=["every_row", "candidates"])
 def test_pages_are_right_with_ties_at_their_edges_on_either_side_of_the_tallies_day(
-    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine
-) -> None:
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine,
+    monkeypatch: pytest.MonkeyPatch, candidates_below: float,
+) -> None:  # fmt: skip
     """Rows read through the rank indexes (migration 0019) and, on another day than the
     tallies', corrected: many rows tie on (overdue, completed share), some only once what
     fell due (or un-fell) is counted, at the edges of pages of 1 and 4 rows; scopes
-    narrowed to people or a type rank every tally instead."""
+    narrowed to people or a type rank every tally instead. On another day, the rows are
+    ranked from the candidates or from every row as the share of F says: each way here."""
+    monkeypatch.setattr(tally_rows, "CANDIDATES_BELOW", candidates_below)
     load_starter(app_server)
     a = ResourceAssignment
     with engine.connect() as conn:
