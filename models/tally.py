@@ -16,8 +16,9 @@ what fell due into the tallies), so that correction stays a day or two of due da
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ColumnElement, Float, ForeignKey, Index, cast
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -56,6 +57,29 @@ class MemberTally(_Counts, Base):
     manager_id: Mapped[int] = mapped_column(primary_key=True)  # EVERYONE, or who assigned
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+def completion_rate(t: Any) -> ColumnElement[float]:
+    """A tally's completed share (rows with live > 0 only), as the rank indexes hold it:
+    reports must write it this very way for the database to read it from them."""
+    # A plain `/`: SQLAlchemy's true division adds casts of its own to the divisor.
+    rate: ColumnElement[float] = cast(t.completed, Float).op("/", return_type=Float)(t.live)
+    return rate
+
+
+# A report's rows in its order (most overdue, then least complete) for one workspace or
+# manager: a page and its ties are read from the front of the index, not ranked from all
+# of the scope's tallies (migration 0019); rows with nothing live are never shown.
+for _tally in (ResourceTally, MemberTally):
+    Index(
+        f"ix_{_tally.__tablename__}_rank",
+        _tally.workspace_id,
+        _tally.manager_id,
+        _tally.overdue.desc(),
+        completion_rate(_tally),
+        postgresql_where=_tally.live > 0,
+        sqlite_where=_tally.live > 0,
     )
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from slack_sdk import WebClient
 from sqlalchemy import Engine, delete, func, insert, inspect, select, update
@@ -16,7 +17,7 @@ from bot import db
 from bot.clock import FixedClock
 from bot.fakeslack import SlackClient
 from bot.ids import Action, Block
-from bot.services import analytics, tallies, tally_moments
+from bot.services import analytics, tallies, tally_moments, tally_rows
 from bot.services.members import Caller
 from bot.services.progress import Scope
 from bot.services.tallies import TallyScope
@@ -29,6 +30,7 @@ from models import (
     TallyDate,
     TrainingResource,
 )
+from models.enums import Role
 from models.tally import EVERYONE
 from tests.conftest import ADMIN, AMY, BOB, TEAM_ID, RunningApp
 from tests.support.library import top_view
@@ -202,11 +204,12 @@ Line = tuple[str, str, int, int, int]  # ref, label, total, completed, overdue
 
 
 def independent_figures(
-    engine: Engine, manager_id: int | None, today: date
+    engine: Engine, manager_id: int | None, today: date, scope: Scope | None = None
 ) -> tuple[tuple[int, int, int, int], dict[bool, list[Line]]]:
     """(total, completed, in progress, overdue) of the live assignments a manager made
-    (None: the whole workspace), and their rows per person (True) and per training (False)
-    in a report's order: most overdue, least complete, by name, by id."""
+    (None: the whole workspace), narrowed by `scope`'s people or type, and their rows per
+    person (True) and per training (False) in a report's order: most overdue, least
+    complete, by name, by id."""
     a = ResourceAssignment
     query = (
         select(Member.slack_user_id, a.resource_id, TrainingResource.title, a.status, a.due_on,
@@ -215,6 +218,10 @@ def independent_figures(
         .join(TrainingResource, TrainingResource.id == a.resource_id)
         .where(a.cancelled_at.is_(None))
     )  # fmt: skip
+    if scope is not None and scope.people is not None:
+        query = query.where(Member.slack_user_id.in_(scope.people))
+    if scope is not None and scope.type is not None:
+        query = query.where(TrainingResource.type == scope.type)
     if manager_id is not None:
         query = query.where(a.assigned_by_id == manager_id)
     grouped: dict[bool, dict[tuple[str, str], list[int]]] = {True: {}, False: {}}
@@ -239,6 +246,29 @@ def independent_figures(
     return (total, done, started, late), lines
 
 
+def assert_every_page_right(
+    engine: Engine, progress: Any, caller: Caller, scope: Scope, today: date, *, size: int
+) -> None:
+    """Every page of a report's rows, per person and per training, `size` rows at a time,
+    and its figures, against `independent_figures`."""
+    manager = None if caller.role is Role.ADMIN else caller.member_id
+    figures, lines = independent_figures(engine, manager, today, scope)
+    for by_person in (True, False):
+        shown: list[Line] = []
+        while True:
+            report = progress.report(caller=caller, scope=scope, today=today,
+                                     by_person=by_person, page=len(shown) // size + 1,
+                                     page_size=size)  # fmt: skip
+            got = (report.total, report.completed, report.in_progress, report.overdue)
+            assert got == figures, (caller.user_id, scope, today)
+            assert report.rows_total == len(lines[by_person])
+            assert report.page == len(shown) // size + 1
+            shown += [(r.ref, r.label, r.total, r.completed, r.overdue) for r in report.rows]
+            if len(report.rows) < size or len(shown) == report.rows_total:
+                break
+        assert shown == lines[by_person], (caller.user_id, scope, today, by_person, size)
+
+
 def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll(
     slack: SlackClient, app_server: RunningApp, manager: str, clock: FixedClock, engine: Engine
 ) -> None:
@@ -252,24 +282,8 @@ def test_reports_are_right_on_either_side_of_the_tallies_day_and_after_each_roll
     assert as_of is not None
 
     def check(today: date) -> None:
-        for user, caller in bosses.items():
-            figures, lines = independent_figures(
-                engine, None if user == ADMIN else caller.member_id, today
-            )
-            for by_person in (True, False):  # every page, 7 rows at a time
-                shown: list[Line] = []
-                while True:
-                    report = progress.report(caller=caller, scope=Scope("team"), today=today,
-                                             by_person=by_person, page=len(shown) // 7 + 1,
-                                             page_size=7)  # fmt: skip
-                    got = (report.total, report.completed, report.in_progress, report.overdue)
-                    assert got == figures, (user, today)
-                    assert report.rows_total == len(lines[by_person])
-                    shown += [(r.ref, r.label, r.total, r.completed, r.overdue)
-                              for r in report.rows]  # fmt: skip
-                    if len(report.rows) < 7:
-                        break
-                assert shown == lines[by_person], (user, today, by_person)
+        for caller in bosses.values():
+            assert_every_page_right(engine, progress, caller, Scope("team"), today, size=7)
 
     # The tallies' day is the database's date; the clock's is weeks before it.
     for today in (clock.now().date() - timedelta(days=3), clock.now().date(), as_of,
@@ -352,3 +366,59 @@ def test_the_migration_counts_the_assignments_already_there(
     assert_tallies_right(engine)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(MemberTally)) > 0
+
+
+@pytest.mark.parametrize("candidates_below", [0.0, 1e6], ids=["every_row", "candidates"])
+def test_pages_are_right_with_ties_at_their_edges_on_either_side_of_the_tallies_day(
+    slack: SlackClient, app_server: RunningApp, manager: str, engine: Engine,
+    monkeypatch: pytest.MonkeyPatch, candidates_below: float,
+) -> None:  # fmt: skip
+    """Rows read through the rank indexes (migration 0019) and, on another day than the
+    tallies', corrected: many rows tie on (overdue, completed share), some only once what
+    fell due (or un-fell) is counted, at the edges of pages of 1 and 4 rows; scopes
+    narrowed to people or a type rank every tally instead. On another day, the rows are
+    ranked from the candidates or from every row as the share of F says: each way here."""
+    monkeypatch.setattr(tally_rows, "CANDIDATES_BELOW", candidates_below)
+    load_starter(app_server)
+    a = ResourceAssignment
+    with engine.connect() as conn:
+        as_of = conn.scalar(select(TallyDate.as_of))
+        by, ws = conn.execute(
+            select(Member.id, Member.workspace_id).where(Member.slack_user_id == manager)
+        ).one()
+        resources = conn.execute(
+            select(TrainingResource.id, TrainingResource.type).order_by(TrainingResource.id)
+            .limit(10)
+        ).all()  # fmt: skip
+    assert as_of is not None
+    now = app_server.services.clock.now()
+    people = [f"U0TIE{n:05d}" for n in range(22)]
+    dues = [as_of + timedelta(days=d) for d in (-3, -1, 0, 1, 2, 30)]
+    rng = random.Random(16)
+    with engine.begin() as conn:
+        for user in people:
+            member = conn.execute(insert(Member).values(
+                workspace_id=ws, slack_user_id=user, display_name=user.lower(), real_name=user,
+                tz="UTC", created_at=now, updated_at=now,
+            )).inserted_primary_key[0]  # fmt: skip
+            for resource, _ in rng.sample(resources, rng.randint(1, 3)):
+                done = rng.random() < 0.3
+                conn.execute(insert(a).values(
+                    workspace_id=ws, resource_id=resource, member_id=member,
+                    assigned_by_id=by if rng.random() < 0.8 else None,
+                    status="completed" if done else "assigned", progress=0, priority="normal",
+                    note="", due_on=rng.choice(dues), assigned_at=now, updated_at=now,
+                    completed_at=now if done else None,
+                ))  # fmt: skip
+    assert_tallies_right(engine)
+    progress = app_server.services.progress
+    bosses = [caller_of(slack, app_server, user) for user in (manager, ADMIN)]
+    kind = Counter(kind for _, kind in resources).most_common(1)[0][0]
+    narrowed = [Scope("team", people=tuple(people[::3])), Scope("team", type=kind)]
+    for days in (-2, -1, 0, 1, 2):
+        today = as_of + timedelta(days=days)
+        for caller in bosses:
+            for size in (1, 4):
+                assert_every_page_right(engine, progress, caller, Scope("team"), today, size=size)
+            for scope in narrowed:
+                assert_every_page_right(engine, progress, caller, scope, today, size=4)

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.services import tallies
+from bot.services import tallies, tally_rows
 from bot.services.analytics import (
     Breakdown,
     by_domain,
@@ -254,7 +254,7 @@ def _rows(
     tally = _tally_scope(caller, scope)
     where = _where(caller, scope)
     if tally is not None and tally.rows_tallied(by_person):
-        found, total = tallies.rows(s, tally, by_person=by_person, today=today, page=page,
+        found, total = tally_rows.rows(s, tally, by_person=by_person, today=today, page=page,
                                     size=size)  # fmt: skip
         return tuple(ReportRow(*r) for r in found), total
     a = ResourceAssignment

@@ -22,8 +22,6 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    true,
-    tuple_,
 )
 from sqlalchemy.orm import Session
 
@@ -149,66 +147,6 @@ def changed_after(moment: datetime) -> ColumnElement[bool]:
 def then(now: Sums, after: Sequence[int]) -> Then:
     """(completed, assigned and not closed) at a moment, from now and `after_columns`."""
     return now.completed_any - after[0], now.live - after[1] + after[2]
-
-
-def rows(
-    s: Session, scope: TallyScope, *, by_person: bool, today: date, page: int, size: int
-) -> tuple[tuple[Row, ...], int]:
-    """One page of rows (most overdue first, then least complete, then by name) and how
-    many in all, in one statement.
-
-    Tens of thousands of tallies (a training each) are ranked by their own figures first;
-    only those ranked as high as the page's last row, ties included, are joined with their
-    name, the final tie-break. Joining every name first cost 130 ms at 50,000 trainings."""
-    a = ResourceAssignment
-    t: Any = MemberTally if by_person else ResourceTally
-    key = a.member_id if by_person else a.resource_id
-    own_key = t.member_id if by_person else t.resource_id
-    lo, hi, sign = fell_due_between(s, today)
-    overdue: ColumnElement[int] = t.overdue
-    tallied = select(own_key.label("key")).where(*tallies_of(t, scope), t.live > 0)
-    if lo < hi:  # the tallies' day is not today: what fell due in between, per row
-        fell_due = (
-            select(key.label("key"), (func.count() * sign).label("n"))
-            .where(*assignments_of(scope), is_open(), a.due_on >= lo, a.due_on < hi)
-            .group_by(key)
-            .subquery()
-        )
-        overdue = t.overdue + func.coalesce(fell_due.c.n, 0)
-        tallied = tallied.outerjoin(fell_due, fell_due.c.key == own_key)
-    ranked = tallied.add_columns(
-        t.live, t.completed, overdue.label("overdue"), (t.completed * 1.0 / t.live).label("rate")
-    ).cte("ranked")
-    # The page's last row in the tallies' own order, as (-overdue, rate) (none: fewer rows
-    # than that); a row is ranked as high as it, ties included, when its own is <= it.
-    last = (
-        select(-ranked.c.overdue, ranked.c.rate)
-        .order_by(ranked.c.overdue.desc(), ranked.c.rate)
-        .offset(page * size - 1)
-        .limit(1)
-        .scalar_subquery()
-    )
-    ranked_high = func.coalesce(tuple_(-ranked.c.overdue, ranked.c.rate) <= last, true())
-    # Names looked up for those rows only (a correlated subquery, not a join the planner
-    # would make with every name); a training's id is its key, a person's is their name.
-    named, name = (
-        (Member, Member.slack_user_id) if by_person else (TrainingResource, TrainingResource.title)
-    )
-    label = select(name).where(named.id == ranked.c.key).scalar_subquery()
-    ref = label if by_person else ranked.c.key
-    in_all = select(func.count()).select_from(ranked).scalar_subquery()
-    found = s.execute(
-        select(ref, label, ranked.c.live, ranked.c.completed, ranked.c.overdue, in_all)
-        .where(ranked_high)
-        .order_by(ranked.c.overdue.desc(), ranked.c.rate, label, ref)
-        .offset((page - 1) * size)
-        .limit(size)
-    ).all()  # fmt: skip
-    if found or page == 1:
-        return tuple((str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in found), (
-            int(found[0][5]) if found else 0
-        )
-    return (), s.scalar(select(func.count()).where(*tallies_of(t, scope), t.live > 0)) or 0
 
 
 def by_domain(s: Session, scope: TallyScope, *, limit: int = 6) -> tuple[tuple[str, int, int], ...]:
