@@ -2,10 +2,10 @@
 
 Work handed to the background executor during a request used to start at once, while
 the request's thread still had Bolt's response, the WSGI server's write and its own
-Python to run: two threads then took turns on the GIL (5 ms a turn) and an /assign
-submission's ack went from 10 ms to 15-35 ms at p99. Now the work is queued at once (so
-the executor counts it and anyone settling it waits for it), but starts only when the
-WSGI server closes the response: after the bytes went out.
+Python to run: the two threads then took turns on the GIL (up to 5 ms a turn), and the
+ack waited on work nobody was waiting for. Now the work is queued at once (so the
+executor counts it and anyone settling it waits for it), but starts only when the WSGI
+server closes the response: after the bytes went out.
 """
 
 from __future__ import annotations
