@@ -27,6 +27,17 @@ def test_opening_home_publishes_a_personal_dashboard(
     assert Action.CONTENT_ADD not in find_action_ids(home)
 
 
+def test_home_opens_for_someone_whose_timezone_this_host_does_not_know(
+    slack: SlackClient, app_server: RunningApp
+) -> None:
+    # Slack's tz database can be newer than the host's: the default zone stands in.
+    slack.fake.add_user("U0NEWTZ001", "nadia", tz="Europe/Atlantis")
+    slack.app_home_opened("U0NEWTZ001")
+    published = slack.fake.wait_for_call("views.publish")
+    assert published.args["user_id"] == "U0NEWTZ001"
+    assert "Hi nadia! Nothing assigned to you yet." in view_texts(slack.fake.home("U0NEWTZ001"))
+
+
 def test_a_managers_home_offers_add_content(slack: SlackClient, manager: str) -> None:
     slack.app_home_opened(manager)
     slack.fake.wait_for_call("views.publish", lambda c: c.args["user_id"] == manager)

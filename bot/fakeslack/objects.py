@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.fakeslack.state import Channel, Identity, with_generated_ids
 
@@ -53,7 +53,10 @@ def user_object(
 
 def tz_fields(tz: str) -> dict[str, Any]:
     """tz, tz_label, tz_offset as Slack reports them (offset = today's offset only)."""
-    now = datetime.now(ZoneInfo(tz))
+    try:
+        now = datetime.now(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):  # newer than this host's tz database
+        return {"tz": tz, "tz_label": tz, "tz_offset": 0}
     offset = now.utcoffset()
     return {
         "tz": tz,
