@@ -90,11 +90,10 @@ def insert_ignoring(
     """INSERT these rows, skipping those that would break the unique index `unique`
     (partial: `where`); returns `returning` of the rows inserted.
 
-    The rows go as executemany parameters, never `.values([...])`: a statement that holds
-    its rows is new to SQLAlchemy's compiled cache each time (2 ms of compiling per call
-    in an /assign submission's ack), while this one is compiled once and batched by
-    SQLAlchemy itself (insertmanyvalues: a multi-row INSERT per 1,000 rows, within
-    SQLite's limit on parameters).
+    The rows go as executemany parameters, never `.values([...])`: a statement holding its
+    rows has no key in SQLAlchemy's compiled cache, so it is compiled on every call (three
+    of them in an /assign submission's ack). This one is compiled once and batched by
+    SQLAlchemy itself (a multi-row INSERT per 1,000 rows, within SQLite's parameter limit).
     """
     if not rows:
         return []

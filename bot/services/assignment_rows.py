@@ -37,8 +37,10 @@ def members_for(
     s: Session, workspace_id: int, user_ids: Sequence[str], now: datetime
 ) -> list[Member]:
     """Member rows for these people, created (profile to come) for anyone new."""
-    known = _members(s, workspace_id, sorted(set(user_ids)))
-    new = sorted(set(user_ids) - {m.slack_user_id for m in known})
+    wanted = sorted(set(user_ids))
+    known = _members(s, workspace_id, wanted)
+    found = {m.slack_user_id for m in known}
+    new = [uid for uid in wanted if uid not in found]
     if not new:  # the usual case: one statement
         return known
     insert_ignoring(

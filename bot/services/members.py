@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.db import insert_for
 from bot.errors import BotError, NotAllowed
 from bot.services.audit import Subject, record
-from bot.services.reminder_zones import known_zones
+from bot.services.reminder_zones import is_known_zone
 from models import AuditAction, Member, Workspace
 from models.enums import Role
 from models.one_of import one_of
@@ -256,7 +256,7 @@ class MemberService:
             team_id=team_id,
             user_id=member.slack_user_id,
             name=member.display_name or member.slack_user_id,
-            tz=member.tz if member.tz in known_zones() else self._default_tz,
+            tz=member.tz if member.tz and is_known_zone(member.tz) else self._default_tz,
             role=member.effective_role,
             is_deactivated=member.is_deactivated,
         )
@@ -311,7 +311,7 @@ def _apply(member: Member, user: dict[str, Any], now: datetime) -> None:
     # A zone this host's tz database does not know (Slack's can be newer) is not kept:
     # the person is then on the default zone everywhere, instead of failing every date.
     tz = user.get("tz")
-    member.tz = tz if tz in known_zones() else member.tz
+    member.tz = tz if is_known_zone(tz) else member.tz
     member.is_slack_admin = bool(
         user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
     )
