@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.errors import BotError, NotAllowed, NotFound
 from bot.services.audit import Subject, record
 from bot.services.cards import AssignmentCard, cards_by_id
@@ -135,7 +135,7 @@ class ReminderService:
                 )
             if row.completed_at is not None or row.cancelled_at is not None:
                 raise BotError("This one is closed already: no more reminders about it.")
-            today = self._clock.now().astimezone(zone_of(caller.tz, self._default_tz)).date()
+            today = local_today(self._clock.now(), caller.tz)  # a Caller's zone is a known one
             policy = policy_of(s, caller.workspace_id)
             day = (next_monday(today) if until == "monday"
                    else snooze_day(today, weekdays_only=policy.weekdays_only))  # fmt: skip
